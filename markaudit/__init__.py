@@ -1,0 +1,30 @@
+"""markaudit: audit classification and declassification markings in archival document text.
+
+    >>> import markaudit
+    >>> report = markaudit.audit_paths(["memo.txt"])
+    >>> report.documents[0].classification
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Report", "__version__", "audit_paths", "audit_text"]
+
+if TYPE_CHECKING:
+    from markaudit.audit import audit_paths, audit_text
+    from markaudit.model import Report
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so that `import markaudit` (and a pre-commit run) starts fast.
+    if name in ("audit_paths", "audit_text"):
+        from markaudit import audit
+
+        return getattr(audit, name)
+    if name == "Report":
+        from markaudit.model import Report
+
+        return Report
+    raise AttributeError(f"module 'markaudit' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from markaudit.cli import main
+
+main()

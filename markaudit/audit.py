@@ -1,0 +1,118 @@
+"""An audit: Document + RuleSet -> markings -> findings -> DocumentReport.
+
+Also the small Python API for notebooks:
+
+    >>> import markaudit
+    >>> report = markaudit.audit_text(open("memo.txt").read())
+    >>> report.documents[0].classification
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from markaudit import __version__
+from markaudit.checks import CHECK_TYPES
+from markaudit.checks.base import CheckContext
+from markaudit.engine.detect import detect
+from markaudit.engine.rules import RuleSet, load_rules
+from markaudit.errors import InputError
+from markaudit.model import Classification, Document, DocumentReport, Finding, Marking, Report
+from markaudit.read import document_from_text, read_document
+
+CLASSIFYING_KINDS = ("banner", "portion")
+
+
+def default_rules_path() -> Path:
+    """The shipped rule pack: inside the installed package, or `rules/` beside a checkout."""
+    packaged = Path(__file__).parent / "rules"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+
+
+def rule_paths(extra: Sequence[str | Path] = (), default_rules: bool = True) -> list[Path]:
+    return ([default_rules_path()] if default_rules else []) + [Path(p) for p in extra]
+
+
+def classification(markings: Iterable[Marking], levels: Sequence[str]) -> Classification | None:
+    """The highest level marked by a banner or portion mark, with every caveat marked."""
+    best: int | None = None
+    caveats: list[str] = []
+    for marking in markings:
+        if marking.kind not in CLASSIFYING_KINDS:
+            continue
+        level = marking.fields.get("level")
+        if level in levels:
+            best = max(best if best is not None else -1, levels.index(level))
+        for caveat in marking.fields.get("caveats", ()):
+            if caveat not in caveats:
+                caveats.append(caveat)
+    if best is None:
+        return None
+    return Classification(level=levels[best], caveats=tuple(caveats))
+
+
+def run_checks(document: Document, markings: Sequence[Marking], rules: RuleSet) -> list[Finding]:
+    context = CheckContext(document=document, markings=tuple(markings), levels=rules.levels)
+    findings: list[Finding] = []
+    for check in rules.checks:
+        module = CHECK_TYPES[check.type]
+        for violation in module.run(check.options, context):
+            values = {"page": violation.page, "line": violation.line, "id": check.id,
+                      **violation.details}
+            findings.append(Finding(
+                rule=check.id, severity=check.severity,  # type: ignore[arg-type]
+                message=check.message.format_map(_Blank(values)),
+                page=violation.page, line=violation.line, markings=violation.markings,
+            ))
+    findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
+    return findings
+
+
+class _Blank(dict):
+    """Template values: a placeholder a violation does not fill renders as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def audit_document(document: Document, rules: RuleSet) -> DocumentReport:
+    markings = detect(document, rules)
+    return DocumentReport(
+        path=document.path,
+        pages=len(document.pages),
+        encoding=document.encoding,
+        classification=classification(markings, rules.levels),
+        markings=tuple(markings),
+        findings=tuple(run_checks(document, markings, rules)),
+    )
+
+
+def audit_file(path: str | Path, rules: RuleSet) -> DocumentReport:
+    """Audit one file; an unreadable file gives a report holding its error."""
+    try:
+        document = read_document(path)
+    except InputError as error:
+        return DocumentReport(path=str(path), errors=(error.reason,))
+    return audit_document(document, rules)
+
+
+def _ruleset(rules: RuleSet | Sequence[str | Path] | None, default_rules: bool) -> RuleSet:
+    if isinstance(rules, RuleSet):
+        return rules
+    return load_rules(rule_paths(rules or (), default_rules))
+
+
+def audit_text(text: str, rules: RuleSet | Sequence[str | Path] | None = None, *,
+               default_rules: bool = True, path: str = "<text>") -> Report:
+    """Audit a string (a page or a whole document) with the shipped pack plus `rules`."""
+    ruleset = _ruleset(rules, default_rules)
+    document = document_from_text(text, path=path)
+    return Report(documents=(audit_document(document, ruleset),), version=__version__)
+
+
+def audit_paths(paths: Iterable[str | Path], rules: RuleSet | Sequence[str | Path] | None = None,
+                *, default_rules: bool = True) -> Report:
+    """Audit files with the shipped pack plus `rules`; unreadable files carry their error."""
+    ruleset = _ruleset(rules, default_rules)
+    return Report(documents=tuple(audit_file(p, ruleset) for p in paths), version=__version__)

@@ -1,0 +1,69 @@
+"""consistent: every occurrence of a marking agrees, within a page or the whole document.
+
+The banner of a document is the same on every page; a case number or a release stamp repeated
+on each page does not change. The check takes the value used most often in each scope as the
+reference (the first one seen on a tie) and reports every occurrence that differs from it. OCR
+differences up to `ocr_edits` characters are tolerated.
+
+```yaml
+- id: banner.consistent
+  type: consistent
+  marking: banner.classification
+  field: value        # or a parsed field, such as level
+  scope: document     # or page
+  severity: warning
+```
+
+Placeholders: `{value}`, `{expected}`, `{pages}` (where the expected value stands), `{scope}`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.engine.vocabulary import edit_distance
+from markaudit.model import Marking
+
+OPTIONS = {
+    "marking": Option("markings", "the marking rule id(s) whose occurrences must agree",
+                      required=True),
+    "field": Option("text", "what must agree: `value` or the name of a parsed field",
+                    default="value"),
+    "scope": Option("choice", "where occurrences must agree", default="document",
+                    choices=("document", "page")),
+    "ocr_edits": Option("integer", "differences of at most this many characters agree",
+                        default=0),
+}
+MESSAGE = "'{value}' differs from '{expected}' used elsewhere in the {scope} (page {pages})"
+PLACEHOLDERS = ("value", "expected", "pages", "scope")
+
+
+def _value_of(marking: Marking, field: str) -> str | None:
+    value = marking.value if field == "value" else marking.fields.get(field)
+    if isinstance(value, list | tuple):
+        value = "/".join(str(v) for v in value)
+    return None if value in (None, "") else str(value)
+
+
+def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
+    field, tolerance = options["field"], options["ocr_edits"]
+    scopes: dict[int, list[tuple[Marking, str]]] = {}
+    for marking in context.select(marking_ids(options["marking"])):
+        value = _value_of(marking, field)
+        if value is not None:
+            key = marking.page if options["scope"] == "page" else 0
+            scopes.setdefault(key, []).append((marking, value))
+    for occurrences in scopes.values():
+        counts = Counter(value for _, value in occurrences)
+        expected = max(counts, key=lambda v: (counts[v], -[x for _, x in occurrences].index(v)))
+        pages = sorted({m.page for m, v in occurrences if v == expected})
+        for marking, value in occurrences:
+            if value != expected and edit_distance(value, expected) > tolerance:
+                yield Violation(
+                    page=marking.page, line=marking.line, markings=(marking,),
+                    details={"value": value, "expected": expected, "scope": options["scope"],
+                             "pages": ", ".join(map(str, pages))},
+                )

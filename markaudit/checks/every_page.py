@@ -1,0 +1,44 @@
+"""every_page: a marking must stand on every page, in the zones given.
+
+A classification banner belongs at the top and the bottom of every page (32 CFR 2001.20). For
+each page, and each zone listed, where no marking of the named rules stands, the check reports
+one violation. Without `zones` the marking may stand anywhere on the page.
+
+```yaml
+- id: banner.every-page
+  type: every_page
+  marking: banner.classification
+  zones: [top, bottom]
+  severity: warning
+  message: "page {page}: no classification banner at the {zone}"
+```
+
+Placeholders: `{page}`, `{zone}` ("top", "bottom", or "page" without zones), `{marking}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+
+OPTIONS = {
+    "marking": Option("markings", "the marking rule id(s) that must appear", required=True),
+    "zones": Option("zones", "the zones each page must carry the marking in", default=[]),
+    "min_confidence": Option("number", "only markings at least this sure count", default=0.0),
+}
+MESSAGE = "page {page}: no {marking} at the {zone}"
+PLACEHOLDERS = ("zone", "marking")
+
+
+def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
+    references = marking_ids(options["marking"])
+    found = [m for m in context.select(references) if m.confidence >= options["min_confidence"]]
+    zones = options["zones"] or ["page"]
+    for page in context.document.pages:
+        on_page = [m for m in found if m.page == page.number]
+        for zone in zones:
+            if not any(zone in ("page", m.zone) for m in on_page):
+                yield Violation(page=page.number, line=None,
+                                details={"zone": zone, "marking": ", ".join(references)})

@@ -1,0 +1,123 @@
+"""Field parsers: the text a pattern captured -> a structured value.
+
+A rule's `fields` names a parser for each field. Values are plain JSON types (dates are
+`YYYY-MM-DD` strings) so that reports and checks read them alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from markaudit.engine.vocabulary import Vocabulary
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("JANUARY", "JAN"), ("FEBRUARY", "FEB"), ("MARCH", "MAR"), ("APRIL", "APR"), ("MAY",),
+         ("JUNE", "JUN"), ("JULY", "JUL"), ("AUGUST", "AUG"), ("SEPTEMBER", "SEP", "SEPT"),
+         ("OCTOBER", "OCT"), ("NOVEMBER", "NOV"), ("DECEMBER", "DEC")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_FORMATS: list[tuple[regex.Pattern[str], str]] = [
+    (regex.compile(r"(?P<y>\d{4})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})"), "ymd"),
+    (regex.compile(r"(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})"), "mdy"),
+    (regex.compile(r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"), "ymd"),
+    (regex.compile(rf"(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", regex.I), "mdy"),
+    (regex.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}}|\d{{2}})", regex.I),
+     "dmy"),
+]
+PIVOT = 30  # two-digit years below this are 20xx, others 19xx: archival documents are 1930-2029
+
+
+def parse_date(text: str) -> str | None:
+    """A date in any of the archive's usual forms, as `YYYY-MM-DD`; None if it is no date."""
+    for pattern, _order in _DATE_FORMATS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        year = int(parts["y"])
+        if len(parts["y"]) == 2:
+            year += 2000 if year < PIVOT else 1900
+        month = MONTHS[parts["mon"].upper()] if parts.get("mon") else int(parts["m"])
+        try:
+            return dt.date(year, month, int(parts["d"])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What a parser may consult: the rule pack's vocabularies and the rule's OCR budget."""
+
+    vocabularies: Mapping[str, Vocabulary]
+    ocr_edits: int = 0
+
+
+def _text(value: str, _: ParseContext) -> str:
+    return " ".join(value.split()).strip("\"' ")
+
+
+def _upper(value: str, context: ParseContext) -> str:
+    return _text(value, context).upper()
+
+
+def _int(value: str, _: ParseContext) -> int | None:
+    digits = regex.sub(r"\D", "", value.translate(str.maketrans("OoIl", "0011")))
+    return int(digits) if digits else None
+
+
+def _level(value: str, context: ParseContext) -> str | None:
+    return context.vocabularies["level"].canonical(value)
+
+
+def _caveats(value: str, context: ParseContext) -> list[str]:
+    vocabulary = context.vocabularies.get("caveat")
+    return vocabulary.find_all(value, context.ocr_edits) if vocabulary else []
+
+
+def _date(value: str, _: ParseContext) -> str | None:
+    return parse_date(value)
+
+
+PARSERS: dict[str, Callable[[str, ParseContext], Any]] = {
+    "text": _text,
+    "upper": _upper,
+    "int": _int,
+    "level": _level,
+    "caveats": _caveats,
+    "date": _date,
+}
+# A parser needs this vocabulary defined somewhere in the active rule files.
+PARSER_NEEDS: dict[str, str] = {"level": "level", "caveats": "caveat"}
+
+
+def render_value(template: str, fields: Mapping[str, Any]) -> str:
+    """Fill `{name}` placeholders; an empty field drops itself and the literal text before it.
+
+    `"{level} -- {caveats}"` gives `TOP SECRET -- EYES ONLY`, or `TOP SECRET` with no caveats.
+    Lists are joined with `/`.
+    """
+    out: list[str] = []
+    position = 0
+    for match in regex.finditer(r"\{(\w+)\}", template):
+        literal = template[position : match.start()]
+        value = fields.get(match.group(1))
+        if isinstance(value, list | tuple):
+            value = "/".join(str(v) for v in value)
+        if value not in (None, ""):
+            out.append(literal + str(value))
+        elif not out:
+            out.append("")  # nothing before it to drop
+        position = match.end()
+    out.append(template[position:])
+    return "".join(out).strip()

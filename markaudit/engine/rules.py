@@ -1,0 +1,571 @@
+"""Rule files: loading, validation and compilation into a RuleSet.
+
+A rule file is YAML with up to four sections:
+
+- `levels`: the classification levels, lowest first (each a name, or `{name, aliases}`);
+- `vocabularies`: named word lists (`caveat: {NOFORN: [NO FOREIGN DISSEM]}`), used in patterns
+  as `{{caveat}}` and by parsers;
+- `markings`: detectors (id, kind, pattern(s), fields, OCR tolerance, zones);
+- `checks`: consistency checks (id, type, the markings they read, severity, message).
+
+Every problem in every file is collected and reported as `file:line: message` before any
+document is read. Patterns compile once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from markaudit.checks import CHECK_TYPES
+from markaudit.engine import yamlfile
+from markaudit.engine.fields import PARSER_NEEDS, PARSERS
+from markaudit.engine.vocabulary import Vocabulary
+from markaudit.engine.yamlfile import YamlList, YamlMap
+from markaudit.errors import RuleFileError, RuleProblem
+from markaudit.model import SEVERITIES
+
+ZONES = ("top", "bottom", "body")
+FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
+MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases", "ocr_edits",
+                "case_sensitive", "zones", "pages", "fields", "set", "value", "exclude",
+                "min_confidence", "examples")
+CHECK_KEYS = ("id", "type", "description", "severity", "message")
+_VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
+_KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A structured field: which named group of the pattern feeds it, and how it is parsed."""
+
+    name: str
+    group: str
+    parser: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkingRule:
+    """A detector: what a marking looks like and what to extract from it."""
+
+    id: str
+    kind: str
+    description: str
+    patterns: tuple[str, ...]
+    compiled: tuple[regex.Pattern[str], ...]
+    source: str
+    ocr_edits: int = 0
+    zones: frozenset[str] = frozenset(ZONES)
+    first_page_only: bool = False
+    fields: tuple[FieldSpec, ...] = ()
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    value: str | None = None
+    exclude: tuple[regex.Pattern[str], ...] = ()
+    min_confidence: float = 0.0
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRule:
+    """A consistency check of one of the check types."""
+
+    id: str
+    type: str
+    description: str
+    severity: str
+    message: str
+    options: Mapping[str, Any]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Everything the rule files define, validated and compiled."""
+
+    vocabularies: Mapping[str, Vocabulary]
+    markings: tuple[MarkingRule, ...]
+    checks: tuple[CheckRule, ...]
+    sources: tuple[str, ...]
+    digest: str  # changes whenever any rule file changes
+
+    @property
+    def levels(self) -> list[str]:
+        vocabulary = self.vocabularies.get("level")
+        return vocabulary.names if vocabulary else []
+
+
+def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProblem]]:
+    """Expand folders into their `*.yaml`/`*.yml` files (recursively, sorted)."""
+    files: list[Path] = []
+    problems: list[RuleProblem] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                           and p.is_file())
+            if not found:
+                problems.append(RuleProblem(str(path), None, "folder holds no .yaml rule file"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(RuleProblem(str(path), None, "no such rule file or folder"))
+    return files, problems
+
+
+def load_rules(paths: Iterable[str | Path]) -> RuleSet:
+    """Load, validate and compile rule files; raise RuleFileError listing every problem."""
+    files, problems = rule_files(paths)
+    loader = _Loader()
+    for problem in problems:
+        loader.problems.append(problem)
+    for path in files:
+        loader.read_file(path)
+    return loader.finish()
+
+
+class _Loader:
+    """Collects the sections of every file, then validates across files."""
+
+    def __init__(self) -> None:
+        self.problems: list[RuleProblem] = []
+        self.levels: tuple[str, int, list[tuple[str, list[str]]]] | None = None
+        self.vocabularies: dict[str, dict[str, list[str]]] = {}
+        self.raw_markings: list[tuple[str, YamlMap]] = []
+        self.raw_checks: list[tuple[str, YamlMap]] = []
+        self.digest = hashlib.sha256()
+        self.sources: list[str] = []
+
+    def problem(self, path: str, line: int | None, message: str) -> None:
+        self.problems.append(RuleProblem(path, line, message))
+
+    # --- reading -------------------------------------------------------------------------
+
+    def read_file(self, path: Path) -> None:
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem(name, None, f"cannot read rule file: {error}")
+            return
+        self.digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+        self.sources.append(name)
+        try:
+            data = yamlfile.load(text)
+        except yaml.YAMLError as error:
+            self.problem(name, yamlfile.error_line(error), yamlfile.error_message(error))
+            return
+        if data is None:
+            self.problem(name, None, "empty rule file")
+            return
+        if not isinstance(data, YamlMap):
+            self.problem(name, 1, "a rule file is a mapping with levels, vocabularies, "
+                                  "markings and/or checks")
+            return
+        for key in data:
+            if key not in FILE_KEYS:
+                self.problem(name, data.line_of(key),
+                             f"unknown key '{key}' (expected one of: {', '.join(FILE_KEYS)})")
+        if "levels" in data:
+            self._read_levels(name, data)
+        if "vocabularies" in data:
+            self._read_vocabularies(name, data)
+        for section, target in (("markings", self.raw_markings), ("checks", self.raw_checks)):
+            entries = data.get(section)
+            if entries is None:
+                continue
+            if not isinstance(entries, YamlList):
+                self.problem(name, data.line_of(section), f"'{section}' must be a list")
+                continue
+            for index, entry in enumerate(entries):
+                if isinstance(entry, YamlMap):
+                    target.append((name, entry))
+                else:
+                    self.problem(name, entries.line_of(index),
+                                 f"each entry of '{section}' must be a mapping")
+
+    def _read_levels(self, name: str, data: YamlMap) -> None:
+        entries = data["levels"]
+        line = data.line_of("levels")
+        if not isinstance(entries, YamlList) or not entries:
+            self.problem(name, line, "'levels' must be a non-empty list, lowest level first")
+            return
+        levels: list[tuple[str, list[str]]] = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, str):
+                levels.append((entry, []))
+            elif isinstance(entry, YamlMap) and isinstance(entry.get("name"), str):
+                aliases = entry.get("aliases", [])
+                unknown = set(entry) - {"name", "aliases"}
+                if unknown or not _is_string_list(aliases):
+                    self.problem(name, entries.line_of(index),
+                                 "a level is a name or {name, aliases: [spellings]}")
+                levels.append((entry["name"], list(aliases) if _is_string_list(aliases) else []))
+            else:
+                self.problem(name, entries.line_of(index),
+                             "a level is a name or {name, aliases: [spellings]}")
+        names = [n for n, _ in levels]
+        if len(set(names)) != len(names):
+            self.problem(name, line, "a level is listed twice in 'levels'")
+        if self.levels is not None and [n for n, _ in self.levels[2]] != names:
+            first, first_line, _ = self.levels
+            self.problem(name, line, f"'levels' differ from those defined at {first}:{first_line}")
+            return
+        self.levels = (name, line, levels)
+
+    def _read_vocabularies(self, name: str, data: YamlMap) -> None:
+        section = data["vocabularies"]
+        if not isinstance(section, YamlMap):
+            self.problem(name, data.line_of("vocabularies"),
+                         "'vocabularies' maps a name to a list of terms or to "
+                         "{term: [spellings]}")
+            return
+        for vocab_name, terms in section.items():
+            line = section.line_of(vocab_name)
+            if vocab_name == "level":
+                self.problem(name, line, "the 'level' vocabulary comes from 'levels'")
+                continue
+            target = self.vocabularies.setdefault(str(vocab_name), {})
+            if _is_string_list(terms) and terms:
+                for term in terms:
+                    target.setdefault(term, [])
+            elif isinstance(terms, YamlMap) and terms and all(
+                isinstance(k, str) and (v is None or _is_string_list(v)) for k, v in terms.items()
+            ):
+                for term, spellings in terms.items():
+                    target.setdefault(term, []).extend(spellings or [])
+            else:
+                self.problem(name, line, f"vocabulary '{vocab_name}' must be a non-empty list "
+                                         "of terms or a mapping {term: [spellings]}")
+
+    # --- validating across files ---------------------------------------------------------
+
+    def finish(self) -> RuleSet:
+        vocabularies = {n: Vocabulary.from_terms(n, t.items())
+                        for n, t in self.vocabularies.items()}
+        if self.levels is not None:
+            vocabularies["level"] = Vocabulary.from_terms("level", self.levels[2])
+        seen: dict[str, str] = {}
+        markings = [rule for path, entry in self.raw_markings
+                    if (rule := self._marking(path, entry, vocabularies, seen))]
+        # Ids of markings with problems count too: their problems are reported once, not again
+        # through every check that reads them.
+        marking_ids = {e["id"] for _, e in self.raw_markings if isinstance(e.get("id"), str)}
+        checks = [rule for path, entry in self.raw_checks
+                  if (rule := self._check(path, entry, marking_ids, seen))]
+        if self.problems:
+            raise RuleFileError(self.problems)
+        return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
+                       sources=tuple(self.sources), digest=self.digest.hexdigest())
+
+    def _identity(self, path: str, entry: YamlMap, seen: dict[str, str]) -> str | None:
+        rule_id = entry.get("id")
+        if not isinstance(rule_id, str) or not rule_id.strip():
+            self.problem(path, entry.line, "every entry needs an 'id'")
+            return None
+        here = f"{path}:{entry.line_of('id')}"
+        if rule_id in seen:
+            self.problem(path, entry.line_of("id"),
+                         f"duplicate id '{rule_id}' (first defined at {seen[rule_id]})")
+            return None
+        seen[rule_id] = here
+        return rule_id
+
+    def _marking(self, path: str, entry: YamlMap, vocabularies: Mapping[str, Vocabulary],
+                 seen: dict[str, str]) -> MarkingRule | None:
+        problems_before = len(self.problems)
+        rule_id = self._identity(path, entry, seen)
+        for key in entry:
+            if key not in MARKING_KEYS:
+                self.problem(path, entry.line_of(key), f"marking '{rule_id}': unknown key "
+                             f"'{key}' (expected one of: {', '.join(MARKING_KEYS)})")
+        kind = entry.get("kind")
+        if not isinstance(kind, str) or not _KIND.match(kind):
+            self.problem(path, entry.line_of("kind"), f"marking '{rule_id}': 'kind' must be a "
+                         "lower-case word such as banner, release, page-number")
+        ocr_edits = entry.get("ocr_edits", 0)
+        if not isinstance(ocr_edits, int) or isinstance(ocr_edits, bool) or not 0 <= ocr_edits <= 5:
+            self.problem(path, entry.line_of("ocr_edits"),
+                         f"marking '{rule_id}': 'ocr_edits' must be a whole number from 0 to 5")
+            ocr_edits = 0
+        patterns, pattern_lines = self._patterns(path, entry, rule_id, ocr_edits)
+        case_sensitive = entry.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            self.problem(path, entry.line_of("case_sensitive"),
+                         f"marking '{rule_id}': 'case_sensitive' must be true or false")
+        flags = regex.MULTILINE | regex.BESTMATCH | (0 if case_sensitive else regex.IGNORECASE)
+        compiled: list[regex.Pattern[str]] = []
+        for pattern, line in zip(patterns, pattern_lines):
+            expanded = self._expand(path, line, rule_id, pattern, vocabularies, ocr_edits)
+            if expanded is not None and (done := self._compile(path, line, rule_id, expanded,
+                                                                flags)):
+                compiled.append(done)
+        groups = {g for c in compiled for g in c.groupindex}
+        fields = self._fields(path, entry, rule_id, groups, vocabularies, bool(compiled))
+        constants = entry.get("set", {})
+        if not isinstance(constants, dict) or not all(
+            isinstance(v, str | int | float | bool) for v in constants.values()
+        ):
+            self.problem(path, entry.line_of("set"),
+                         f"marking '{rule_id}': 'set' maps field names to fixed values")
+            constants = {}
+        value = entry.get("value")
+        if value is not None:
+            known = {f.name for f in fields} | set(constants)
+            names = _placeholders(value) if isinstance(value, str) else None
+            if names is None:
+                self.problem(path, entry.line_of("value"),
+                             f"marking '{rule_id}': 'value' must be a template like "
+                             "\"{level} -- {caveats}\"")
+            elif unknown := sorted(names - known):
+                self.problem(path, entry.line_of("value"), f"marking '{rule_id}': 'value' "
+                             f"names unknown field(s) {', '.join(unknown)}")
+        zones = entry.get("zones", list(ZONES))
+        if not _is_string_list(zones) or not zones or set(zones) - set(ZONES):
+            self.problem(path, entry.line_of("zones"),
+                         f"marking '{rule_id}': 'zones' is a list of top, bottom, body")
+            zones = list(ZONES)
+        pages = entry.get("pages", "all")
+        if pages not in ("all", "first"):
+            self.problem(path, entry.line_of("pages"),
+                         f"marking '{rule_id}': 'pages' is 'all' or 'first'")
+        exclude = self._exclude(path, entry, rule_id, flags)
+        min_confidence = entry.get("min_confidence", 0.0)
+        if not isinstance(min_confidence, int | float) or not 0 <= min_confidence <= 1:
+            self.problem(path, entry.line_of("min_confidence"),
+                         f"marking '{rule_id}': 'min_confidence' is a number from 0 to 1")
+            min_confidence = 0.0
+        examples = entry.get("examples", {})
+        if not isinstance(examples, dict) or set(examples) - {"match", "no_match"} or not all(
+            _is_string_list(v) for v in examples.values()
+        ):
+            self.problem(path, entry.line_of("examples"), f"marking '{rule_id}': 'examples' "
+                         "has 'match' and 'no_match' lists of text")
+            examples = {}
+        if len(self.problems) > problems_before or rule_id is None:
+            return None
+        return MarkingRule(
+            id=rule_id, kind=str(kind), description=str(entry.get("description", "")),
+            patterns=tuple(patterns), compiled=tuple(compiled),
+            source=f"{path}:{entry.line}", ocr_edits=ocr_edits, zones=frozenset(zones),
+            first_page_only=pages == "first", fields=tuple(fields), constants=dict(constants),
+            value=value, exclude=tuple(exclude), min_confidence=float(min_confidence),
+            examples={k: tuple(v) for k, v in examples.items()},
+        )
+
+    def _patterns(self, path: str, entry: YamlMap, rule_id: str | None, ocr_edits: int
+                  ) -> tuple[list[str], list[int]]:
+        given = [key for key in ("pattern", "patterns", "phrase", "phrases") if key in entry]
+        if len(given) > 1:
+            self.problem(path, entry.line_of(given[1]), f"marking '{rule_id}': give one of "
+                         "'pattern', 'patterns', 'phrase' or 'phrases'")
+        if given and given[0] in ("phrase", "phrases"):
+            phrases = entry[given[0]]
+            phrases = [phrases] if isinstance(phrases, str) else phrases
+            if not _is_string_list(phrases) or not phrases or not all(p.split() for p in phrases):
+                self.problem(path, entry.line_of(given[0]),
+                             f"marking '{rule_id}': '{given[0]}' is text, or a list of texts")
+                return [], []
+            lines = ([phrases.line_of(i) for i in range(len(phrases))]
+                     if isinstance(phrases, YamlList) else [entry.line_of(given[0])] * len(phrases))
+            return [phrase_pattern(p, ocr_edits) for p in phrases], lines
+        if "pattern" in entry:
+            if isinstance(entry["pattern"], str) and entry["pattern"]:
+                return [entry["pattern"]], [entry.line_of("pattern")]
+            self.problem(path, entry.line_of("pattern"),
+                         f"marking '{rule_id}': 'pattern' must be a regular expression")
+            return [], []
+        patterns = entry.get("patterns")
+        if isinstance(patterns, YamlList) and patterns and _is_string_list(patterns):
+            return list(patterns), [patterns.line_of(i) for i in range(len(patterns))]
+        self.problem(path, entry.line_of("patterns") if "patterns" in entry else entry.line,
+                     f"marking '{rule_id}': needs a 'pattern' or a non-empty list of 'patterns'")
+        return [], []
+
+    def _expand(self, path: str, line: int, rule_id: str | None, pattern: str,
+                vocabularies: Mapping[str, Vocabulary], ocr_edits: int) -> str | None:
+        missing = [m.group(1) for m in _VOCABULARY_REFERENCE.finditer(pattern)
+                   if m.group(1) not in vocabularies]
+        if missing:
+            self.problem(path, line, f"marking '{rule_id}': pattern uses unknown vocabulary "
+                         f"{{{{{missing[0]}}}}} (defined: {', '.join(sorted(vocabularies))})")
+            return None
+        return _VOCABULARY_REFERENCE.sub(
+            lambda m: vocabularies[m.group(1)].pattern(ocr_edits), pattern
+        )
+
+    def _compile(self, path: str, line: int, rule_id: str | None, pattern: str,
+                 flags: int) -> regex.Pattern[str] | None:
+        try:
+            return regex.compile(pattern, flags)
+        except regex.error as error:
+            where = f" at position {error.pos}" if error.pos is not None else ""
+            self.problem(path, line, f"marking '{rule_id}': bad regular expression: "
+                         f"{error.msg}{where}")
+            return None
+
+    def _fields(self, path: str, entry: YamlMap, rule_id: str | None, groups: set[str],
+                vocabularies: Mapping[str, Vocabulary], compiled: bool) -> list[FieldSpec]:
+        section = entry.get("fields", YamlMap())
+        if not isinstance(section, YamlMap):
+            self.problem(path, entry.line_of("fields"), f"marking '{rule_id}': 'fields' maps a "
+                         "field name to a parser, or to {group, parse}")
+            return []
+        specs: list[FieldSpec] = []
+        for name, spec in section.items():
+            line = section.line_of(name)
+            if isinstance(spec, str):
+                group, parser = str(name), spec
+            elif isinstance(spec, YamlMap) and set(spec) <= {"group", "parse"}:
+                group, parser = str(spec.get("group", name)), str(spec.get("parse", "text"))
+            else:
+                self.problem(path, line, f"marking '{rule_id}': field '{name}' must name a "
+                             "parser, or be {group, parse}")
+                continue
+            if parser not in PARSERS:
+                self.problem(path, line, f"marking '{rule_id}': field '{name}' uses unknown "
+                             f"parser '{parser}' (known: {', '.join(PARSERS)})")
+                continue
+            needed = PARSER_NEEDS.get(parser)
+            if needed and needed not in vocabularies:
+                source = "'levels'" if needed == "level" else f"vocabulary '{needed}'"
+                self.problem(path, line, f"marking '{rule_id}': parser '{parser}' needs "
+                             f"{source}, which no rule file defines")
+                continue
+            if compiled and group not in groups:
+                self.problem(path, line, f"marking '{rule_id}': field '{name}' reads group "
+                             f"'{group}', which no pattern captures (?P<{group}>...)")
+                continue
+            specs.append(FieldSpec(str(name), group, parser))
+        return specs
+
+    def _exclude(self, path: str, entry: YamlMap, rule_id: str | None,
+                 flags: int) -> list[regex.Pattern[str]]:
+        exclude = entry.get("exclude", [])
+        if isinstance(exclude, str):
+            exclude = YamlList([exclude])
+            exclude.line, exclude.item_lines = entry.line_of("exclude"), []
+        if not _is_string_list(exclude):
+            self.problem(path, entry.line_of("exclude"),
+                         f"marking '{rule_id}': 'exclude' is a list of regular expressions")
+            return []
+        compiled = []
+        for index, pattern in enumerate(exclude):
+            line = exclude.line_of(index) if isinstance(exclude, YamlList) else entry.line
+            if done := self._compile(path, line, rule_id, pattern, flags):
+                compiled.append(done)
+        return compiled
+
+    def _check(self, path: str, entry: YamlMap, marking_ids: set[str],
+               seen: dict[str, str]) -> CheckRule | None:
+        problems_before = len(self.problems)
+        rule_id = self._identity(path, entry, seen)
+        check_type = entry.get("type")
+        module = CHECK_TYPES.get(check_type) if isinstance(check_type, str) else None
+        if module is None:
+            self.problem(path, entry.line_of("type"), f"check '{rule_id}': unknown check type "
+                         f"'{check_type}' (known: {', '.join(CHECK_TYPES)})")
+            return None
+        allowed = (*CHECK_KEYS, *module.OPTIONS)
+        for key in entry:
+            if key not in allowed:
+                self.problem(path, entry.line_of(key), f"check '{rule_id}': unknown key '{key}' "
+                             f"for type {check_type} (expected one of: {', '.join(allowed)})")
+        severity = entry.get("severity", "warning")
+        if severity not in SEVERITIES:
+            self.problem(path, entry.line_of("severity"), f"check '{rule_id}': 'severity' is "
+                         f"one of {', '.join(SEVERITIES)}")
+        message = entry.get("message", module.MESSAGE)
+        names = _placeholders(message) if isinstance(message, str) else None
+        allowed_names = set(module.PLACEHOLDERS) | {"page", "line", "id"}
+        if names is None:
+            self.problem(path, entry.line_of("message"),
+                         f"check '{rule_id}': 'message' must be text with {{placeholders}}")
+        elif unknown := sorted(names - allowed_names):
+            self.problem(path, entry.line_of("message"), f"check '{rule_id}': message uses "
+                         f"unknown placeholder {{{unknown[0]}}} (known: "
+                         f"{', '.join(sorted(allowed_names))})")
+        options: dict[str, Any] = {}
+        for key, option in module.OPTIONS.items():
+            if key not in entry:
+                if option.required:
+                    self.problem(path, entry.line, f"check '{rule_id}': type {check_type} needs "
+                                 f"'{key}' ({option.help})")
+                options[key] = option.default
+                continue
+            value, error = _option_value(option, entry[key], marking_ids)
+            if error:
+                self.problem(path, entry.line_of(key), f"check '{rule_id}': '{key}' {error}")
+            options[key] = value
+        if len(self.problems) > problems_before or rule_id is None:
+            return None
+        return CheckRule(id=rule_id, type=str(check_type),
+                         description=str(entry.get("description", "")), severity=str(severity),
+                         message=str(message), options=options, source=f"{path}:{entry.line}")
+
+
+def _option_value(option: Any, value: Any, marking_ids: set[str]) -> tuple[Any, str | None]:
+    """The option's value, checked against its declared kind; or an error to report."""
+    kind = option.kind
+    if kind == "markings":
+        refs = [value] if isinstance(value, str) else value
+        if not _is_string_list(refs) or not refs:
+            return None, "names a marking rule id, or a list of them"
+        for ref in refs:
+            if not any(fnmatch.fnmatchcase(i, ref) for i in marking_ids):
+                return None, f"names marking '{ref}', which no rule defines"
+        return list(refs), None
+    if kind == "zones":
+        if not _is_string_list(value) or set(value) - set(ZONES):
+            return None, "is a list of top, bottom, body"
+        return list(value), None
+    if kind == "text":
+        return (value, None) if isinstance(value, str) and value else (None, "must be text")
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return (value, None) if ok else (None, "must be a whole number, 0 or more")
+    if kind == "number":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return (float(value), None) if ok else (None, "must be a number")
+    if kind == "boolean":
+        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+    if kind == "choice":
+        ok = value in option.choices
+        return (value, None) if ok else (None, f"must be one of {', '.join(option.choices)}")
+    if kind == "date":
+        if value in ("document", "today"):
+            return value, None
+        if isinstance(value, dt.date):
+            return value.isoformat(), None
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat(), None
+        except ValueError:
+            return None, "must be 'document', 'today' or a date YYYY-MM-DD"
+    raise AssertionError(f"option kind {kind} has no validator")
+
+
+def phrase_pattern(phrase: str, ocr_edits: int = 0) -> str:
+    """A literal phrase as a pattern: its words in order, any spacing or line break between."""
+    words = r"\s+".join(regex.escape(word) for word in phrase.split())
+    budget = f"{{e<={ocr_edits}}}" if ocr_edits > 0 else ""
+    return rf"(?<!\w)(?:{words}){budget}(?!\w)"
+
+
+def _is_string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _placeholders(template: str) -> set[str] | None:
+    """The `{names}` a template uses, or None if it is not a valid template."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError:
+        return None

@@ -1,0 +1,102 @@
+"""Named word lists from the rule files: the ordered classification levels and other vocabularies.
+
+A vocabulary maps each canonical term to the spellings that stand for it (`NOFORN`: `NO FOREIGN
+DISSEM`, …). Patterns refer to it as `{{name}}`; parsers map what OCR produced back to the
+nearest canonical term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short strings."""
+    if a == b:
+        return 0
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def _squash(text: str) -> str:
+    return " ".join(regex.sub(r"[^\w&]+", " ", text.upper()).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Canonical terms, each with its spellings; order matters for `levels` (lowest first)."""
+
+    name: str
+    terms: tuple[tuple[str, tuple[str, ...]], ...]  # (canonical, spellings), hashable
+
+    @classmethod
+    def from_terms(cls, name: str, terms: Iterable[tuple[str, Iterable[str]]]) -> Vocabulary:
+        return cls(name, tuple((canonical, tuple(dict.fromkeys([canonical, *spellings])))
+                               for canonical, spellings in terms))
+
+    @property
+    def names(self) -> list[str]:
+        """The canonical terms, in the order the rule file gives them."""
+        return [canonical for canonical, _ in self.terms]
+
+    @property
+    def spellings(self) -> list[str]:
+        """Every spelling, longest first, so that an alternation prefers `TOP SECRET`."""
+        every = {s for _, spellings in self.terms for s in spellings}
+        return sorted(every, key=lambda s: (-len(s), s))
+
+    def pattern(self, ocr_edits: int = 0) -> str:
+        """A regex alternation of every spelling; words may be split by any run of spaces."""
+        words = "|".join(r"\s+".join(regex.escape(w) for w in s.split()) for s in self.spellings)
+        budget = f"{{e<={ocr_edits}}}" if ocr_edits > 0 else ""
+        return f"(?:{words}){budget}"
+
+    def canonical(self, text: str, max_edits: int | None = None) -> str | None:
+        """The canonical term nearest to `text` (OCR-damaged or not), or None if none is near."""
+        return _nearest(self, _squash(text), max_edits)
+
+    def rank(self, term: str) -> int:
+        """The position of a canonical term (for levels: higher is more restricted)."""
+        return self.names.index(term)
+
+    def find_all(self, text: str, ocr_edits: int = 0) -> list[str]:
+        """Every canonical term named in `text`, in order, each once."""
+        found: list[str] = []
+        for match in _finder(self, ocr_edits).finditer(text, overlapped=False):
+            term = self.canonical(match.group(), max_edits=ocr_edits)
+            if term and term not in found:
+                found.append(term)
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int | None) -> str | None:
+    best: tuple[int, int, str] | None = None
+    for canonical, spellings in vocabulary.terms:
+        for spelling in spellings:
+            distance = edit_distance(squashed, _squash(spelling))
+            candidate = (distance, -len(spelling), canonical)
+            if best is None or candidate < best:
+                best = candidate
+    if best is None:
+        return None
+    limit = max_edits if max_edits is not None else max(1, len(squashed) // 4)
+    return best[2] if best[0] <= limit else None
+
+
+@lru_cache(maxsize=256)
+def _finder(vocabulary: Vocabulary, ocr_edits: int) -> regex.Pattern[str]:
+    return regex.compile(rf"(?<![A-Z0-9]){vocabulary.pattern(ocr_edits)}(?![A-Z0-9])",
+                         regex.IGNORECASE | regex.BESTMATCH)

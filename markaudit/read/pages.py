@@ -1,0 +1,162 @@
+"""Page boundaries and zones for text that carries no page structure of its own.
+
+OCR text often loses its page breaks. Where a file has no form feed, pages are found from what
+every typed page carries: page-number lines (`-2-`, `- 2 -`, `Page 2`, `Page 2 of 5`) and running
+lines (a banner repeated at the foot of one page and the head of the next). Each page records how
+its start was found, so that a reader of the report can judge the split.
+
+Zones: the top and bottom of a page are its first and last few non-blank lines, widened to every
+line before the first line of prose (and after the last), since a stamp block can be long.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from markaudit.model import Zone
+
+ZONE_LINES = 5  # the "few" lines at each end of a page that are always in its top/bottom zone
+ZONE_LINES_MAX = 15  # a margin block never reaches further into a page than this
+RUNNING_LINE_MAX = 60  # a banner or running head is a short line
+
+_PAGE_NUMBER = re.compile(
+    r"""^\s*(?:
+        [-\u2013\u2014]\s*(?P<dash>\d{1,3})\s*[-\u2013\u2014]        # -2-  or  - 2 -
+      | page\s+(?P<page>\d{1,3})(?:\s+of\s+(?P<total>\d{1,3}))?(?:\s+pages)?  # Page 2 (of 5)
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def page_number(line: str) -> int | None:
+    """The page number a line announces, when the whole line is a page number."""
+    match = _PAGE_NUMBER.match(line)
+    if not match:
+        return None
+    return int(match.group("dash") or match.group("page"))
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text: long, with many words. Margins hold short lines."""
+    stripped = line.strip()
+    return len(stripped) >= 40 and len(_WORD.findall(stripped)) >= 6
+
+
+def _running_key(line: str) -> str | None:
+    """The letters of a short, mostly upper-case line, the shape of a banner or running head."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > RUNNING_LINE_MAX:
+        return None
+    letters = "".join(_WORD.findall(stripped))
+    if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.7 * len(letters):
+        return None
+    return letters.upper()
+
+
+def split_pages(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """Where each page starts (index into `lines`) and how that start was found."""
+    running = Counter(key for line in lines if (key := _running_key(line)))
+    repeated = {key for key, count in running.items() if count >= 2}
+
+    def is_running(index: int) -> bool:
+        return _running_key(lines[index]) in repeated
+
+    starts = _starts_from_page_numbers(lines, is_running)
+    if starts:
+        return [(0, "start"), *((i, "page-number") for i in starts)]
+    starts = _starts_from_running_lines(lines, is_running)
+    return [(0, "start"), *((i, "repeated-line") for i in starts)]
+
+
+def _non_blank(lines: Sequence[str], indices: range) -> list[int]:
+    return [i for i in indices if lines[i].strip()]
+
+
+def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:  # noqa: ANN001
+    """Page starts from a rising sequence of page-number lines.
+
+    A sequence that starts at 1 is read as page footers (a page ends after its number); one that
+    starts at 2 as page headers (a page starts at its number, with the running lines just above
+    it, which belong to its head). A jump of up to three pages is allowed, so that a missing page
+    can still be reported later.
+    """
+    markers: list[tuple[int, int]] = []
+    for index, line in enumerate(lines):
+        number = page_number(line)
+        if number is None:
+            continue
+        last = markers[-1][1] if markers else 0
+        if (not markers and number in (1, 2)) or (markers and last < number <= last + 3):
+            markers.append((index, number))
+    if not markers:
+        return []
+    starts: list[int] = []
+    footers = markers[0][1] == 1
+    for index, _number in markers:
+        if footers:
+            after = _non_blank(lines, range(index + 1, len(lines)))
+            if not after:
+                continue
+            start = after[0]
+            # A running line right below a footer page number closes the same page.
+            if is_running(start) and len(after) > 1:
+                start = after[1]
+        else:
+            start = index
+            before = _non_blank(lines, range(index - 1, -1, -1))[:2]
+            for previous in before:
+                if not is_running(previous):
+                    break
+                start = previous
+        if start > (starts[-1] if starts else 0):
+            starts.append(start)
+    return starts
+
+
+def _starts_from_running_lines(lines: Sequence[str], is_running) -> list[int]:  # noqa: ANN001
+    """Page starts between a running line at the foot of a page and its twin at the next head.
+
+    Two occurrences of one running line with only margin lines between them (no prose) and
+    prose on both sides are a page's footer and the next page's header.
+    """
+    occurrences: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if is_running(index):
+            occurrences.setdefault(_running_key(line) or "", []).append(index)
+    prose = [is_prose(line) for line in lines]
+    starts: set[int] = set()
+    for indices in occurrences.values():
+        for footer, header in zip(indices, indices[1:]):
+            between = range(footer + 1, header)
+            if any(prose[i] for i in between) or len(_non_blank(lines, between)) > 6:
+                continue
+            if any(prose[:footer]) and any(prose[header + 1 :]):
+                starts.add(footer + 1)
+    return sorted(starts)
+
+
+def zones(lines: Sequence[str]) -> list[Zone]:
+    """The zone of every line of one page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    result: list[Zone] = ["body"] * len(lines)
+    if not filled:
+        return result
+    prose_at = [n for n, i in enumerate(filled) if is_prose(lines[i])]
+    head = len(filled) if not prose_at else prose_at[0]
+    tail = len(filled) if not prose_at else len(filled) - 1 - prose_at[-1]
+    top_count = min(max(ZONE_LINES, head), ZONE_LINES_MAX)
+    bottom_count = min(max(ZONE_LINES, tail), ZONE_LINES_MAX)
+    if top_count + bottom_count > len(filled):  # a short page: its halves are its margins
+        top_count = (len(filled) + 1) // 2
+        bottom_count = len(filled) - top_count
+    last_top = filled[top_count - 1]
+    first_bottom = filled[len(filled) - bottom_count] if bottom_count else len(lines)
+    for index in range(len(lines)):
+        if index <= last_top:
+            result[index] = "top"
+        elif index >= first_bottom:
+            result[index] = "bottom"
+    return result

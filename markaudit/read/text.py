@@ -1,0 +1,107 @@
+"""Plain-text documents (`.txt`, `.md`): decoding, pages and zones."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from markaudit.errors import InputError
+from markaudit.model import Document, Line, Page
+from markaudit.read.pages import split_pages, zones
+
+_SNIFF_BYTES = 8192
+_CONTROL = set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with.
+
+    UTF-8 first (a BOM is dropped), UTF-16 when a BOM says so, then cp1252 (the usual encoding of
+    Windows-made transcriptions) and latin-1, which decodes any byte. Binary content is refused.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", path), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", path), "utf-16"
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(path, f"binary content (NUL byte at offset {nul}), not audited")
+    head = data[:_SNIFF_BYTES]
+    if head and sum(byte in _CONTROL for byte in head) > 0.05 * len(head):
+        raise InputError(path, "binary content (control characters), not audited")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _strict(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not valid {encoding} ({error.reason} at byte {error.start})") from None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a text file into a Document, or raise InputError naming the file and the reason."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise InputError(name, "is a directory") from None
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as error:
+        raise InputError(name, error.strerror or str(error)) from None
+    text, encoding = decode(data, name)
+    if not text.strip():
+        raise InputError(name, "empty file, nothing to audit")
+    return document_from_text(text, path=name, encoding=encoding)
+
+
+def document_from_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Document:
+    """Split text into pages (form feeds first, else page numbers and running lines)."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if raw_lines and raw_lines[-1] == "" and len(raw_lines) > 1:
+        raw_lines.pop()  # the newline that ends the last line does not open another
+    if "\f" in text:
+        pages = _pages_at_form_feeds(raw_lines)
+    else:
+        numbered = list(enumerate(raw_lines, start=1))
+        starts = split_pages(raw_lines)
+        bounds = [*(s for s, _ in starts), len(raw_lines)]
+        pages = [
+            (numbered[bounds[k] : bounds[k + 1]], how) for k, (_, how) in enumerate(starts)
+        ]
+    return Document(path=path, pages=tuple(_page(n, lines, how) for n, (lines, how) in
+                                           enumerate(pages, start=1)), encoding=encoding)
+
+
+def _pages_at_form_feeds(raw_lines: list[str]) -> list[tuple[list[tuple[int, str]], str]]:
+    """A form feed ends a page; text after it on the same line opens the next page."""
+    pages: list[tuple[list[tuple[int, str]], str]] = [([], "start")]
+    for number, raw in enumerate(raw_lines, start=1):
+        pieces = raw.split("\f")
+        if pieces[0] or len(pieces) == 1:
+            pages[-1][0].append((number, pieces[0]))
+        for piece in pieces[1:]:
+            pages.append(([(number, piece)] if piece else [], "form-feed"))
+    if len(pages) > 1 and not any(text.strip() for _, text in pages[-1][0]):
+        pages.pop()  # a trailing form feed closes the last page rather than opening one
+    return pages
+
+
+def _page(number: int, lines: list[tuple[int, str]], boundary: str) -> Page:
+    page_zones = zones([text for _, text in lines])
+    return Page(
+        number=number,
+        lines=tuple(
+            Line(text=text, number=line_number, page=number, zone=zone)
+            for (line_number, text), zone in zip(lines, page_zones)
+        ),
+        boundary=boundary,
+    )
