@@ -104,7 +104,7 @@ class RuleSet:
 
 
 def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProblem]]:
-    """Expand folders into their `*.yaml`/`*.yml` files (recursively, sorted)."""
+    """Expand folders into their `*.yaml`/`*.yml` files (recursively, sorted), each once."""
     files: list[Path] = []
     problems: list[RuleProblem] = []
     for path in map(Path, paths):
@@ -118,7 +118,11 @@ def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProble
             files.append(path)
         else:
             problems.append(RuleProblem(str(path), None, "no such rule file or folder"))
-    return files, problems
+    # A file named twice (the shipped pack and `--rules rules/`) is read once, where first named.
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values()), problems
 
 
 def load_rules(paths: Iterable[str | Path]) -> RuleSet:

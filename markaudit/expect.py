@@ -1,0 +1,200 @@
+"""Expectation files: the markings and findings a document must produce.
+
+A fixture is a document plus `NAME.expect.yaml`:
+
+```yaml
+document: NAME.txt            # relative to this file (it may point into ../shared/corpus)
+pages: 2                      # optional
+classification: {level: TOP SECRET, caveats: [EYES ONLY]}   # optional; null for none
+kinds: [banner, release]      # optional: compare only markings of these kinds
+markings:                     # every marking of the compared kinds, no more, no less
+  - {rule: banner.classification, page: 1, line: 29, value: TOP SECRET -- EYES ONLY,
+     fields: {level: TOP SECRET}}
+findings:                     # optional: every finding, no more, no less
+  - {rule: banner.every-page, page: 1}
+```
+
+An expected entry matches when every key it gives agrees (`fields` need only hold the fields
+listed). Comparison yields one readable line per miss or extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from markaudit.model import DocumentReport
+
+MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
+FINDING_KEYS = ("rule", "severity", "page", "line", "message")
+FILE_KEYS = ("document", "pages", "classification", "kinds", "markings", "findings", "notes")
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    path: Path
+    document: Path
+    data: Mapping[str, Any]
+
+
+def load_expectation(path: str | Path) -> Expectation:
+    """Read an expectation file; ValueError names the file and what is wrong."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"{path}: cannot read expectation: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("document"), str):
+        raise ValueError(f"{path}: an expectation file is a mapping with a 'document' path")
+    unknown = set(data) - set(FILE_KEYS)
+    if unknown:
+        raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    return Expectation(path=path, document=(path.parent / data["document"]).resolve(),
+                       data=data)
+
+
+def _agrees(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
+    for key, want in expected.items():
+        have = actual.get(key)
+        if key == "fields":
+            if not all(_same(v, (have or {}).get(k)) for k, v in want.items()):
+                return False
+        elif key == "confidence":
+            if have is None or have < want:  # an expectation gives a floor
+                return False
+        elif not _same(want, have):
+            return False
+    return True
+
+
+def _same(want: Any, have: Any) -> bool:
+    if isinstance(want, list | tuple) and isinstance(have, list | tuple):
+        return list(want) == list(have)
+    return want == have or (want is not None and str(want) == str(have))
+
+
+def _describe(entry: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={entry[k]!r}" for k in ("rule", "page", "line", "value", "fields",
+                                                   "severity", "message") if k in entry)
+
+
+def _match(expected: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]],
+           what: str) -> list[str]:
+    unmatched = list(range(len(actual)))
+    problems: list[str] = []
+    for entry in expected:
+        hit = next((i for i in unmatched if _agrees(entry, actual[i])), None)
+        if hit is None:
+            near = [actual[i] for i in unmatched
+                    if actual[i].get("rule") == entry.get("rule")
+                    and actual[i].get("page") == entry.get("page")]
+            hint = f" (nearest on that page: {_describe(near[0])})" if near else ""
+            problems.append(f"missing {what}: {_describe(entry)}{hint}")
+        else:
+            unmatched.remove(hit)
+    for index in unmatched:
+        problems.append(f"unexpected {what}: {_describe(actual[index])}")
+    return problems
+
+
+def compare(expectation: Expectation, report: DocumentReport) -> list[str]:
+    """Every difference between what the file expects and what the audit produced."""
+    data = expectation.data
+    problems = [f"document not audited: {e}" for e in report.errors]
+    if "pages" in data and data["pages"] != report.pages:
+        problems.append(f"pages: expected {data['pages']}, found {report.pages}")
+    if "classification" in data:
+        want = data["classification"]
+        have = report.classification.to_dict() if report.classification else None
+        if not (want == have or (want and have and _agrees(want, have))):
+            problems.append(f"classification: expected {want}, found {have}")
+    for key in data:
+        if key == "markings":
+            for item in data["markings"] or []:
+                if set(item) - set(MARKING_KEYS):
+                    problems.append(f"expectation has unknown marking key(s) in {item}")
+        if key == "findings":
+            for item in data["findings"] or []:
+                if set(item) - set(FINDING_KEYS):
+                    problems.append(f"expectation has unknown finding key(s) in {item}")
+    if "markings" in data:
+        kinds = data.get("kinds")
+        actual = [m.to_dict() for m in report.markings if not kinds or m.kind in kinds]
+        problems += _match(data["markings"] or [], actual, "marking")
+    if "findings" in data:
+        problems += _match(data["findings"] or [], [f.to_dict() for f in report.findings],
+                           "finding")
+    return problems
+
+
+@dataclass
+class Tally:
+    """Counts for one kind of marking over a set of labelled documents."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    field_hits: dict[str, int] = field(default_factory=dict)
+    field_total: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.true_positives + self.false_negatives
+        return self.true_positives / labelled if labelled else 1.0
+
+    def field_accuracy(self, name: str) -> float | None:
+        total = self.field_total.get(name, 0)
+        return self.field_hits.get(name, 0) / total if total else None
+
+
+SCORED_FIELDS = ("level", "issuer", "date")
+LINE_SLACK = 2  # a stamp over several lines may be anchored a line or two from its label
+
+
+def score(expectation: Expectation, report: DocumentReport,
+          tallies: dict[str, Tally]) -> list[str]:
+    """Add one labelled document to per-kind tallies; return a line for each miss.
+
+    A labelled marking is found when the audit has a marking of the same kind starting within
+    LINE_SLACK lines of it (each found marking answers one label, nearest first). Fields are
+    scored on found pairs, for the fields the label gives.
+    """
+    misses: list[str] = []
+    kinds = expectation.data.get("kinds") or []
+    labels = [m for m in expectation.data.get("markings") or [] if m.get("kind") in kinds]
+    for kind in kinds:
+        tally = tallies.setdefault(kind, Tally())
+        wanted = [m for m in labels if m["kind"] == kind]
+        found = [m for m in report.markings if m.kind == kind]
+        free = list(range(len(found)))
+        for label in sorted(wanted, key=lambda m: m["line"]):
+            near = sorted((abs(found[i].line - label["line"]), i) for i in free
+                          if abs(found[i].line - label["line"]) <= LINE_SLACK)
+            if not near:
+                tally.false_negatives += 1
+                misses.append(f"missed {kind} at line {label['line']} {label.get('fields', '')}")
+                continue
+            index = near[0][1]
+            free.remove(index)
+            tally.true_positives += 1
+            for name in SCORED_FIELDS:
+                if name in (label.get("fields") or {}):
+                    tally.field_total[name] = tally.field_total.get(name, 0) + 1
+                    have = found[index].fields.get(name)
+                    if _same(label["fields"][name], have):
+                        tally.field_hits[name] = tally.field_hits.get(name, 0) + 1
+                    else:
+                        misses.append(f"wrong {kind} {name} at line {label['line']}: "
+                                      f"{have!r}, labelled {label['fields'][name]!r}")
+        tally.false_positives += len(free)
+        misses += [f"extra {kind} at line {found[i].line}: {found[i].text!r}" for i in free]
+    return misses

@@ -1,0 +1,31 @@
+"""Shared test helpers: where things are, and running the real command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SEED = FIXTURES / "frus-1962-10-27-inr.txt"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def seed() -> Path:
+    return SEED
+
+
+def run_markaudit(*args: str, env: dict[str, str] | None = None,
+                  cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m markaudit` as a user would, capturing its output."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "markaudit", *args], capture_output=True, text=True,
+        env=environment, cwd=cwd or ROOT, timeout=120,
+    )
