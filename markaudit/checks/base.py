@@ -22,7 +22,8 @@ from markaudit.model import Document, Marking
 class Option:
     """One option of a check type: its value kind, whether it is required, its default."""
 
-    kind: str  # markings | zones | text | integer | number | date | choice | boolean
+    kind: str  # markings | zones | text | integer | number | date | choice | boolean | level
+    #            | condition
     help: str
     required: bool = False
     default: Any = None
@@ -52,6 +53,43 @@ class CheckContext:
         refs = list(references)
         return [m for m in self.markings if any(fnmatch.fnmatchcase(m.rule, r) for r in refs)]
 
+    def rank(self, level: object) -> int | None:
+        """A level's place on the lattice (UNCLASSIFIED lowest); None for non-levels."""
+        return self.levels.index(level) if level in self.levels else None
+
+    @property
+    def level_rank(self) -> int | None:
+        """The rank of the highest level marked by any banner or portion mark."""
+        ranks = [r for m in self.markings if m.kind in ("banner", "portion")
+                 if (r := self.rank(m.fields.get("level"))) is not None]
+        return max(ranks) if ranks else None
+
+    def holds(self, condition: Mapping[str, Any]) -> list[Marking] | None:
+        """Whether a condition holds in the document: the markings that make it hold, or None.
+
+        A condition is a mapping of any of: `marking` (ids or globs: some such marking exists),
+        `caveat` (one of those markings carries it), `level_at_least` / `level_at_most` (the
+        document's highest marked level). Every key given must hold.
+        """
+        found: list[Marking] = []
+        if "marking" in condition or "caveat" in condition:
+            candidates = (self.select(marking_ids(condition["marking"]))
+                          if "marking" in condition else list(self.markings))
+            if "caveat" in condition:
+                candidates = [m for m in candidates
+                              if condition["caveat"] in m.fields.get("caveats", ())]
+            if not candidates:
+                return None
+            found = candidates
+        level = self.level_rank
+        if "level_at_least" in condition and (
+                level is None or level < self.levels.index(condition["level_at_least"])):
+            return None
+        if "level_at_most" in condition and (
+                level is not None and level > self.levels.index(condition["level_at_most"])):
+            return None
+        return found
+
     @property
     def document_date(self) -> dt.date | None:
         """The first document date found, if any."""
@@ -62,6 +100,23 @@ class CheckContext:
 
 
 Run = Callable[[Mapping[str, Any], CheckContext], Iterator[Violation]]
+
+
+CONDITION_KEYS = ("marking", "caveat", "level_at_least", "level_at_most")
+
+
+def describe(condition: Mapping[str, Any]) -> str:
+    """A condition in words, for messages."""
+    parts = []
+    if "marking" in condition:
+        parts.append(" or ".join(marking_ids(condition["marking"])))
+    if "caveat" in condition:
+        parts.append(f"with caveat {condition['caveat']}")
+    if "level_at_least" in condition:
+        parts.append(f"classified {condition['level_at_least']} or higher")
+    if "level_at_most" in condition:
+        parts.append(f"classified no higher than {condition['level_at_most']}")
+    return " ".join(parts)
 
 
 def marking_ids(value: str | Sequence[str]) -> list[str]:

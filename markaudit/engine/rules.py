@@ -27,6 +27,7 @@ import regex
 import yaml
 
 from markaudit.checks import CHECK_TYPES
+from markaudit.checks.base import CONDITION_KEYS, Option
 from markaudit.engine import yamlfile
 from markaudit.engine.fields import PARSER_NEEDS, PARSERS
 from markaudit.engine.vocabulary import Vocabulary
@@ -263,8 +264,9 @@ class _Loader:
         # Ids of markings with problems count too: their problems are reported once, not again
         # through every check that reads them.
         marking_ids = {e["id"] for _, e in self.raw_markings if isinstance(e.get("id"), str)}
+        levels = [name for name, _ in self.levels[2]] if self.levels else []
         checks = [rule for path, entry in self.raw_checks
-                  if (rule := self._check(path, entry, marking_ids, seen))]
+                  if (rule := self._check(path, entry, marking_ids, levels, seen))]
         if self.problems:
             raise RuleFileError(self.problems)
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
@@ -468,7 +470,7 @@ class _Loader:
                 compiled.append(done)
         return compiled
 
-    def _check(self, path: str, entry: YamlMap, marking_ids: set[str],
+    def _check(self, path: str, entry: YamlMap, marking_ids: set[str], levels: list[str],
                seen: dict[str, str]) -> CheckRule | None:
         problems_before = len(self.problems)
         rule_id = self._identity(path, entry, seen)
@@ -505,7 +507,7 @@ class _Loader:
                                  f"'{key}' ({option.help})")
                 options[key] = option.default
                 continue
-            value, error = _option_value(option, entry[key], marking_ids)
+            value, error = _option_value(option, entry[key], marking_ids, levels)
             if error:
                 self.problem(path, entry.line_of(key), f"check '{rule_id}': '{key}' {error}")
             options[key] = value
@@ -516,7 +518,8 @@ class _Loader:
                          message=str(message), options=options, source=f"{path}:{entry.line}")
 
 
-def _option_value(option: Any, value: Any, marking_ids: set[str]) -> tuple[Any, str | None]:
+def _option_value(option: Any, value: Any, marking_ids: set[str],
+                  levels: list[str]) -> tuple[Any, str | None]:
     """The option's value, checked against its declared kind; or an error to report."""
     kind = option.kind
     if kind == "markings":
@@ -527,6 +530,27 @@ def _option_value(option: Any, value: Any, marking_ids: set[str]) -> tuple[Any, 
             if not any(fnmatch.fnmatchcase(i, ref) for i in marking_ids):
                 return None, f"names marking '{ref}', which no rule defines"
         return list(refs), None
+    if kind == "level":
+        if value in levels:
+            return value, None
+        return None, f"must be one of the levels: {', '.join(levels) or '(none defined)'}"
+    if kind == "condition":
+        if not isinstance(value, dict) or not value or set(value) - set(CONDITION_KEYS):
+            return None, f"is a mapping of any of: {', '.join(CONDITION_KEYS)}"
+        condition: dict[str, Any] = {}
+        for key, item in value.items():
+            sub_kind = {"marking": "markings", "caveat": "text"}.get(key, "level")
+            checked, error = _option_value(Option(sub_kind, ""), item, marking_ids, levels)
+            if error:
+                return None, f"{key} {error}"
+            condition[key] = checked
+        return condition, None
+    if kind == "regex":
+        try:
+            regex.compile(str(value))
+        except regex.error as error:
+            return None, f"is a bad regular expression: {error.msg}"
+        return str(value), None
     if kind == "zones":
         if not _is_string_list(value) or set(value) - set(ZONES):
             return None, "is a list of top, bottom, body"
