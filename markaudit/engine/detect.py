@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import regex
 
-from markaudit.engine.fields import PARSERS, ParseContext, render_value
+from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, normalize
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.model import Document, Line, Marking, Page
@@ -77,7 +77,7 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         captured = match.group(spec.group)
         if captured is None or not captured.strip():
             continue
-        value = PARSERS[spec.parser](captured, context)
+        value = spec.parse(captured, context)
         if value not in (None, "", []):
             fields[spec.name] = value
     fields.update(rule.constants)

@@ -77,7 +77,13 @@ def _int(value: str, _: ParseContext) -> int | None:
 
 
 def _level(value: str, context: ParseContext) -> str | None:
-    return context.vocabularies["level"].canonical(value)
+    """A level name; or, where the rule files define them, a non-level `designation`
+    (LIMITED OFFICIAL USE), which reports keep as the value of `level` too."""
+    level = context.vocabularies["level"].canonical(value)
+    designations = context.vocabularies.get("designation")
+    if level is None and designations is not None:
+        return designations.canonical(value)
+    return level
 
 
 def _caveats(value: str, context: ParseContext) -> list[str]:
@@ -99,6 +105,28 @@ PARSERS: dict[str, Callable[[str, ParseContext], Any]] = {
 }
 # A parser needs this vocabulary defined somewhere in the active rule files.
 PARSER_NEEDS: dict[str, str] = {"level": "level", "caveats": "caveat"}
+PARSER_HELP = ", ".join([*PARSERS, "term:VOCABULARY", "terms:VOCABULARY"])
+
+
+def resolve_parser(name: str) -> tuple[Callable[[str, ParseContext], Any], str | None] | None:
+    """The parser a rule names and the vocabulary it needs; None for an unknown name.
+
+    Besides the named parsers, `term:NAME` maps the text to the nearest canonical term of the
+    vocabulary NAME (`TS` -> `TOP SECRET` with a vocabulary of portion abbreviations), and
+    `terms:NAME` lists every term of NAME found in the text.
+    """
+    if name in PARSERS:
+        return PARSERS[name], PARSER_NEEDS.get(name)
+    form, _, vocabulary = name.partition(":")
+    if not vocabulary:
+        return None
+    if form == "term":
+        return (lambda value, context: context.vocabularies[vocabulary].canonical(value),
+                vocabulary)
+    if form == "terms":
+        return (lambda value, context: context.vocabularies[vocabulary].find_all(
+            value, context.ocr_edits), vocabulary)
+    return None
 
 
 def render_value(template: str, fields: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import yaml
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
 from markaudit.engine import yamlfile
-from markaudit.engine.fields import PARSER_NEEDS, PARSERS
+from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamlfile import YamlList, YamlMap
 from markaudit.errors import RuleFileError, RuleProblem
@@ -52,6 +52,7 @@ class FieldSpec:
     name: str
     group: str
     parser: str
+    parse: Callable[[str, ParseContext], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,11 +437,12 @@ class _Loader:
                 self.problem(path, line, f"marking '{rule_id}': field '{name}' must name a "
                              "parser, or be {group, parse}")
                 continue
-            if parser not in PARSERS:
+            resolved = resolve_parser(parser)
+            if resolved is None:
                 self.problem(path, line, f"marking '{rule_id}': field '{name}' uses unknown "
-                             f"parser '{parser}' (known: {', '.join(PARSERS)})")
+                             f"parser '{parser}' (known: {PARSER_HELP})")
                 continue
-            needed = PARSER_NEEDS.get(parser)
+            parse, needed = resolved
             if needed and needed not in vocabularies:
                 source = "'levels'" if needed == "level" else f"vocabulary '{needed}'"
                 self.problem(path, line, f"marking '{rule_id}': parser '{parser}' needs "
@@ -450,7 +452,7 @@ class _Loader:
                 self.problem(path, line, f"marking '{rule_id}': field '{name}' reads group "
                              f"'{group}', which no pattern captures (?P<{group}>...)")
                 continue
-            specs.append(FieldSpec(str(name), group, parser))
+            specs.append(FieldSpec(str(name), group, parser, parse))
         return specs
 
     def _exclude(self, path: str, entry: YamlMap, rule_id: str | None,

@@ -31,7 +31,30 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def _squash(text: str) -> str:
-    return " ".join(regex.sub(r"[^\w&]+", " ", text.upper()).split())
+    """Letters and digits only: `S-E-C-R-E-T`, `SEC RET` and `SECRET` compare alike."""
+    return regex.sub(r"[^\w&]+|_", "", text.upper())
+
+
+def edit_budget(spelling: str, cap: int) -> int:
+    """Edits tolerated in one term: one per five letters, at most `cap`.
+
+    SECRET takes one edit (SEGRET), CONFIDENTIAL two (COMFIDENTIAI); SI or TK none, since
+    one edit would turn them into any two letters.
+    """
+    return min(cap, len(_squash(spelling)) // 5)
+
+
+def _term_pattern(spelling: str, ocr_edits: int) -> str:
+    words = []
+    for word in spelling.split():
+        if len(word) >= 4 and word.isalpha():
+            # OCR splits a word ("SEC RET", "S E C R E T"); cables hyphenate it ("S-E-C-R-E-T").
+            words.append("[ -]?".join(regex.escape(char) for char in word))
+        else:
+            words.append(regex.escape(word))
+    body = r"[ \t]*".join(words)
+    budget = edit_budget(spelling, ocr_edits)
+    return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +81,12 @@ class Vocabulary:
         return sorted(every, key=lambda s: (-len(s), s))
 
     def pattern(self, ocr_edits: int = 0) -> str:
-        """A regex alternation of every spelling; words may be split by any run of spaces."""
-        words = "|".join(r"\s+".join(regex.escape(w) for w in s.split()) for s in self.spellings)
-        budget = f"{{e<={ocr_edits}}}" if ocr_edits > 0 else ""
-        return f"(?:{words}){budget}"
+        """A regex alternation of every spelling, each with its own OCR edit budget."""
+        return "(?:" + "|".join(_term_pattern(s, ocr_edits) for s in self.spellings) + ")"
 
-    def canonical(self, text: str, max_edits: int | None = None) -> str | None:
-        """The canonical term nearest to `text` (OCR-damaged or not), or None if none is near."""
+    def canonical(self, text: str, max_edits: int = 2) -> str | None:
+        """The canonical term nearest to `text` (OCR-damaged or not), or None if none is near:
+        within the term's edit budget (see `edit_budget`), capped at `max_edits`."""
         return _nearest(self, _squash(text), max_edits)
 
     def rank(self, term: str) -> int:
@@ -82,18 +104,17 @@ class Vocabulary:
 
 
 @lru_cache(maxsize=4096)
-def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int | None) -> str | None:
+def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | None:
     best: tuple[int, int, str] | None = None
     for canonical, spellings in vocabulary.terms:
         for spelling in spellings:
             distance = edit_distance(squashed, _squash(spelling))
+            if distance > edit_budget(spelling, max_edits):
+                continue
             candidate = (distance, -len(spelling), canonical)
             if best is None or candidate < best:
                 best = candidate
-    if best is None:
-        return None
-    limit = max_edits if max_edits is not None else max(1, len(squashed) // 4)
-    return best[2] if best[0] <= limit else None
+    return best[2] if best else None
 
 
 @lru_cache(maxsize=256)
