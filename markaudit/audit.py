@@ -15,7 +15,7 @@ from pathlib import Path
 from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CheckContext
-from markaudit.engine.detect import detect
+from markaudit.engine.detect import RULE_TIMEOUT, Timeout, detect
 from markaudit.engine.rules import RuleSet, load_rules
 from markaudit.errors import InputError
 from markaudit.model import Classification, Document, DocumentReport, Finding, Marking, Report
@@ -76,15 +76,24 @@ class _Blank(dict):
         return ""
 
 
+TIMEOUT_RULE = "markaudit.rule-timeout"
+
+
 def audit_document(document: Document, rules: RuleSet) -> DocumentReport:
-    markings = detect(document, rules)
+    timeouts: list[Timeout] = []
+    markings = detect(document, rules, timeouts)
+    findings = run_checks(document, markings, rules)
+    findings += [Finding(rule=TIMEOUT_RULE, severity="warning", page=t.page, message=(
+        f"rule {t.rule} stopped after {RULE_TIMEOUT:g} s on page {t.page}: its pattern "
+        "backtracks too much on this text, so the page was not fully searched"))
+        for t in timeouts]
     return DocumentReport(
         path=document.path,
         pages=len(document.pages),
         encoding=document.encoding,
         classification=classification(markings, rules.levels),
         markings=tuple(markings),
-        findings=tuple(run_checks(document, markings, rules)),
+        findings=tuple(findings),
     )
 
 

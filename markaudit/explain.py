@@ -55,7 +55,7 @@ def _explain_marking(rule: MarkingRule) -> str:
     if rule.description:
         lines.append(f"  description: {' '.join(rule.description.split())}")
     lines.append("  patterns:")
-    lines += [f"    {pattern}" for pattern in rule.patterns]
+    lines += ["    " + pattern.rstrip().replace("\n", "\n    ") for pattern in rule.patterns]
     lines.append(f"  ocr edits per word list or phrase: {rule.ocr_edits}")
     lines.append(f"  zones: {', '.join(sorted(rule.zones))}"
                  + ("; first page only" if rule.first_page_only else ""))

@@ -94,8 +94,22 @@ class CheckContext:
     def document_date(self) -> dt.date | None:
         """The first document date found, if any."""
         for marking in self.markings:
-            if marking.kind == "document-date" and marking.fields.get("date"):
-                return dt.date.fromisoformat(marking.fields["date"])
+            if marking.kind == "document-date" and (date := as_date(marking.fields.get("date"))):
+                return date
+        return None
+
+
+def as_date(value: object) -> dt.date | None:
+    """A field's value as a date; None where it holds none.
+
+    The `date` parser gives `YYYY-MM-DD`, but a rule may read a field named `date` with another
+    parser (`text`): such a value is no date to compare, not a reason to stop the audit.
+    """
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
         return None
 
 

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.checks.base import CheckContext, Option, Violation, as_date, marking_ids
 
 OPTIONS = {
     "marking": Option("markings", "the dated marking rule id(s) to check", required=True),
@@ -53,10 +53,9 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     earliest, earliest_name = _bound(options["not_before"], context)
     latest, latest_name = _bound(options["not_after"], context)
     for marking in context.select(marking_ids(options["marking"])):
-        raw = marking.fields.get(options["field"])
-        if not raw:
+        date = as_date(marking.fields.get(options["field"]))
+        if date is None:
             continue
-        date = dt.date.fromisoformat(str(raw))
         for bound, name, relation, broken in (
             (earliest, earliest_name, "before", lambda d, b: d < b),
             (latest, latest_name, "after", lambda d, b: d > b),

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.checks.base import CheckContext, Option, Violation, as_date, marking_ids
 
 OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) bound to an era", required=True),
@@ -44,10 +44,10 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     end = dt.date.fromisoformat(options["until"]) if options["until"] else None
     document_date = context.document_date
     for marking in context.select(marking_ids(options["marking"])):
-        raw = marking.fields.get("date") if options["date"] == "marking" else document_date
-        if not raw:
+        date = (as_date(marking.fields.get("date")) if options["date"] == "marking"
+                else document_date)
+        if date is None:
             continue
-        date = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
         relation = ("before" if start and date < start else
                     "after" if end and date > end else None)
         if relation:

@@ -8,8 +8,7 @@ confidence that falls with every OCR edit the match needed.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-
+from dataclasses import dataclass
 import regex
 
 from markaudit.engine.fields import ParseContext, render_value
@@ -18,39 +17,97 @@ from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.model import Document, Line, Marking, Page
 
 
-def detect(document: Document, rules: RuleSet) -> list[Marking]:
-    """Every marking of the document, in reading order."""
+RULE_TIMEOUT = 2.0  # seconds one pattern may search one stretch of a page
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """A rule that gave up on a page: its pattern backtracks too much on that text."""
+
+    rule: str
+    page: int
+
+
+def detect(document: Document, rules: RuleSet,
+           timeouts: list[Timeout] | None = None) -> list[Marking]:
+    """Every marking of the document, in reading order.
+
+    A pattern that runs longer than RULE_TIMEOUT on a stretch of text is stopped there, so that
+    one careless rule cannot hang a batch; the stop is added to `timeouts`.
+    """
     found: list[Marking] = []
     for page in document.pages:
-        found.extend(detect_page(page, rules))
+        found.extend(detect_page(page, rules, timeouts if timeouts is not None else []))
     found.sort(key=lambda m: (m.page, m.line, m.column, m.rule))
     return found
 
 
-def detect_page(page: Page, rules: RuleSet) -> Iterator[Marking]:
+def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Marking]:
+    """The markings of one page.
+
+    Where two matches of the same kind overlap, they are one marking found twice (a stamp's
+    general rule and its specific one, two patterns of one rule): the longer match is kept, and
+    on a tie the rule defined first.
+    """
     if not page.lines:
-        return
+        return []
     view = normalize(page.text)
     starts: list[int] = []
     offset = 0
     for line in page.lines:
         starts.append(offset)
         offset += len(line.text) + 1
-    for rule in rules.markings:
+    upper = view.text.upper()
+    candidates: list[tuple[Marking, tuple[int, int], int]] = []
+    for order, rule in enumerate(rules.markings):
         if rule.first_page_only and page.number != 1:
             continue
+        windows = _windows(upper, rule.anchors) if rule.anchors else [(0, len(view.text))]
         context = ParseContext(rules.vocabularies, rule.ocr_edits)
-        taken: list[tuple[int, int]] = []
+        seen: set[tuple[int, int]] = set()
         for pattern in rule.compiled:
-            for match in pattern.finditer(view.text):
-                marking = _marking(rule, match, view, page, starts, context)
-                if marking is None:
-                    continue
-                span = match.span()
-                if any(a < span[1] and span[0] < b for a, b in taken):
-                    continue  # another pattern of the same rule already took this text
-                taken.append(span)
-                yield marking
+            for start, end in windows:
+                try:
+                    for match in pattern.finditer(view.text, start, end, timeout=RULE_TIMEOUT):
+                        if match.span() in seen:
+                            continue
+                        seen.add(match.span())
+                        marking = _marking(rule, match, view, page, starts, context)
+                        if marking is not None:
+                            candidates.append((marking, match.span(), order))
+                except TimeoutError:
+                    timeouts.append(Timeout(rule.id, page.number))
+    candidates.sort(key=lambda c: (c[1][0] - c[1][1], c[2], c[1][0]))  # longest first
+    kept: list[tuple[Marking, tuple[int, int]]] = []
+    for marking, (start, end), _ in candidates:
+        if not any(other.kind == marking.kind and a < end and start < b
+                   for other, (a, b) in kept):
+            kept.append((marking, (start, end)))
+    return [marking for marking, _ in kept]
+
+
+WINDOW_BEFORE = 300  # how far before an anchor word a match may start
+WINDOW_AFTER = 500  # how far after it a match may end
+
+
+def _windows(upper: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Stretches of the page around anchor words, from line start to line end, merged."""
+    spans: list[tuple[int, int]] = []
+    for anchor in anchors:
+        position = upper.find(anchor)
+        while position >= 0:
+            start = upper.rfind("\n", 0, max(position - WINDOW_BEFORE, 0)) + 1
+            end = upper.find("\n", position + len(anchor) + WINDOW_AFTER)
+            spans.append((start, len(upper) if end < 0 else end))
+            position = upper.find(anchor, position + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, page: Page,
@@ -74,7 +131,8 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         return None
     fields: dict[str, object] = {}
     for spec in rule.fields:
-        captured = match.group(spec.group)
+        # A field need only be captured by one of the rule's patterns, not by the one matched.
+        captured = match.group(spec.group) if spec.group in match.re.groupindex else None
         if captured is None or not captured.strip():
             continue
         value = spec.parse(captured, context)

@@ -28,7 +28,10 @@ MONTHS = {
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_FORMATS: list[tuple[regex.Pattern[str], str]] = [
     (regex.compile(r"(?P<y>\d{4})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})"), "ymd"),
-    (regex.compile(r"(?P<m>\d{1,2})\s*[/.-]\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})"), "mdy"),
+    # OCR reads a separator as ':' or a space ("11-03:2021", "11 09 - 2020")
+    (regex.compile(r"(?P<m>\d{1,2})\s*[/.:-]\s*(?P<d>\d{1,2})\s*[/.:-]\s*(?P<y>\d{4}|\d{2})"
+                   r"(?!\d)"), "mdy"),
+    (regex.compile(r"(?<!\d)(?P<m>\d{2})\s(?P<d>\d{2})\s*-\s*(?P<y>\d{4})"), "mdy"),
     (regex.compile(r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"), "ymd"),
     (regex.compile(rf"(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", regex.I), "mdy"),
     (regex.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}}|\d{{2}})", regex.I),
@@ -76,6 +79,19 @@ def _int(value: str, _: ParseContext) -> int | None:
     return int(digits) if digits else None
 
 
+NUMBER_WORDS = {word: n for n, word in enumerate(
+    "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE THIRTEEN FOURTEEN "
+    "FIFTEEN SIXTEEN SEVENTEEN EIGHTEEN NINETEEN TWENTY".split())}
+
+
+def _number(value: str, context: ParseContext) -> int | None:
+    """A count written in digits or words: `4`, `TWO`, OCR's `l` or `I` for 1."""
+    word = _text(value, context).rstrip(".,;:!")
+    if word.upper() in NUMBER_WORDS:
+        return NUMBER_WORDS[word.upper()]
+    return _int(word, context) if len(word) <= 4 else None
+
+
 def _level(value: str, context: ParseContext) -> str | None:
     """A level name; or, where the rule files define them, a non-level `designation`
     (LIMITED OFFICIAL USE), which reports keep as the value of `level` too."""
@@ -99,6 +115,7 @@ PARSERS: dict[str, Callable[[str, ParseContext], Any]] = {
     "text": _text,
     "upper": _upper,
     "int": _int,
+    "number": _number,
     "level": _level,
     "caveats": _caveats,
     "date": _date,

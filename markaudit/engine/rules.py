@@ -37,9 +37,9 @@ from markaudit.model import SEVERITIES
 
 ZONES = ("top", "bottom", "body")
 FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
-MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases", "ocr_edits",
-                "case_sensitive", "zones", "pages", "fields", "set", "value", "exclude",
-                "min_confidence", "examples")
+MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases",
+                "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
+                "value", "exclude", "min_confidence", "examples")
 CHECK_KEYS = ("id", "type", "description", "severity", "message")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
@@ -74,6 +74,7 @@ class MarkingRule:
     exclude: tuple[regex.Pattern[str], ...] = ()
     min_confidence: float = 0.0
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    anchors: tuple[str, ...] = ()  # upper case; a page with none of them is not searched
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +309,9 @@ class _Loader:
         if not isinstance(case_sensitive, bool):
             self.problem(path, entry.line_of("case_sensitive"),
                          f"marking '{rule_id}': 'case_sensitive' must be true or false")
-        flags = regex.MULTILINE | regex.BESTMATCH | (0 if case_sensitive else regex.IGNORECASE)
+        # ENHANCEMATCH, not BESTMATCH: BESTMATCH makes finditer jump to the best match on the
+        # page and lose every fuzzy one before it (a damaged top banner above an exact one).
+        flags = regex.MULTILINE | regex.ENHANCEMATCH | (0 if case_sensitive else regex.IGNORECASE)
         compiled: list[regex.Pattern[str]] = []
         for pattern, line in zip(patterns, pattern_lines):
             expanded = self._expand(path, line, rule_id, pattern, vocabularies, ocr_edits)
@@ -357,6 +360,7 @@ class _Loader:
             self.problem(path, entry.line_of("examples"), f"marking '{rule_id}': 'examples' "
                          "has 'match' and 'no_match' lists of text")
             examples = {}
+        anchors = self._anchors(path, entry, rule_id, ocr_edits)
         if len(self.problems) > problems_before or rule_id is None:
             return None
         return MarkingRule(
@@ -365,8 +369,34 @@ class _Loader:
             source=f"{path}:{entry.line}", ocr_edits=ocr_edits, zones=frozenset(zones),
             first_page_only=pages == "first", fields=tuple(fields), constants=dict(constants),
             value=value, exclude=tuple(exclude), min_confidence=float(min_confidence),
-            examples={k: tuple(v) for k, v in examples.items()},
+            examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
         )
+
+    def _anchors(self, path: str, entry: YamlMap, rule_id: str | None,
+                 ocr_edits: int) -> tuple[str, ...]:
+        """Words one of which every match contains: pages without any are skipped.
+
+        Given as `anchors`, or taken from a phrase: a phrase of n long words matched with at
+        most e edits keeps at least n - e of them intact, so its long words anchor it when
+        there are more of them than edits.
+        """
+        if "anchors" in entry:
+            anchors = entry["anchors"]
+            if not _is_string_list(anchors) or not anchors or not all(a.strip() for a in anchors):
+                self.problem(path, entry.line_of("anchors"), f"marking '{rule_id}': 'anchors' "
+                             "is a list of words, one of which every match contains")
+                return ()
+            return tuple(a.upper() for a in anchors)
+        phrases = entry.get("phrases", [entry.get("phrase")] if "phrase" in entry else [])
+        if not _is_string_list(phrases) or not phrases:
+            return ()
+        anchors: list[str] = []
+        for phrase in phrases:
+            long_words = [w.upper() for w in phrase.split() if len(w) >= 4 and w.isalpha()]
+            if len(long_words) <= ocr_edits:
+                return ()  # this phrase could match with none of them intact
+            anchors.extend(long_words)
+        return tuple(dict.fromkeys(anchors))
 
     def _patterns(self, path: str, entry: YamlMap, rule_id: str | None, ocr_edits: int
                   ) -> tuple[list[str], list[int]]:
@@ -573,7 +603,8 @@ def _option_value(option: Any, value: Any, marking_ids: set[str],
     if kind == "date":
         if value in ("document", "today"):
             return value, None
-        if isinstance(value, dt.date):
+        # YAML reads `2020-01-01 10:00` as a datetime, whose isoformat is no date: refused below.
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value.isoformat(), None
         try:
             return dt.date.fromisoformat(str(value)).isoformat(), None

@@ -119,5 +119,6 @@ def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | Non
 
 @lru_cache(maxsize=256)
 def _finder(vocabulary: Vocabulary, ocr_edits: int) -> regex.Pattern[str]:
+    # ENHANCEMATCH: BESTMATCH would skip a damaged term before an exact one ("NOFORM/EYES ONLY")
     return regex.compile(rf"(?<![A-Z0-9]){vocabulary.pattern(ocr_edits)}(?![A-Z0-9])",
-                         regex.IGNORECASE | regex.BESTMATCH)
+                         regex.IGNORECASE | regex.ENHANCEMATCH)

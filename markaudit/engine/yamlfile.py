@@ -64,8 +64,19 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     return result
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # `1992-13-01` looks like a date to YAML, which then raises a bare ValueError: report it
+    # as a YAML problem with its line instead of a traceback.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid date {node.value!r} ({error})", node.start_mark) from None
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def load(text: str) -> Any:

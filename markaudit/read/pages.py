@@ -107,9 +107,13 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:  #
         else:
             start = index
             before = _non_blank(lines, range(index - 1, -1, -1))[:2]
+            head: set[str | None] = set()
             for previous in before:
-                if not is_running(previous):
+                key = _running_key(lines[previous])
+                # The same running line twice is the last page's foot above this page's head.
+                if not is_running(previous) or key in head:
                     break
+                head.add(key)
                 start = previous
         if start > (starts[-1] if starts else 0):
             starts.append(start)
