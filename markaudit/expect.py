@@ -176,15 +176,19 @@ def score(expectation: Expectation, report: DocumentReport,
         wanted = [m for m in labels if m["kind"] == kind]
         found = [m for m in report.markings if m.kind == kind]
         free = list(range(len(found)))
-        for label in sorted(wanted, key=lambda m: m["line"]):
-            near = sorted((abs(found[i].line - label["line"]), i) for i in free
-                          if abs(found[i].line - label["line"]) <= LINE_SLACK)
-            if not near:
-                tally.false_negatives += 1
-                misses.append(f"missed {kind} at line {label['line']} {label.get('fields', '')}")
-                continue
-            index = near[0][1]
-            free.remove(index)
+        pairs: list[tuple[dict, int]] = []
+        unpaired = sorted(wanted, key=lambda m: m["line"])
+        for slack in range(LINE_SLACK + 1):  # exact lines first, so neighbours pair right
+            for label in list(unpaired):
+                near = [i for i in free if abs(found[i].line - label["line"]) == slack]
+                if near:
+                    free.remove(near[0])
+                    unpaired.remove(label)
+                    pairs.append((label, near[0]))
+        for label in unpaired:
+            tally.false_negatives += 1
+            misses.append(f"missed {kind} at line {label['line']} {label.get('fields', '')}")
+        for label, index in pairs:
             tally.true_positives += 1
             for name in SCORED_FIELDS:
                 if name in (label.get("fields") or {}):

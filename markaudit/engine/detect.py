@@ -77,6 +77,7 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
                             candidates.append((marking, match.span(), order))
                 except TimeoutError:
                     timeouts.append(Timeout(rule.id, page.number))
+    candidates = _without_form_lists(candidates, rules)
     candidates.sort(key=lambda c: (c[1][0] - c[1][1], c[2], c[1][0]))  # longest first
     kept: list[tuple[Marking, tuple[int, int]]] = []
     for marking, (start, end), _ in candidates:
@@ -84,6 +85,25 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
                    for other, (a, b) in kept):
             kept.append((marking, (start, end)))
     return [marking for marking, _ in kept]
+
+
+def _without_form_lists(candidates: list[tuple[Marking, tuple[int, int], int]],
+                        rules: RuleSet) -> list[tuple[Marking, tuple[int, int], int]]:
+    """Drop markings that stand in a printed form's list of options (see FormLists)."""
+    dropped: set[int] = set()
+    for rule in rules.markings:
+        spec = rule.form_lists
+        if spec is None:
+            continue
+        # the list is judged on every marking of the rule's kind, whichever rule found it
+        own = [i for i, c in enumerate(candidates) if c[0].kind == rule.kind]
+        for i in own:
+            near = [j for j in own
+                    if abs(candidates[j][0].line - candidates[i][0].line) <= spec.lines]
+            values = {str(candidates[j][0].fields.get(spec.field)) for j in near}
+            if len(values) >= spec.distinct:
+                dropped.update(near)
+    return [c for i, c in enumerate(candidates) if i not in dropped]
 
 
 WINDOW_BEFORE = 300  # how far before an anchor word a match may start
@@ -125,8 +145,14 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         return None
     if any(x.search(line.text) or x.search(stripped) for x in rule.exclude):
         return None
+    for near in rule.not_near:
+        around = page.lines[max(line_index - near.before, 0):line_index] + \
+            page.lines[line_index + 1:line_index + 1 + near.after]
+        if any(near.pattern.search(other.text) for other in around):
+            return None
     edits = sum(match.fuzzy_counts) + view.fixes_in(start, end)
-    confidence = round(max(0.0, 1.0 - edits / max(len(stripped), 1)), 3)
+    confidence = round(min(rule.max_confidence, max(0.0, 1.0 - edits / max(len(stripped), 1))),
+                       3)
     if confidence < rule.min_confidence:
         return None
     fields: dict[str, object] = {}

@@ -21,6 +21,11 @@ _TYPOGRAPHY = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u00a0": " ", "\u20ac": "E", "\u00a3": "E",
+    # Cyrillic letters that OCR engines with a Russian model put for Latin ones ("СЕСПЕТ")
+    "\u0410": "A", "\u0412": "B", "\u0415": "E", "\u041a": "K", "\u041c": "M",
+    "\u041d": "H", "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0422": "T",
+    "\u0425": "X", "\u0423": "Y", "\u0430": "a", "\u0435": "e", "\u043e": "o",
+    "\u0440": "p", "\u0441": "c", "\u0443": "y", "\u0445": "x",
 })
 _LOOKALIKES = {"0": "O", "1": "I", "5": "S", "|": "I"}
 # A word mixing letters with look-alike digits; fixed only when letters dominate.

@@ -39,7 +39,8 @@ ZONES = ("top", "bottom", "body")
 FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
 MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases",
                 "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
-                "value", "exclude", "min_confidence", "examples")
+                "value", "exclude", "not_near", "form_lists", "min_confidence", "max_confidence",
+                "examples")
 CHECK_KEYS = ("id", "type", "description", "severity", "message")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
@@ -73,8 +74,31 @@ class MarkingRule:
     value: str | None = None
     exclude: tuple[regex.Pattern[str], ...] = ()
     min_confidence: float = 0.0
+    max_confidence: float = 1.0  # a loose heuristic rule is never surer than this
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: tuple[str, ...] = ()  # upper case; a page with none of them is not searched
+    not_near: tuple[NotNear, ...] = ()
+    form_lists: FormLists | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotNear:
+    """A match is dropped when `pattern` matches within `before` lines above it or `after`
+    lines below it (a form's caption, a field label)."""
+
+    pattern: regex.Pattern[str]
+    before: int
+    after: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormLists:
+    """Markings of one rule that list `distinct` different values of `field` within `lines`
+    lines are a printed form's options (a routing slip's levels), not markings."""
+
+    field: str
+    distinct: int
+    lines: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,12 +371,12 @@ class _Loader:
         if pages not in ("all", "first"):
             self.problem(path, entry.line_of("pages"),
                          f"marking '{rule_id}': 'pages' is 'all' or 'first'")
-        exclude = self._exclude(path, entry, rule_id, flags)
-        min_confidence = entry.get("min_confidence", 0.0)
-        if not isinstance(min_confidence, int | float) or not 0 <= min_confidence <= 1:
-            self.problem(path, entry.line_of("min_confidence"),
-                         f"marking '{rule_id}': 'min_confidence' is a number from 0 to 1")
-            min_confidence = 0.0
+        exclude = self._regex_list(path, entry, rule_id, flags, "exclude")
+        not_near = self._not_near(path, entry, rule_id, flags)
+        form_lists = self._form_lists(path, entry, rule_id)
+        min_confidence, max_confidence = (
+            self._fraction(path, entry, rule_id, key, default)
+            for key, default in (("min_confidence", 0.0), ("max_confidence", 1.0)))
         examples = entry.get("examples", {})
         if not isinstance(examples, dict) or set(examples) - {"match", "no_match"} or not all(
             _is_string_list(v) for v in examples.values()
@@ -368,9 +392,54 @@ class _Loader:
             patterns=tuple(patterns), compiled=tuple(compiled),
             source=f"{path}:{entry.line}", ocr_edits=ocr_edits, zones=frozenset(zones),
             first_page_only=pages == "first", fields=tuple(fields), constants=dict(constants),
-            value=value, exclude=tuple(exclude), min_confidence=float(min_confidence),
+            value=value, exclude=tuple(exclude), min_confidence=min_confidence,
+            max_confidence=max_confidence,
             examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
+            not_near=tuple(not_near), form_lists=form_lists,
         )
+
+    def _fraction(self, path: str, entry: YamlMap, rule_id: str | None, key: str,
+                  default: float) -> float:
+        value = entry.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            self.problem(path, entry.line_of(key),
+                         f"marking '{rule_id}': '{key}' is a number from 0 to 1")
+            return default
+        return float(value)
+
+    def _not_near(self, path: str, entry: YamlMap, rule_id: str | None,
+                  flags: int) -> list[NotNear]:
+        specs = entry.get("not_near", [])
+        shape = (f"marking '{rule_id}': 'not_near' is a list of "
+                 "{pattern: REGEX, before: LINES, after: LINES}")
+        if not isinstance(specs, list):
+            self.problem(path, entry.line_of("not_near"), shape)
+            return []
+        result = []
+        for index, spec in enumerate(specs):
+            line = specs.line_of(index) if isinstance(specs, YamlList) else entry.line
+            if (not isinstance(spec, dict) or not isinstance(spec.get("pattern"), str)
+                    or set(spec) - {"pattern", "before", "after"}
+                    or not all(isinstance(spec.get(k, 0), int) and spec.get(k, 0) >= 0
+                               for k in ("before", "after"))):
+                self.problem(path, line, shape)
+                continue
+            if compiled := self._compile(path, line, rule_id, spec["pattern"], flags):
+                result.append(NotNear(compiled, spec.get("before", 0), spec.get("after", 0)))
+        return result
+
+    def _form_lists(self, path: str, entry: YamlMap, rule_id: str | None) -> FormLists | None:
+        spec = entry.get("form_lists")
+        if spec is None:
+            return None
+        keys = {"field", "distinct", "within_lines"}
+        if (not isinstance(spec, dict) or set(spec) != keys or not isinstance(spec["field"], str)
+                or not all(isinstance(spec[k], int) and spec[k] >= 1
+                           for k in ("distinct", "within_lines"))):
+            self.problem(path, entry.line_of("form_lists"), f"marking '{rule_id}': "
+                         "'form_lists' is {field: NAME, distinct: N, within_lines: N}")
+            return None
+        return FormLists(spec["field"], spec["distinct"], spec["within_lines"])
 
     def _anchors(self, path: str, entry: YamlMap, rule_id: str | None,
                  ocr_edits: int) -> tuple[str, ...]:
@@ -485,15 +554,15 @@ class _Loader:
             specs.append(FieldSpec(str(name), group, parser, parse))
         return specs
 
-    def _exclude(self, path: str, entry: YamlMap, rule_id: str | None,
-                 flags: int) -> list[regex.Pattern[str]]:
-        exclude = entry.get("exclude", [])
+    def _regex_list(self, path: str, entry: YamlMap, rule_id: str | None,
+                    flags: int, key: str) -> list[regex.Pattern[str]]:
+        exclude = entry.get(key, [])
         if isinstance(exclude, str):
             exclude = YamlList([exclude])
-            exclude.line, exclude.item_lines = entry.line_of("exclude"), []
+            exclude.line, exclude.item_lines = entry.line_of(key), []
         if not _is_string_list(exclude):
-            self.problem(path, entry.line_of("exclude"),
-                         f"marking '{rule_id}': 'exclude' is a list of regular expressions")
+            self.problem(path, entry.line_of(key),
+                         f"marking '{rule_id}': '{key}' is a list of regular expressions")
             return []
         compiled = []
         for index, pattern in enumerate(exclude):

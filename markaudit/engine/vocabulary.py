@@ -39,7 +39,8 @@ def edit_budget(spelling: str, cap: int) -> int:
     """Edits tolerated in one term: one per five letters, at most `cap`.
 
     SECRET takes one edit (SEGRET), CONFIDENTIAL two (COMFIDENTIAI); SI or TK none, since
-    one edit would turn them into any two letters.
+    one edit would turn them into any two letters. A term of six letters or more may also
+    take one more substitution (not insertion or deletion), see `_term_pattern`.
     """
     return min(cap, len(_squash(spelling)) // 5)
 
@@ -54,7 +55,12 @@ def _term_pattern(spelling: str, ocr_edits: int) -> str:
             words.append(regex.escape(word))
     body = r"[ \t]*".join(words)
     budget = edit_budget(spelling, ocr_edits)
-    return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
+    if not budget:
+        return f"(?:{body})"
+    if len(_squash(spelling)) >= 6:
+        # OCR misreads letters (SECHET, SaCHET) far more often than it drops or adds them.
+        return f"(?:{body}){{s<={budget + 1},i<={budget},d<={budget},e<={budget + 1}}}"
+    return f"(?:{body}){{e<={budget}}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +115,9 @@ def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | Non
     for canonical, spellings in vocabulary.terms:
         for spelling in spellings:
             distance = edit_distance(squashed, _squash(spelling))
-            if distance > edit_budget(spelling, max_edits):
-                continue
+            budget = edit_budget(spelling, max_edits)
+            if distance > budget + (1 if budget and len(_squash(spelling)) >= 6 else 0):
+                continue  # the extra edit mirrors the extra substitution of _term_pattern
             candidate = (distance, -len(spelling), canonical)
             if best is None or candidate < best:
                 best = candidate
