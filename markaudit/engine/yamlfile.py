@@ -6,6 +6,7 @@ Only plain YAML is accepted: tags that would build Python objects are refused by
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -74,6 +75,15 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
             None, None, f"invalid date {node.value!r} ({error})", node.start_mark) from None
 
 
+# YAML 1.2 booleans: only true and false. YAML 1.1 also reads on/off/yes/no as booleans, which
+# turns a field named `on` ("Declassify On") into True behind an archivist's back.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
