@@ -49,7 +49,7 @@ def table(tallies: dict[str, Tally], documents: int) -> str:
         fields = []
         for name in SCORED_FIELDS:
             accuracy = tally.field_accuracy(name)
-            fields.append("–" if accuracy is None else
+            fields.append("-" if accuracy is None else
                           f"{accuracy:.2f} ({tally.field_total[name]})")
         rows.append(f"| {kind} | {labelled} | {found} | {tally.precision:.2f} | "
                     f"{tally.recall:.2f} | {' | '.join(fields)} |")

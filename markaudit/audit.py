@@ -61,7 +61,8 @@ def run_checks(document: Document, markings: Sequence[Marking], rules: RuleSet) 
             values = {"page": violation.page, "line": violation.line, "id": check.id,
                       **violation.details}
             findings.append(Finding(
-                rule=check.id, severity=check.severity,  # type: ignore[arg-type]
+                rule=check.id,
+                severity=violation.severity or check.severity,  # type: ignore[arg-type]
                 message=check.message.format_map(_Blank(values)),
                 page=violation.page, line=violation.line, markings=violation.markings,
             ))

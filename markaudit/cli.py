@@ -141,7 +141,7 @@ NoDefaultOption = Annotated[bool, typer.Option(
     "--no-default-rules", help="Do not load the shipped rule pack.")]
 
 
-def _load(rules: list[Path] | None, no_default_rules: bool):  # noqa: ANN202 - RuleSet, lazily
+def _load(rules: list[Path] | None, no_default_rules: bool):
     from markaudit.audit import rule_paths
     from markaudit.engine.rules import load_rules
     from markaudit.errors import RuleFileError

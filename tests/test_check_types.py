@@ -60,7 +60,8 @@ def test_top_bottom_agree_reports_a_page_whose_ends_differ(tmp_path):
     text = "SECRET\n\nbody one\n\nSECRET\n\fCONFIDENTIAL\n\nbody two\n\nSECRET\n"
     findings = audit(tmp_path, checks, text)
     assert _abbreviated(findings) == [("tb", 2, 10)]
-    assert findings[0].message == "page 2: top banner says CONFIDENTIAL but bottom banner says SECRET"
+    assert findings[0].message == (
+        "page 2: top banner says CONFIDENTIAL but bottom banner says SECRET")
     assert [m.line for m in findings[0].markings] == [6, 10]
 
 

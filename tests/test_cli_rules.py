@@ -10,7 +10,7 @@ def test_rules_list_shows_markings_and_checks_with_their_files():
     assert result.returncode == 0
     rows = result.stdout.splitlines()
     assert any(r.startswith("banner.classification") and "banners.yaml" in r for r in rows)
-    assert any(r.startswith("banner.every-page") and "every_page" in r and "warning" in r
+    assert any(r.startswith("banner.every-page") and "every_page" in r and "info" in r
                for r in rows)
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from markaudit.model import Document, Marking
 
 
@@ -38,6 +40,7 @@ class Violation:
     line: int | None
     markings: tuple[Marking, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+    severity: str | None = None  # set by a check whose options raise or lower the rule's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +71,27 @@ class CheckContext:
         """Whether a condition holds in the document: the markings that make it hold, or None.
 
         A condition is a mapping of any of: `marking` (ids or globs: some such marking exists),
-        `caveat` (one of those markings carries it), `level_at_least` / `level_at_most` (the
-        document's highest marked level). Every key given must hold.
+        `caveat` (one of those markings carries it, or one of a list of caveats),
+        `level_at_least` / `level_at_most` (the document's highest marked level; a document
+        with no level marked satisfies neither). Every key given must hold.
         """
         found: list[Marking] = []
         if "marking" in condition or "caveat" in condition:
             candidates = (self.select(marking_ids(condition["marking"]))
                           if "marking" in condition else list(self.markings))
             if "caveat" in condition:
+                wanted = set(marking_ids(condition["caveat"]))
                 candidates = [m for m in candidates
-                              if condition["caveat"] in m.fields.get("caveats", ())]
+                              if wanted.intersection(m.fields.get("caveats", ()))]
             if not candidates:
                 return None
             found = candidates
         level = self.level_rank
-        if "level_at_least" in condition and (
-                level is None or level < self.levels.index(condition["level_at_least"])):
-            return None
-        if "level_at_most" in condition and (
-                level is not None and level > self.levels.index(condition["level_at_most"])):
-            return None
+        for key, broken in (("level_at_least", lambda have, bound: have < bound),
+                            ("level_at_most", lambda have, bound: have > bound)):
+            if key in condition and (
+                    level is None or broken(level, self.levels.index(condition[key]))):
+                return None
         return found
 
     @property
@@ -125,12 +129,23 @@ def describe(condition: Mapping[str, Any]) -> str:
     if "marking" in condition:
         parts.append(" or ".join(marking_ids(condition["marking"])))
     if "caveat" in condition:
-        parts.append(f"with caveat {condition['caveat']}")
+        parts.append(f"with caveat {' or '.join(marking_ids(condition['caveat']))}")
     if "level_at_least" in condition:
         parts.append(f"classified {condition['level_at_least']} or higher")
     if "level_at_most" in condition:
         parts.append(f"classified no higher than {condition['level_at_most']}")
     return " ".join(parts)
+
+
+def matches_where(marking: Marking, where: Mapping[str, str] | None) -> bool:
+    """Whether every field named in `where` matches its regular expression (a list field:
+    any of its items). `where` narrows a check to, say, E.O. 13526 citations."""
+    for name, pattern in (where or {}).items():
+        value = marking.fields.get(name)
+        items = value if isinstance(value, list | tuple) else [value]
+        if not any(item is not None and regex.search(pattern, str(item)) for item in items):
+            return False
+    return True
 
 
 def marking_ids(value: str | Sequence[str]) -> list[str]:

@@ -16,6 +16,10 @@ OCR-damaged date, or a marking that is not what it seems.
   severity: warning
 ```
 
+`where` narrows the markings by their fields (regular expressions; a list field matches when
+any item does): `where: {order: "^13526$"}` for E.O. 13526 citations, `where: {level:
+RESTRICTED}` for RESTRICTED banners.
+
 Markings without the date compared are skipped. Placeholders: `{kind}`, `{text}`, `{date}`,
 `{from}`, `{until}`, `{relation}` ("before" or "after").
 """
@@ -26,7 +30,14 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from markaudit.checks.base import CheckContext, Option, Violation, as_date, marking_ids
+from markaudit.checks.base import (
+    CheckContext,
+    Option,
+    Violation,
+    as_date,
+    marking_ids,
+    matches_where,
+)
 
 OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) bound to an era", required=True),
@@ -34,6 +45,7 @@ OPTIONS = {
     "until": Option("date", "the last day the marking was in use", default=None),
     "date": Option("choice", "which date to compare", default="document",
                    choices=("document", "marking")),
+    "where": Option("fields", "only markings whose fields match these regexes", default=None),
 }
 MESSAGE = "{text!r} dated {date} is {relation} its era ({from} to {until})"
 PLACEHOLDERS = ("kind", "text", "date", "from", "until", "relation")
@@ -44,6 +56,8 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     end = dt.date.fromisoformat(options["until"]) if options["until"] else None
     document_date = context.document_date
     for marking in context.select(marking_ids(options["marking"])):
+        if not matches_where(marking, options["where"]):
+            continue
         date = (as_date(marking.fields.get("date")) if options["date"] == "marking"
                 else document_date)
         if date is None:

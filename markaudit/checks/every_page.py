@@ -13,6 +13,13 @@ one violation. Without `zones` the marking may stand anywhere on the page.
   message: "page {page}: no classification banner at the {zone}"
 ```
 
+`when` limits the check to documents where a condition holds: an unclassified letter needs no
+banner, so the default pack checks only documents with a classified level marked somewhere.
+
+OCR loses banners (only about a quarter of OCR pages keep a level word in their first or last
+five lines), so the default severity is low; `raise_to` raises it on pages that carry the
+marking in another zone, where the loss is less likely to be OCR's.
+
 Placeholders: `{page}`, `{zone}` ("top", "bottom", or "page" without zones), `{marking}`.
 """
 
@@ -27,12 +34,19 @@ OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) that must appear", required=True),
     "zones": Option("zones", "the zones each page must carry the marking in", default=[]),
     "min_confidence": Option("number", "only markings at least this sure count", default=0.0),
+    "when": Option("condition", "check only documents where this condition holds (see "
+                   "`requires`), such as {level_at_least: CONFIDENTIAL}", default=None),
+    "raise_to": Option("choice", "the severity when the page carries the marking elsewhere "
+                       "(the banner survived OCR at its other end, so this one is missing)",
+                       default=None, choices=("error", "warning", "info")),
 }
 MESSAGE = "page {page}: no {marking} at the {zone}"
 PLACEHOLDERS = ("zone", "marking")
 
 
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
+    if options["when"] is not None and context.holds(options["when"]) is None:
+        return
     references = marking_ids(options["marking"])
     found = [m for m in context.select(references) if m.confidence >= options["min_confidence"]]
     zones = options["zones"] or ["page"]
@@ -41,4 +55,5 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
         for zone in zones:
             if not any(zone in ("page", m.zone) for m in on_page):
                 yield Violation(page=page.number, line=None,
-                                details={"zone": zone, "marking": ", ".join(references)})
+                                details={"zone": zone, "marking": ", ".join(references)},
+                                severity=options["raise_to"] if on_page else None)

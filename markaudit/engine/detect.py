@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+
 import regex
 
 from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, normalize
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.model import Document, Line, Marking, Page
-
 
 RULE_TIMEOUT = 2.0  # seconds one pattern may search one stretch of a page
 
@@ -167,7 +167,7 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
     fields.update(rule.constants)
     value = render_value(rule.value, fields) if rule.value else " ".join(stripped.split())
     return Marking(
-        rule=rule.id, kind=rule.kind, text=stripped, value=value, page=page.number, line=line.number,
-        column=raw_start - starts[line_index] + 1, zone=line.zone, confidence=confidence,
-        fields=fields,
+        rule=rule.id, kind=rule.kind, text=stripped, value=value, page=page.number,
+        line=line.number, column=raw_start - starts[line_index] + 1, zone=line.zone,
+        confidence=confidence, fields=fields,
     )

@@ -79,9 +79,10 @@ def _int(value: str, _: ParseContext) -> int | None:
     return int(digits) if digits else None
 
 
-NUMBER_WORDS = {word: n for n, word in enumerate(
-    "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE THIRTEEN FOURTEEN "
-    "FIFTEEN SIXTEEN SEVENTEEN EIGHTEEN NINETEEN TWENTY".split())}
+NUMBER_WORDS = {word: n for n, word in enumerate((
+    "ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE", "TEN",
+    "ELEVEN", "TWELVE", "THIRTEEN", "FOURTEEN", "FIFTEEN", "SIXTEEN", "SEVENTEEN", "EIGHTEEN",
+    "NINETEEN", "TWENTY"))}
 
 
 def _number(value: str, context: ParseContext) -> int | None:

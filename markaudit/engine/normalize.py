@@ -29,7 +29,8 @@ _TYPOGRAPHY = str.maketrans({
 })
 _LOOKALIKES = {"0": "O", "1": "I", "5": "S", "|": "I"}
 # A word mixing letters with look-alike digits; fixed only when letters dominate.
-_MIXED_WORD = regex.compile(r"(?<![\w|])[A-Za-z015|]*(?:[A-Za-z][015|]|[015|][A-Za-z])[A-Za-z015|]*")
+_MIXED_WORD = regex.compile(
+    r"(?<![\w|])[A-Za-z015|]*(?:[A-Za-z][015|]|[015|][A-Za-z])[A-Za-z015|]*")
 
 
 @dataclass(frozen=True, slots=True)

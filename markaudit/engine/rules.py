@@ -337,7 +337,7 @@ class _Loader:
         # page and lose every fuzzy one before it (a damaged top banner above an exact one).
         flags = regex.MULTILINE | regex.ENHANCEMATCH | (0 if case_sensitive else regex.IGNORECASE)
         compiled: list[regex.Pattern[str]] = []
-        for pattern, line in zip(patterns, pattern_lines):
+        for pattern, line in zip(patterns, pattern_lines, strict=True):
             expanded = self._expand(path, line, rule_id, pattern, vocabularies, ocr_edits)
             if expanded is not None and (done := self._compile(path, line, rule_id, expanded,
                                                                 flags)):
@@ -640,12 +640,27 @@ def _option_value(option: Any, value: Any, marking_ids: set[str],
             return None, f"is a mapping of any of: {', '.join(CONDITION_KEYS)}"
         condition: dict[str, Any] = {}
         for key, item in value.items():
-            sub_kind = {"marking": "markings", "caveat": "text"}.get(key, "level")
+            sub_kind = {"marking": "markings", "caveat": "words"}.get(key, "level")
             checked, error = _option_value(Option(sub_kind, ""), item, marking_ids, levels)
             if error:
                 return None, f"{key} {error}"
             condition[key] = checked
         return condition, None
+    if kind == "words":
+        words = [value] if isinstance(value, str) else value
+        if not _is_string_list(words) or not words:
+            return None, "is a word, or a list of words"
+        return list(words), None
+    if kind == "fields":
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(k, str) and isinstance(v, str | int) for k, v in value.items()):
+            return None, "maps field names to regular expressions"
+        for pattern in value.values():
+            try:
+                regex.compile(str(pattern))
+            except regex.error as error:
+                return None, f"has a bad regular expression: {error.msg}"
+        return {k: str(v) for k, v in value.items()}, None
     if kind == "regex":
         try:
             regex.compile(str(value))

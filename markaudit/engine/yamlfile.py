@@ -91,7 +91,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 def load(text: str) -> Any:
     """Parse YAML text; raises yaml.YAMLError (with a mark where YAML gives one)."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    return yaml.load(text, Loader=_Loader)
 
 
 def error_line(error: yaml.YAMLError) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from markaudit.model import Zone
 
@@ -75,7 +76,7 @@ def _non_blank(lines: Sequence[str], indices: range) -> list[int]:
     return [i for i in indices if lines[i].strip()]
 
 
-def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:  # noqa: ANN001
+def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
     """Page starts from a rising sequence of page-number lines.
 
     A sequence that starts at 1 is read as page footers (a page ends after its number); one that
@@ -120,7 +121,7 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:  #
     return starts
 
 
-def _starts_from_running_lines(lines: Sequence[str], is_running) -> list[int]:  # noqa: ANN001
+def _starts_from_running_lines(lines: Sequence[str], is_running) -> list[int]:
     """Page starts between a running line at the foot of a page and its twin at the next head.
 
     Two occurrences of one running line with only margin lines between them (no prose) and
@@ -133,7 +134,7 @@ def _starts_from_running_lines(lines: Sequence[str], is_running) -> list[int]:  
     prose = [is_prose(line) for line in lines]
     starts: set[int] = set()
     for indices in occurrences.values():
-        for footer, header in zip(indices, indices[1:]):
+        for footer, header in pairwise(indices):
             between = range(footer + 1, header)
             if any(prose[i] for i in between) or len(_non_blank(lines, between)) > 6:
                 continue

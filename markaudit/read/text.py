@@ -41,7 +41,8 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(path, f"not valid {encoding} ({error.reason} at byte {error.start})") from None
+        reason = f"not valid {encoding} ({error.reason} at byte {error.start})"
+        raise InputError(path, reason) from None
 
 
 def read_document(path: str | Path) -> Document:
@@ -101,7 +102,7 @@ def _page(number: int, lines: list[tuple[int, str]], boundary: str) -> Page:
         number=number,
         lines=tuple(
             Line(text=text, number=line_number, page=number, zone=zone)
-            for (line_number, text), zone in zip(lines, page_zones)
+            for (line_number, text), zone in zip(lines, page_zones, strict=True)
         ),
         boundary=boundary,
     )
