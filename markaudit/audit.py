@@ -16,9 +16,10 @@ from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CheckContext
 from markaudit.engine.detect import RULE_TIMEOUT, Timeout, detect
-from markaudit.engine.rules import RuleSet, load_rules
+from markaudit.engine.rules import CheckRule, RuleSet, load_rules
 from markaudit.errors import InputError
 from markaudit.model import Classification, Document, DocumentReport, Finding, Marking, Report
+from markaudit.parts import Part, split
 from markaudit.read import document_from_text, read_document
 
 CLASSIFYING_KINDS = ("banner", "portion")
@@ -52,10 +53,34 @@ def classification(markings: Iterable[Marking], levels: Sequence[str]) -> Classi
     return Classification(level=levels[best], caveats=tuple(caveats))
 
 
-def run_checks(document: Document, markings: Sequence[Marking], rules: RuleSet) -> list[Finding]:
-    context = CheckContext(document=document, markings=tuple(markings), levels=rules.levels)
+def run_checks(document: Document, markings: Sequence[Marking], rules: RuleSet,
+               parts: Sequence[Part] | None = None) -> list[Finding]:
+    """Every check on every part (sub-document) of the document; `whole_file` checks once.
+
+    A part without a document date of its own takes the date of the part before it: the date
+    on a record's cover form is the date of the record that follows it.
+    """
+    whole = CheckContext(document=document, markings=tuple(markings), levels=rules.levels)
+    findings = _check_part(whole, [c for c in rules.checks if c.whole_file])
+    part_checks = [c for c in rules.checks if not c.whole_file]
+    date: Marking | None = None
+    for part in parts or [Part(1, len(document.pages), "start")]:
+        own = tuple(m for m in markings if part.holds(m.page))
+        dates = [m for m in own if m.kind == "document-date" and m.fields.get("date")]
+        date = dates[0] if dates else date
+        inherited = (date,) if date is not None and not dates else ()
+        context = CheckContext(
+            document=Document(document.path, document.pages[part.first_page - 1:part.last_page],
+                              document.encoding),
+            markings=inherited + own, levels=rules.levels)
+        findings += _check_part(context, part_checks)
+    findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
+    return findings
+
+
+def _check_part(context: CheckContext, checks: Sequence[CheckRule]) -> list[Finding]:
     findings: list[Finding] = []
-    for check in rules.checks:
+    for check in checks:
         module = CHECK_TYPES[check.type]
         for violation in module.run(check.options, context):
             values = {"page": violation.page, "line": violation.line, "id": check.id,
@@ -66,7 +91,6 @@ def run_checks(document: Document, markings: Sequence[Marking], rules: RuleSet) 
                 message=check.message.format_map(_Blank(values)),
                 page=violation.page, line=violation.line, markings=violation.markings,
             ))
-    findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
     return findings
 
 
@@ -80,10 +104,12 @@ class _Blank(dict):
 TIMEOUT_RULE = "markaudit.rule-timeout"
 
 
-def audit_document(document: Document, rules: RuleSet) -> DocumentReport:
+def audit_document(document: Document, rules: RuleSet, split_parts: bool = True
+                   ) -> DocumentReport:
     timeouts: list[Timeout] = []
     markings = detect(document, rules, timeouts)
-    findings = run_checks(document, markings, rules)
+    parts = split(document, markings) if split_parts else [Part(1, len(document.pages), "start")]
+    findings = run_checks(document, markings, rules, parts)
     findings += [Finding(rule=TIMEOUT_RULE, severity="warning", page=t.page, message=(
         f"rule {t.rule} stopped after {RULE_TIMEOUT:g} s on page {t.page}: its pattern "
         "backtracks too much on this text, so the page was not fully searched"))
@@ -95,16 +121,17 @@ def audit_document(document: Document, rules: RuleSet) -> DocumentReport:
         classification=classification(markings, rules.levels),
         markings=tuple(markings),
         findings=tuple(findings),
+        parts=tuple(parts),
     )
 
 
-def audit_file(path: str | Path, rules: RuleSet) -> DocumentReport:
+def audit_file(path: str | Path, rules: RuleSet, split_parts: bool = True) -> DocumentReport:
     """Audit one file; an unreadable file gives a report holding its error."""
     try:
         document = read_document(path)
     except InputError as error:
         return DocumentReport(path=str(path), errors=(error.reason,))
-    return audit_document(document, rules)
+    return audit_document(document, rules, split_parts)
 
 
 def _ruleset(rules: RuleSet | Sequence[str | Path] | None, default_rules: bool) -> RuleSet:
@@ -122,7 +149,8 @@ def audit_text(text: str, rules: RuleSet | Sequence[str | Path] | None = None, *
 
 
 def audit_paths(paths: Iterable[str | Path], rules: RuleSet | Sequence[str | Path] | None = None,
-                *, default_rules: bool = True) -> Report:
+                *, default_rules: bool = True, split_parts: bool = True) -> Report:
     """Audit files with the shipped pack plus `rules`; unreadable files carry their error."""
     ruleset = _ruleset(rules, default_rules)
-    return Report(documents=tuple(audit_file(p, ruleset) for p in paths), version=__version__)
+    return Report(documents=tuple(audit_file(p, ruleset, split_parts) for p in paths),
+                  version=__version__)

@@ -97,6 +97,9 @@ def audit(
         "--fail-on", help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
     show_markings: Annotated[bool, typer.Option(
         "--show-markings", help="List every marking found (console format).")] = False,
+    no_split: Annotated[bool, typer.Option(
+        "--no-split", help="Check each file as one document, not as the sub-documents "
+        "(cover forms, memos, attachments) it compiles.")] = False,
 ) -> None:
     """Audit documents: find markings, check them, report."""
     from markaudit.audit import audit_paths
@@ -107,7 +110,7 @@ def audit(
     if not ruleset.markings:
         typer.echo("markaudit: no marking rules loaded (add --rules PATH)", err=True)
         raise typer.Exit(EXIT_ERROR)
-    report = audit_paths(expand_paths(paths), ruleset)
+    report = audit_paths(expand_paths(paths), ruleset, split_parts=not no_split)
     color = output is None and _stdout_is_colour_terminal()
     text = render(report, output_format.value, show_markings=show_markings, color=color,
                   width=_console_width() if output is None else 120)

@@ -141,6 +141,7 @@ class DocumentReport:
     markings: tuple[Marking, ...] = ()
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()
+    parts: tuple[Any, ...] = ()  # markaudit.parts.Part: the sub-documents the checks ran on
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +149,7 @@ class DocumentReport:
             "pages": self.pages,
             "encoding": self.encoding,
             "classification": self.classification.to_dict() if self.classification else None,
+            "parts": [p.to_dict() for p in self.parts],
             "markings": [m.to_dict() for m in self.markings],
             "findings": [f.to_dict() for f in self.findings],
             "errors": list(self.errors),

@@ -8,12 +8,14 @@ import markaudit
 from markaudit.report import render
 from tests.conftest import SEED
 
-DOCUMENT_KEYS = {"path", "pages", "encoding", "classification", "markings", "findings", "errors"}
+DOCUMENT_KEYS = {"path", "pages", "encoding", "classification", "parts", "markings", "findings",
+                 "errors"}
 MARKING_KEYS = {"rule", "kind", "text", "value", "page", "line", "column", "zone", "confidence",
                 "fields"}
 FINDING_KEYS = {"rule", "severity", "message", "page", "line", "fingerprint", "markings"}
 KINDS = {"banner", "portion", "release", "desensitization", "transmittal", "downgrading",
-         "authority", "exemption", "page-number", "control-number", "document-date"}
+         "authority", "exemption", "page-number", "control-number", "document-date",
+         "document-start", "copy-control"}
 ISSUERS = {"JFK-ACT", "CIA", "FBI", "STATE", "NSA", "LIBRARY", "NARA", "DOD", "OTHER"}
 
 

@@ -41,7 +41,7 @@ MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "p
                 "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
                 "value", "exclude", "not_near", "form_lists", "min_confidence", "max_confidence",
                 "examples")
-CHECK_KEYS = ("id", "type", "description", "severity", "message")
+CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -112,6 +112,7 @@ class CheckRule:
     message: str
     options: Mapping[str, Any]
     source: str
+    whole_file: bool = False  # run once on the file, not on each sub-document
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,6 +601,10 @@ class _Loader:
             self.problem(path, entry.line_of("message"), f"check '{rule_id}': message uses "
                          f"unknown placeholder {{{unknown[0]}}} (known: "
                          f"{', '.join(sorted(allowed_names))})")
+        whole_file = entry.get("whole_file", False)
+        if not isinstance(whole_file, bool):
+            self.problem(path, entry.line_of("whole_file"),
+                         f"check '{rule_id}': 'whole_file' must be true or false")
         options: dict[str, Any] = {}
         for key, option in module.OPTIONS.items():
             if key not in entry:
@@ -616,7 +621,8 @@ class _Loader:
             return None
         return CheckRule(id=rule_id, type=str(check_type),
                          description=str(entry.get("description", "")), severity=str(severity),
-                         message=str(message), options=options, source=f"{path}:{entry.line}")
+                         message=str(message), options=options, source=f"{path}:{entry.line}",
+                         whole_file=whole_file is True)
 
 
 def _option_value(option: Any, value: Any, marking_ids: set[str],

@@ -31,6 +31,10 @@ def _heading(document: DocumentReport) -> Text:
         if document.classification.caveats:
             level += " -- " + "/".join(document.classification.caveats)
     heading.append(f"  {_plural(document.pages, 'page')} · {level}", style="")
+    if len(document.parts) > 1:
+        spans = ", ".join(f"{p.first_page}-{p.last_page}" if p.last_page > p.first_page
+                          else str(p.first_page) for p in document.parts)
+        heading.append(f" · {len(document.parts)} sub-documents (pages {spans})", style="")
     return heading
 
 

@@ -1,0 +1,111 @@
+"""The shipped checks on real documents of ../shared/corpus (read in place), and sub-documents.
+
+Each case is a finding the default pack must produce on a real document: remove the check (or
+break its type) and the case fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import markaudit
+from markaudit.audit import audit_file, default_rules_path
+from markaudit.engine.rules import load_rules
+from tests.conftest import SEED, SHARED, run_markaudit
+
+CORPUS = SHARED / "corpus"
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_rules([default_rules_path()])
+
+
+REAL_FINDINGS = [
+    # (document, check, severity, page, words of the message)
+    ("jfk/2023_157-10005-10225.txt", "banner.top-bottom-agree", "warning", 7,
+     "top banner says TOP SECRET but bottom banner says SECRET"),
+    ("jfk/2023_124-10282-10354.txt", "dates.in-future", "error", 5, "dated 2029-05-18"),
+    ("jfk-tesseract/jfk_doc_438__104-10176-10010.txt", "banner.consistent", "warning", 1,
+     "banner says CONFIDENTIAL where the rest of the document says SECRET"),
+    ("jfk-tesseract/jfk_doc_1123__202-10002-10124.txt", "control-number.jfk-docid-consistent",
+     "warning", 1, "'32423500' differs from '32425002'"),
+    ("jfk-tesseract/jfk_doc_1022__157-10002-10106.txt", "page-number.sequence", "info", 1,
+     "pages 6 to 9 are missing"),
+    ("jfk/2021_docid-32307102.txt", "era.oadr", "warning", 2, "is before its era"),
+    ("jfk/2025_144-10001-10136.txt", "caveat.sci-needs-top-secret", "warning", 1,
+     "classified TOP SECRET or higher"),
+    ("jfk-tesseract/jfk_doc_1096__177-10002-10101.txt", "release.classified-without-stamp",
+     "info", None, "no release or declassification stamp"),
+]
+
+
+@pytest.mark.parametrize(("document", "check", "severity", "page", "words"), REAL_FINDINGS,
+                         ids=[c[1] for c in REAL_FINDINGS])
+def test_default_check_fires_on_real_document(pack, document, check, severity, page, words):
+    report = audit_file(CORPUS / document, pack)
+    hits = [f for f in report.findings if f.rule == check]
+    assert hits, f"{check} found nothing in {document}"
+    assert any(f.severity == severity and f.page == page and words in f.message for f in hits), \
+        [(f.severity, f.page, f.message) for f in hits]
+
+
+def test_seed_has_only_the_missing_top_banner_as_warning_or_error(pack):
+    report = audit_file(SEED, pack)
+    serious = [(f.rule, f.page) for f in report.findings if f.severity in ("error", "warning")]
+    assert serious == [("banner.every-page", 1)]
+
+
+def test_a_missing_banner_is_info_unless_the_page_keeps_one_at_its_other_end(pack):
+    report = markaudit.audit_text(
+        "SECRET\n\n" + "The committee met again to weigh the new proposal in full.\n" * 6
+        + "\f" + "The second page has no banner at all and goes on with its prose text.\n" * 6)
+    severity = {(f.page, f.message.split(" at the ")[1][:6]): f.severity
+                for f in report.documents[0].findings if f.rule == "banner.every-page"}
+    assert severity == {(1, "bottom"): "warning", (2, "top; O"): "info",
+                        (2, "bottom"): "info"}
+
+
+def test_unclassified_documents_need_no_banner(pack):
+    report = markaudit.audit_text("A letter about lunch.\n\nNothing classified in it.\n")
+    assert not [f for f in report.documents[0].findings if f.rule == "banner.every-page"]
+
+
+def test_record_form_is_split_from_the_record_it_describes(pack):
+    report = audit_file(CORPUS / "jfk-tesseract/jfk_doc_1008__124-90138-10007.txt", pack)
+    assert [(p.first_page, p.last_page, p.reason) for p in report.parts] == [
+        (1, 1, "start"), (2, 2, "after the cover form on page 1")]
+
+
+def test_banners_may_change_between_sub_documents_but_not_within_one(tmp_path):
+    page = "The committee met again to weigh the new proposal in full detail today.\n" * 6
+    compilation = (f"SECRET\n{page}SECRET\n\fMEMORANDUM FOR THE RECORD\n\nCONFIDENTIAL\n{page}"
+                   "CONFIDENTIAL\n")
+    split = markaudit.audit_text(compilation).documents[0]
+    assert [(p.first_page, p.reason.split(" ")[0]) for p in split.parts] == [
+        (1, "start"), (2, "document-start")]
+    assert not [f for f in split.findings if f.rule == "banner.consistent"]
+    target = tmp_path / "compilation.txt"
+    target.write_text(compilation, encoding="utf-8")
+    whole = markaudit.audit_paths([target], split_parts=False).documents[0]
+    assert [f.page for f in whole.findings if f.rule == "banner.consistent"] == [2, 2]
+
+
+def test_a_sub_document_without_a_date_takes_the_date_of_the_one_before(pack):
+    text = ("DATE: 03/29/1962\n\nIdentification Form\n\f"
+            "Transmitted to O/R/INR on 03/20/62\n\nThe memorandum text goes on here.\n")
+    findings = markaudit.audit_text(text).documents[0].findings
+    late = [f for f in findings if f.rule == "dates.stamp-before-document"]
+    assert [(f.page, f.severity) for f in late] == [(2, "error")]
+    assert "before the document date 1962-03-29" in late[0].message
+
+
+def test_json_report_lists_the_parts(tmp_path):
+    document = CORPUS / "jfk-tesseract/jfk_doc_1008__124-90138-10007.txt"
+    result = run_markaudit("audit", str(document), "-f", "json")
+    parts = json.loads(result.stdout)["documents"][0]["parts"]
+    assert parts[1] == {"first_page": 2, "last_page": 2,
+                        "reason": "after the cover form on page 1"}
