@@ -109,3 +109,13 @@ def test_json_report_lists_the_parts(tmp_path):
     parts = json.loads(result.stdout)["documents"][0]["parts"]
     assert parts[1] == {"first_page": 2, "last_page": 2,
                         "reason": "after the cover form on page 1"}
+
+
+def test_copy_number_above_the_count_is_reported():
+    report = markaudit.audit_text("SECRET\n\nCopy No. 5 of 4\n\nThe memo text.\n\nSECRET\n")
+    [finding] = [f for f in report.documents[0].findings
+                 if f.rule == "copy-control.number-within-count"]
+    assert (finding.page, finding.line, finding.severity) == (1, 3, "warning")
+    assert "number 5 of only 4" in finding.message
+    clean = markaudit.audit_text("SECRET\n\nCopy No. 1 of 4\n\nThe memo text.\n\nSECRET\n")
+    assert not [f for f in clean.documents[0].findings if f.rule.startswith("copy-control")]

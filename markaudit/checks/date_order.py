@@ -33,6 +33,8 @@ OPTIONS = {
     "field": Option("text", "the parsed date field to compare", default="date"),
     "not_before": Option("date", "`document`, or a date YYYY-MM-DD", default=None),
     "not_after": Option("date", "`today`, `document`, or a date YYYY-MM-DD", default=None),
+    "min_confidence": Option("number", "only markings at least this sure are checked: an "
+                             "error should not rest on an OCR guess", default=0.0),
 }
 MESSAGE = "{kind} dated {date} is {relation} {bound_name}; check the date on the scan"
 PLACEHOLDERS = ("kind", "date", "relation", "bound", "bound_name")
@@ -53,6 +55,8 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     earliest, earliest_name = _bound(options["not_before"], context)
     latest, latest_name = _bound(options["not_after"], context)
     for marking in context.select(marking_ids(options["marking"])):
+        if marking.confidence < options["min_confidence"]:
+            continue
         date = as_date(marking.fields.get(options["field"]))
         if date is None:
             continue

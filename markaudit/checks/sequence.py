@@ -14,6 +14,9 @@ and a `Page N of M` whose M differs from another's or is smaller than N.
   severity: warning
 ```
 
+With `running: false` only each `N of M` is checked, N ≤ M: "Copy No. 5 of 4" is a misread
+or a mistyped copy number.
+
 Placeholders: `{number}`, `{previous}`, `{expected}`, `{problem}` (a phrase such as
 "pages 3 to 4 are missing").
 """
@@ -29,6 +32,9 @@ OPTIONS = {
     "marking": Option("markings", "the page-number rule id(s)", required=True),
     "field": Option("text", "the field holding the number", default="number"),
     "total": Option("text", "the field holding the total (`of M`)", default="total"),
+    "running": Option("boolean", "the numbers run on from one marking to the next (page "
+                      "numbers); false to check only N against M (Copy No. 1 of 4)",
+                      default=True),
 }
 MESSAGE = "page number {number} after {previous}: {problem}"
 PLACEHOLDERS = ("number", "previous", "expected", "problem")
@@ -45,9 +51,9 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
         if isinstance(total, int):
             if number > total:
                 yield _violation(marking, number, previous,
-                                 f"page {number} of only {total} pages")
+                                 f"number {number} of only {total}")
             totals.setdefault(total, marking)
-        if previous is not None:
+        if previous is not None and options["running"]:
             if number == previous.fields[options["field"]]:
                 problem = f"page {number} appears twice"
             elif number < previous.fields[options["field"]]:
@@ -61,7 +67,7 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
             if problem:
                 yield _violation(marking, number, previous, problem)
         previous = marking
-    if len(totals) > 1:
+    if len(totals) > 1 and options["running"]:
         first, *others = sorted(totals.items(), key=lambda item: item[1].line)
         for total, marking in others:
             yield _violation(marking, marking.fields[options["field"]], None,
