@@ -62,7 +62,12 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
     for order, rule in enumerate(rules.markings):
         if rule.first_page_only and page.number != 1:
             continue
-        windows = _windows(upper, rule.anchors) if rule.anchors else [(0, len(view.text))]
+        if rule.max_line_length is not None:
+            windows = _short_lines(view.text, rule.max_line_length)
+        elif rule.anchors:
+            windows = _windows(upper, rule.anchors)
+        else:
+            windows = [(0, len(view.text))]
         context = ParseContext(rules.vocabularies, rule.ocr_edits)
         seen: set[tuple[int, int]] = set()
         for pattern in rule.compiled:
@@ -108,6 +113,17 @@ def _without_form_lists(candidates: list[tuple[Marking, tuple[int, int], int]],
 
 WINDOW_BEFORE = 300  # how far before an anchor word a match may start
 WINDOW_AFTER = 500  # how far after it a match may end
+
+
+def _short_lines(text: str, limit: int) -> list[tuple[int, int]]:
+    """The spans of the lines no longer than `limit` (stripped): a banner is a short line."""
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        if line.strip() and len(line.strip()) <= limit:
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
 
 
 def _windows(upper: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:

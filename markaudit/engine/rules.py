@@ -40,7 +40,7 @@ FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
 MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases",
                 "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
                 "value", "exclude", "not_near", "form_lists", "min_confidence", "max_confidence",
-                "examples")
+                "max_line_length", "examples")
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
@@ -77,6 +77,7 @@ class MarkingRule:
     max_confidence: float = 1.0  # a loose heuristic rule is never surer than this
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: tuple[str, ...] = ()  # upper case; a page with none of them is not searched
+    max_line_length: int | None = None  # search line by line, only lines this short
     not_near: tuple[NotNear, ...] = ()
     form_lists: FormLists | None = None
 
@@ -386,6 +387,13 @@ class _Loader:
                          "has 'match' and 'no_match' lists of text")
             examples = {}
         anchors = self._anchors(path, entry, rule_id, ocr_edits)
+        max_line_length = entry.get("max_line_length")
+        if max_line_length is not None and (
+                not isinstance(max_line_length, int) or isinstance(max_line_length, bool)
+                or max_line_length < 1):
+            self.problem(path, entry.line_of("max_line_length"), f"marking '{rule_id}': "
+                         "'max_line_length' is a whole number of characters")
+            max_line_length = None
         if len(self.problems) > problems_before or rule_id is None:
             return None
         return MarkingRule(
@@ -396,7 +404,7 @@ class _Loader:
             value=value, exclude=tuple(exclude), min_confidence=min_confidence,
             max_confidence=max_confidence,
             examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
-            not_near=tuple(not_near), form_lists=form_lists,
+            not_near=tuple(not_near), form_lists=form_lists, max_line_length=max_line_length,
         )
 
     def _fraction(self, path: str, entry: YamlMap, rule_id: str | None, key: str,
