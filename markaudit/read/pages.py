@@ -6,7 +6,8 @@ lines (a banner repeated at the foot of one page and the head of the next). Each
 its start was found, so that a reader of the report can judge the split.
 
 Zones: the top and bottom of a page are its first and last few non-blank lines, widened to every
-line before the first line of prose (and after the last), since a stamp block can be long.
+line before the body's first line of prose (and after its last), since a stamp block can be
+long.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+# a memo's heading lines: "SUBJECT:", "MEMORANDUM FOR:"
+_CAPTION = re.compile(r"[A-Z][A-Z .]{1,25}:")
 
 
 def page_number(line: str) -> int | None:
@@ -41,9 +44,19 @@ def page_number(line: str) -> int | None:
 
 
 def is_prose(line: str) -> bool:
-    """A line of running text: long, with many words. Margins hold short lines."""
+    """A line of running text: long, with many words, mostly in lower case (or, as in cables
+    typed in capitals, longer still). Margins hold short lines, letterheads in capitals, memo
+    headings ("SUBJECT: ...") and stamps full of numbers ("Approved For Release 2004/06/23 :
+    CIA-RDP65B00383R...")."""
     stripped = line.strip()
-    return len(stripped) >= 40 and len(_WORD.findall(stripped)) >= 6
+    words = _WORD.findall(stripped)
+    if len(stripped) < 40 or len(words) < 6 or _CAPTION.match(stripped):
+        return False
+    letters = sum(len(w) for w in words)
+    if sum(c.isdigit() for c in stripped) * 2 > letters:
+        return False
+    lower = sum(c.islower() for w in words for c in w)
+    return lower * 2 > letters or len(stripped) >= 60
 
 
 def _running_key(line: str) -> str | None:
@@ -149,7 +162,12 @@ def zones(lines: Sequence[str]) -> list[Zone]:
     result: list[Zone] = ["body"] * len(lines)
     if not filled:
         return result
-    prose_at = [n for n, i in enumerate(filled) if is_prose(lines[i])]
+    prose = [is_prose(lines[i]) for i in filled]
+    # The body is where prose runs: a prose line with another within two lines of it. A lone
+    # long line at the head of a page is more often a stamp or a letterhead than the text.
+    prose_at = [n for n, is_text in enumerate(prose)
+                if is_text and any(prose[m] for m in (n - 2, n - 1, n + 1, n + 2)
+                                   if 0 <= m < len(prose))]
     head = len(filled) if not prose_at else prose_at[0]
     tail = len(filled) if not prose_at else len(filled) - 1 - prose_at[-1]
     top_count = min(max(ZONE_LINES, head), ZONE_LINES_MAX)
