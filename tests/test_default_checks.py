@@ -40,6 +40,8 @@ REAL_FINDINGS = [
      "classified TOP SECRET or higher"),
     ("jfk-tesseract/jfk_doc_1096__177-10002-10101.txt", "release.classified-without-stamp",
      "info", None, "no release or declassification stamp"),
+    ("jfk/2021_docid-32368969.txt", "release.jfk-case-format", "info", 1,
+     "case 'NV 65924' is not well formed"),
 ]
 
 
