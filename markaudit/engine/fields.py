@@ -162,8 +162,6 @@ def render_value(template: str, fields: Mapping[str, Any]) -> str:
             value = "/".join(str(v) for v in value)
         if value not in (None, ""):
             out.append(literal + str(value))
-        elif not out:
-            out.append("")  # nothing before it to drop
         position = match.end()
     out.append(template[position:])
     return "".join(out).strip()
