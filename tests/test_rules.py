@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import markaudit
 from markaudit.audit import default_rules_path
 from markaudit.engine.detect import detect
 from markaudit.engine.rules import load_rules
@@ -931,3 +932,23 @@ def test_example_test_would_catch_a_broken_example(tmp_path):
     hits = {text: bool(detect(document_from_text(_placed(rule, text)), rules))
             for text in (*rule.examples["match"], *rule.examples["no_match"])}
     assert hits == {"SECRET": True, "CONFIDENTIAL": False, "SECRETARY": False}
+
+
+def test_line_filters_search_only_short_lines_in_capitals(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "markings:\n"
+        "  - {id: word, kind: keyword, pattern: '\\bsecret\\b', max_line_length: 20,\n"
+        "     min_capitals: 0.5}\n", encoding="utf-8")
+    text = "SECRET\nsecret\nSECRET but on a line far too long to be a banner\n"
+    report = markaudit.audit_text(text, rules=[rules], default_rules=False)
+    assert [m.line for m in report.documents[0].markings] == [1]
+
+
+def test_min_capitals_needs_max_line_length(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("markings:\n  - {id: word, kind: keyword, pattern: 'x', min_capitals: 0.5}\n",
+                     encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        load_rules([rules])
+    assert "'min_capitals' needs 'max_line_length'" in str(caught.value.problems[0])

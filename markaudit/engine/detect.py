@@ -63,7 +63,7 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
         if rule.first_page_only and page.number != 1:
             continue
         if rule.max_line_length is not None:
-            windows = _short_lines(view.text, rule.max_line_length)
+            windows = _short_lines(view.text, rule.max_line_length, rule.min_capitals)
         elif rule.anchors:
             windows = _windows(upper, rule.anchors)
         else:
@@ -115,15 +115,23 @@ WINDOW_BEFORE = 300  # how far before an anchor word a match may start
 WINDOW_AFTER = 500  # how far after it a match may end
 
 
-def _short_lines(text: str, limit: int) -> list[tuple[int, int]]:
-    """The spans of the lines no longer than `limit` (stripped): a banner is a short line."""
+def _short_lines(text: str, limit: int, capitals: float = 0.0) -> list[tuple[int, int]]:
+    """The spans of the lines no longer than `limit` (stripped) whose letters are at least
+    `capitals` upper case: a banner is a short line typed in capitals."""
     spans = []
     start = 0
     for line in text.split("\n"):
-        if line.strip() and len(line.strip()) <= limit:
+        stripped = line.strip()
+        if stripped and len(stripped) <= limit and (
+                not capitals or _capital_share(stripped) >= capitals):
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans
+
+
+def _capital_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
 
 
 def _windows(upper: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:

@@ -40,7 +40,7 @@ FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
 MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases",
                 "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
                 "value", "exclude", "not_near", "form_lists", "min_confidence", "max_confidence",
-                "max_line_length", "examples")
+                "max_line_length", "min_capitals", "examples")
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
@@ -78,6 +78,7 @@ class MarkingRule:
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: tuple[str, ...] = ()  # upper case; a page with none of them is not searched
     max_line_length: int | None = None  # search line by line, only lines this short
+    min_capitals: float = 0.0  # with max_line_length: only lines with this share of capitals
     not_near: tuple[NotNear, ...] = ()
     form_lists: FormLists | None = None
 
@@ -394,6 +395,10 @@ class _Loader:
             self.problem(path, entry.line_of("max_line_length"), f"marking '{rule_id}': "
                          "'max_line_length' is a whole number of characters")
             max_line_length = None
+        min_capitals = self._fraction(path, entry, rule_id, "min_capitals", 0.0)
+        if "min_capitals" in entry and max_line_length is None:
+            self.problem(path, entry.line_of("min_capitals"), f"marking '{rule_id}': "
+                         "'min_capitals' needs 'max_line_length' (it filters lines)")
         if len(self.problems) > problems_before or rule_id is None:
             return None
         return MarkingRule(
@@ -405,6 +410,7 @@ class _Loader:
             max_confidence=max_confidence,
             examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
             not_near=tuple(not_near), form_lists=form_lists, max_line_length=max_line_length,
+            min_capitals=min_capitals,
         )
 
     def _fraction(self, path: str, entry: YamlMap, rule_id: str | None, key: str,
