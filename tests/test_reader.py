@@ -304,3 +304,13 @@ def test_seed_line_numbers_are_file_lines():
     assert len(document.lines) == len(file_lines)
     for read in document.lines:
         assert read.text == file_lines[read.number - 1]
+
+
+def test_pages_split_at_jfk_footers_ending_in_their_page_number():
+    text = ("A first page of the memorandum with its text.\n"
+            "NW 50953 DocId:32296678 Page 1\n"
+            "The second page goes on with more of the text.\n"
+            "HW 50953 Docld:32296678 - Page 2 g\n")
+    document = document_from_text(text)
+    assert [(p.number, p.boundary, p.lines[0].number) for p in document.pages] == [
+        (1, "start", 1), (2, "page-number", 3)]

@@ -27,6 +27,8 @@ _PAGE_NUMBER = re.compile(
     r"""^\s*(?:
         [-\u2013\u2014]\s*(?P<dash>\d{1,3})\s*[-\u2013\u2014]        # -2-  or  - 2 -
       | page\s+(?P<page>\d{1,3})(?:\s+of\s+(?P<total>\d{1,3}))?(?:\s+pages)?  # Page 2 (of 5)
+        # a footer ending in its page: "NW 50953 DocId:32296678 Page 2" (OCR debris after it)
+      | [^\n]{0,30}?\d{4,}[^\n]{0,14}?\bpage\s+(?P<footer>\d{1,3})\W{0,3}[a-z]?
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -40,7 +42,7 @@ def page_number(line: str) -> int | None:
     match = _PAGE_NUMBER.match(line)
     if not match:
         return None
-    return int(match.group("dash") or match.group("page"))
+    return int(match.group("dash") or match.group("page") or match.group("footer"))
 
 
 def is_prose(line: str) -> bool:
