@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,9 +115,6 @@ def as_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
-
-
-Run = Callable[[Mapping[str, Any], CheckContext], Iterator[Violation]]
 
 
 CONDITION_KEYS = ("marking", "caveat", "level_at_least", "level_at_most")
