@@ -134,6 +134,15 @@ def describe(condition: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
+def field_text(marking: Marking, field: str) -> str | None:
+    """What a check compares: the marking's `value`, or one parsed field as text (a list
+    joined with `/`); None when the marking lacks it."""
+    value = marking.value if field == "value" else marking.fields.get(field)
+    if isinstance(value, list | tuple):
+        value = "/".join(str(v) for v in value)
+    return None if value in (None, "") else str(value)
+
+
 def matches_where(marking: Marking, where: Mapping[str, str] | None) -> bool:
     """Whether every field named in `where` matches its regular expression (a list field:
     any of its items). `where` narrows a check to, say, E.O. 13526 citations."""

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.checks.base import CheckContext, Option, Violation, field_text, marking_ids
 from markaudit.engine.vocabulary import edit_distance
 from markaudit.model import Marking
 
@@ -41,18 +41,11 @@ MESSAGE = "'{value}' differs from '{expected}' used elsewhere in the {scope} (pa
 PLACEHOLDERS = ("value", "expected", "pages", "scope")
 
 
-def _value_of(marking: Marking, field: str) -> str | None:
-    value = marking.value if field == "value" else marking.fields.get(field)
-    if isinstance(value, list | tuple):
-        value = "/".join(str(v) for v in value)
-    return None if value in (None, "") else str(value)
-
-
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
     field, tolerance = options["field"], options["ocr_edits"]
     scopes: dict[int, list[tuple[Marking, str]]] = {}
     for marking in context.select(marking_ids(options["marking"])):
-        value = _value_of(marking, field)
+        value = field_text(marking, field)
         if value is not None:
             key = marking.page if options["scope"] == "page" else 0
             scopes.setdefault(key, []).append((marking, value))

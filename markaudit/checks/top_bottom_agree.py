@@ -21,8 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
-from markaudit.model import Marking
+from markaudit.checks.base import CheckContext, Option, Violation, field_text, marking_ids
 
 OPTIONS = {
     "marking": Option("markings", "the banner rule id(s)", required=True),
@@ -33,19 +32,15 @@ MESSAGE = "page {page}: top banner says {top} but bottom banner says {bottom}"
 PLACEHOLDERS = ("top", "bottom", "field")
 
 
-def _value(marking: Marking, field: str) -> object:
-    return marking.value if field == "value" else marking.fields.get(field)
-
-
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
     field = options["field"]
     found = [m for m in context.select(marking_ids(options["marking"]))
-             if m.confidence >= options["min_confidence"] and _value(m, field) is not None]
+             if m.confidence >= options["min_confidence"] and field_text(m, field) is not None]
     for page in context.document.pages:
         top = [m for m in found if m.page == page.number and m.zone == "top"]
         bottom = [m for m in found if m.page == page.number and m.zone == "bottom"]
-        if top and bottom and _value(top[0], field) != _value(bottom[-1], field):
+        if top and bottom and field_text(top[0], field) != field_text(bottom[-1], field):
             yield Violation(page=page.number, line=bottom[-1].line,
                             markings=(top[0], bottom[-1]),
-                            details={"top": _value(top[0], field),
-                                     "bottom": _value(bottom[-1], field), "field": field})
+                            details={"top": field_text(top[0], field),
+                                     "bottom": field_text(bottom[-1], field), "field": field})
