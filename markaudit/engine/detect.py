@@ -58,12 +58,16 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
         starts.append(offset)
         offset += len(line.text) + 1
     upper = view.text.upper()
+    short_lines: dict[tuple[int, float], list[tuple[int, int]]] = {}  # shared by line rules
     candidates: list[tuple[Marking, tuple[int, int], int]] = []
     for order, rule in enumerate(rules.markings):
         if rule.first_page_only and page.number != 1:
             continue
         if rule.max_line_length is not None:
-            windows = _short_lines(view.text, rule.max_line_length, rule.min_capitals)
+            key = (rule.max_line_length, rule.min_capitals)
+            if key not in short_lines:
+                short_lines[key] = _short_lines(view.text, *key)
+            windows = short_lines[key]
         elif rule.anchors:
             windows = _windows(upper, rule.anchors)
         else:
