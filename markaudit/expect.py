@@ -112,15 +112,10 @@ def compare(expectation: Expectation, report: DocumentReport) -> list[str]:
         have = report.classification.to_dict() if report.classification else None
         if not (want == have or (want and have and _agrees(want, have))):
             problems.append(f"classification: expected {want}, found {have}")
-    for key in data:
-        if key == "markings":
-            for item in data["markings"] or []:
-                if set(item) - set(MARKING_KEYS):
-                    problems.append(f"expectation has unknown marking key(s) in {item}")
-        if key == "findings":
-            for item in data["findings"] or []:
-                if set(item) - set(FINDING_KEYS):
-                    problems.append(f"expectation has unknown finding key(s) in {item}")
+    for section, known in (("markings", MARKING_KEYS), ("findings", FINDING_KEYS)):
+        for item in data.get(section) or []:
+            if set(item) - set(known):
+                problems.append(f"expectation has unknown {section[:-1]} key(s) in {item}")
     if "markings" in data:
         kinds = data.get("kinds")
         actual = [m.to_dict() for m in report.markings if not kinds or m.kind in kinds]
