@@ -10,14 +10,18 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from markaudit import __version__
+from markaudit.collect import DEFAULT_EXTENSIONS
+from markaudit.model import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from markaudit.run import Target
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-DOCUMENT_SUFFIXES = (".txt", ".md")
 
 app = typer.Typer(
     name="markaudit",
@@ -28,11 +32,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # usage errors as plain one-line messages, like ruff's
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Format(str, Enum):
-    console = "console"
-    json = "json"
 
 
 class FailOn(str, Enum):
@@ -55,18 +54,6 @@ def _main(
     """Audit classification and declassification markings in archival document text."""
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders walked for .txt and .md documents, in a stable order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*")
-                                if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()))
-        else:
-            files.append(path)
-    return files
-
-
 def _stdout_is_colour_terminal() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -80,19 +67,53 @@ def _console_width() -> int | None:
     return 120
 
 
+class GroupBy(str, Enum):
+    none = "none"
+    folder = "folder"
+
+
+def _default_format() -> str:
+    # As ruff does: in GitHub Actions, findings become annotations on the pull request.
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "console"
+
+
+def _targets(formats: list[str], outputs: list[Path]) -> list[Target]:
+    """Pair each --format with the --output at the same place; one may go to standard output."""
+    from markaudit.report import FORMATS
+    from markaudit.run import Target
+
+    for name in formats:
+        if name not in FORMATS:
+            raise typer.BadParameter(f"'{name}' is not one of {', '.join(FORMATS)}",
+                                     param_hint="'--format'")
+    if len(outputs) > max(len(formats), 1):
+        raise typer.BadParameter("more --output files than --format options; give a format "
+                                 "for each file", param_hint="'--output'")
+    names = formats or [_default_format()]
+    targets = [Target(name, outputs[i] if i < len(outputs) else None)
+               for i, name in enumerate(names)]
+    if sum(t.path is None for t in targets) > 1:
+        raise typer.BadParameter("only one format can go to standard output; give an --output "
+                                 "file to the others", param_hint="'--format'")
+    return targets
+
+
 @app.command()
 def audit(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Documents to audit (.txt, .md); folders are searched for them.",
+    paths: Annotated[list[str], typer.Argument(
+        help="Documents to audit, folders to search for them, or - for standard input.",
         show_default=False)],
     rules: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
         "--rules", "-r", help="Add a rule file or a folder of them (repeatable).")] = None,
     no_default_rules: Annotated[bool, typer.Option(
         "--no-default-rules", help="Do not load the shipped rule pack.")] = False,
-    output_format: Annotated[Format, typer.Option(
-        "--format", "-f", help="Report format.")] = Format.console,
-    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write the report to this file (atomically).")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--format", "-f", help="Report format (repeatable, each with its own --output): "
+        "console, json, jsonl, sarif, junit, github, csv, inventory, markdown, html. "
+        "Default: console (github in GitHub Actions).")] = None,
+    outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the report of the --format at the same place to this "
+        "file, atomically (repeatable).")] = None,
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
     show_markings: Annotated[bool, typer.Option(
@@ -100,38 +121,97 @@ def audit(
     no_split: Annotated[bool, typer.Option(
         "--no-split", help="Check each file as one document, not as the sub-documents "
         "(cover forms, memos, attachments) it compiles.")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--include", help="In folders, audit only files matching this gitignore-style "
+        "pattern (repeatable).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--exclude", help="In folders, skip files and folders matching this gitignore-style "
+        "pattern (repeatable).")] = None,
+    extensions: Annotated[str, typer.Option(
+        "--extensions", help="File extensions to audit in folders, comma-separated.")
+    ] = ",".join(DEFAULT_EXTENSIONS),
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")] = 0,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Audit every file again; neither read nor write the cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--cache-dir", help="Cache folder [default: .markaudit_cache, or "
+        "$MARKAUDIT_CACHE_DIR].", show_default=False)] = None,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", help="Print only the roll-up: counts by level, issuer, check and "
+        "document.")] = False,
+    group_by: Annotated[GroupBy, typer.Option(
+        "--group-by", help="Add to the roll-up the counts per top-level folder.")
+    ] = GroupBy.none,
 ) -> None:
     """Audit documents: find markings, check them, report."""
-    from markaudit.audit import audit_paths
-    from markaudit.report import render
-    from markaudit.report.output import write_atomic
+    from markaudit.batch import Settings, default_jobs
+    from markaudit.cache import default_dir
+    from markaudit.collect import Selection, collect, parse_extensions
+    from markaudit.report.base import RunInfo
+    from markaudit.report.console import summary_line
+    from markaudit.run import run
 
+    targets = _targets(formats or [], outputs or [])
     ruleset = _load(rules, no_default_rules)
     if not ruleset.markings:
         typer.echo("markaudit: no marking rules loaded (add --rules PATH)", err=True)
         raise typer.Exit(EXIT_ERROR)
-    report = audit_paths(expand_paths(paths), ruleset, split_parts=not no_split)
-    color = output is None and _stdout_is_colour_terminal()
-    text = render(report, output_format.value, show_markings=show_markings, color=color,
-                  width=_console_width() if output is None else 120)
-    if output is not None:
-        try:
-            write_atomic(output, text)
-        except OSError as error:
-            typer.echo(f"markaudit: {output}: cannot write report: {error.strerror or error}",
-                       err=True)
-            raise typer.Exit(EXIT_ERROR) from None
-        from markaudit.report.console import summary_line
-
-        typer.echo(f"{summary_line(report)}; report written to {output}", err=True)
-    else:
-        sys.stdout.write(text)
-    for document in report.documents:
-        for reason in document.errors:
-            typer.echo(f"markaudit: {document.path}: {reason}", err=True)
-    if report.has_errors:
+    selection = Selection(parse_extensions(extensions), include or (), exclude or ())
+    sources = list(collect(paths, selection))
+    if not sources:
+        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} (extensions: "
+                   f"{', '.join(selection.extensions)})", err=True)
         raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if report.fails(fail_on.value) else EXIT_CLEAN)
+    settings = Settings(
+        rule_paths=tuple(str(p) for p in ruleset.sources), split_parts=not no_split,
+        cache_dir=None if no_cache else str(cache_dir or default_dir()))
+    to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
+    info = RunInfo(version=__version__, rules=ruleset, show_markings=show_markings,
+                   color=to_terminal and "NO_COLOR" not in os.environ,
+                   width=_console_width() if to_terminal else 120, statistics_only=statistics)
+    try:
+        rollup = run(sources, ruleset, settings, targets, info, jobs=jobs or default_jobs(),
+                     group_by_folder=group_by is GroupBy.folder,
+                     progress=len(sources) > 1 and sys.stderr.isatty())
+    except OSError as error:
+        name = getattr(error, "filename", None) or "report"
+        typer.echo(f"markaudit: {name}: cannot write report: {error.strerror or error}",
+                   err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    written = [str(t.path) for t in targets if t.path is not None]
+    if written:
+        typer.echo(f"{summary_line(rollup)}; report written to {', '.join(written)}", err=True)
+    if rollup.partial:
+        typer.echo("markaudit: interrupted; the report covers the documents audited so far",
+                   err=True)
+        raise typer.Exit(130)
+    for path, reason in rollup.unreadable:
+        typer.echo(f"markaudit: {path}: {reason}", err=True)
+    if rollup.total.not_audited:
+        raise typer.Exit(EXIT_ERROR)
+    failing = [s for s in ("error", "warning", "info")
+               if SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on.value]]
+    raise typer.Exit(EXIT_FINDINGS if any(rollup.total.severities[s] for s in failing)
+                     else EXIT_CLEAN)
+
+
+cache_app = typer.Typer(help="Manage the content cache.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clean")
+def cache_clean(
+    cache_dir: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--cache-dir", help="Cache folder [default: .markaudit_cache, or "
+        "$MARKAUDIT_CACHE_DIR].", show_default=False)] = None,
+) -> None:
+    """Remove the cache folder."""
+    from markaudit.cache import clean, default_dir
+
+    folder = cache_dir or default_dir()
+    typer.echo(f"removed {folder}" if clean(folder) else f"no cache at {folder}")
 
 
 rules_app = typer.Typer(help="List, explain, validate and test rule packs.",

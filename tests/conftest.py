@@ -15,6 +15,12 @@ SEED = FIXTURES / "frus-1962-10-27-inr.txt"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Runs under test write their cache in a temporary folder, never in the checkout."""
+    os.environ["MARKAUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def seed() -> Path:
     return SEED

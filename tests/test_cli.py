@@ -62,7 +62,7 @@ def test_json_report_to_stdout_parses_and_has_the_documented_shape():
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["tool"]["name"] == "markaudit"
-    assert report["summary"] == {"documents": 1, "pages": 2,
+    assert report["summary"] == {"documents": 1, "pages": 2, "partial": False,
                                  "findings": {"error": 0, "warning": 1, "info": 0}}
 
 

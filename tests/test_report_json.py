@@ -25,7 +25,7 @@ def _seed_report() -> dict:
 
 def test_top_level_shape():
     report = _seed_report()
-    assert set(report) == {"tool", "documents", "summary"}
+    assert set(report) == {"tool", "documents", "summary", "rollup"}
     assert report["tool"] == {"name": "markaudit", "version": markaudit.__version__}
     assert report["summary"]["documents"] == len(report["documents"]) == 1
 

@@ -47,9 +47,14 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 
 def read_document(path: str | Path) -> Document:
     """Read a text file into a Document, or raise InputError naming the file and the reason."""
+    return document_from_bytes(read_bytes(path), str(path))
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or InputError with the reason in a user's words."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
         raise InputError(name, "is a directory") from None
     except FileNotFoundError:
@@ -58,10 +63,14 @@ def read_document(path: str | Path) -> Document:
         raise InputError(name, "permission denied") from None
     except OSError as error:
         raise InputError(name, error.strerror or str(error)) from None
-    text, encoding = decode(data, name)
+
+
+def document_from_bytes(data: bytes, path: str) -> Document:
+    """Decode the bytes of a file named `path` into a Document, or raise InputError."""
+    text, encoding = decode(data, path)
     if not text.strip():
-        raise InputError(name, "empty file, nothing to audit")
-    return document_from_text(text, path=name, encoding=encoding)
+        raise InputError(path, "empty file, nothing to audit")
+    return document_from_text(text, path=path, encoding=encoding)
 
 
 def document_from_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Document:

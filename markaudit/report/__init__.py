@@ -1,20 +1,44 @@
-"""Reporters: a Report -> text in one format. A reporter never re-reads a document."""
+"""Report formats: one module each, all fed the same documents and roll-up.
+
+`FORMATS` maps a `--format` name to the module and class of its reporter, imported only when
+used so that a run pays for the formats it asks for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import io
+from typing import TextIO
 
 from markaudit.model import Report
+from markaudit.report.base import Reporter, RunInfo
+from markaudit.rollup import Rollup
 
-FORMATS = ("console", "json")
+FORMATS: dict[str, tuple[str, str]] = {
+    "console": ("markaudit.report.console", "ConsoleReporter"),
+    "json": ("markaudit.report.json", "JsonReporter"),
+    "jsonl": ("markaudit.report.json", "JsonLinesReporter"),
+}
 
 
-def render(report: Report, fmt: str, *, show_markings: bool = False, color: bool = False,
-           width: int | None = None) -> str:
-    """The report as text in format `fmt`."""
-    renderer: Callable[..., str]
-    if fmt == "json":
-        from markaudit.report.json import render as renderer
-    else:
-        from markaudit.report.console import render as renderer
-    return renderer(report, show_markings=show_markings, color=color, width=width)
+def reporter(fmt: str, stream: TextIO, run: RunInfo) -> Reporter:
+    """A reporter of format `fmt` writing to `stream`."""
+    module, name = FORMATS[fmt]
+    cls: type[Reporter] = getattr(importlib.import_module(module), name)
+    return cls(stream, run)
+
+
+def render(report: Report, fmt: str, *, rules: object = None, show_markings: bool = False,
+           color: bool = False, width: int | None = None, group_by_folder: bool = False) -> str:
+    """A whole report as text in format `fmt` (the Python API and tests; the CLI streams)."""
+    buffer = io.StringIO()
+    run = RunInfo(version=report.version, rules=rules, show_markings=show_markings,  # type: ignore[arg-type]
+                  color=color, width=width)
+    writer = reporter(fmt, buffer, run)
+    rollup = Rollup(group_by_folder=group_by_folder)
+    writer.start()
+    for document in report.documents:
+        rollup.add(document)
+        writer.document(document)
+    writer.finish(rollup)
+    return buffer.getvalue()

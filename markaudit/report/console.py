@@ -6,13 +6,17 @@ Rendered with rich; colour only when the caller asks for it (a terminal without 
 from __future__ import annotations
 
 import io
+from collections import Counter
+from typing import TextIO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from markaudit.model import DocumentReport, Report
+from markaudit.model import DocumentReport
+from markaudit.report.base import Reporter
+from markaudit.rollup import Rollup
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -63,32 +67,109 @@ def _markings_table(document: DocumentReport) -> Table:
     return table
 
 
-def summary_line(report: Report) -> str:
-    counts = [_plural(report.count(s), s) for s in ("error", "warning")] + [
-        f"{report.count('info')} info"]
-    pages = sum(d.pages for d in report.documents)
-    unreadable = sum(1 for d in report.documents if d.errors)
-    line = (f"{_plural(len(report.documents), 'document')}, {_plural(pages, 'page')}: "
+def summary_line(rollup: Rollup) -> str:
+    total = rollup.total
+    counts = [_plural(total.severities[s], s) for s in ("error", "warning")] + [
+        f"{total.severities['info']} info"]
+    line = (f"{_plural(total.documents, 'document')}, {_plural(total.pages, 'page')}: "
             f"{', '.join(counts)}")
-    if unreadable:
-        line += f"; {unreadable} not audited"
+    if total.not_audited:
+        line += f"; {total.not_audited} not audited"
+    if rollup.partial:
+        line += " (interrupted: partial report)"
     return line
 
 
-def render(report: Report, *, show_markings: bool = False, color: bool = False,
-           width: int | None = None, **_: object) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, color_system="auto" if color else None,
-                      width=width or 120, highlight=False, soft_wrap=False)
-    for document in report.documents:
+def _titled(title: str, table: Table) -> Group:
+    # A title of its own line: rich would wrap a table title to the width of a narrow table.
+    return Group(Text(title, style="bold"), table)
+
+
+def _counts_table(title: str, counts: Counter[str] | dict[str, int], label: str) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(label)
+    table.add_column("count", justify="right")
+    for name, count in (counts.most_common() if isinstance(counts, Counter)
+                        else counts.items()):
+        table.add_row(name, str(count))
+    return _titled(title, table)
+
+
+def _folders_table(rollup: Rollup) -> Group:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("folder", "documents", "pages", "errors", "warnings", "info", "not audited"):
+        table.add_column(column, justify="left" if column == "folder" else "right")
+    for name, counts in sorted(rollup.folders.items()):
+        table.add_row(name, str(counts.documents), str(counts.pages),
+                      *(str(counts.severities[s]) for s in ("error", "warning", "info")),
+                      str(counts.not_audited))
+    return _titled("by top-level folder", table)
+
+
+def rollup_renderables(rollup: Rollup) -> list[Group]:
+    """The roll-up tables: levels, release issuers, findings by check, worst documents."""
+    total = rollup.total
+    tables = [_counts_table("documents by overall level", total.levels, "level")]
+    if total.issuers:
+        tables.append(_counts_table("release stamps by issuer", total.issuers, "issuer"))
+    if total.checks:
+        tables.append(_counts_table("findings by check", total.checks, "check"))
+    if rollup.most_errors:
+        tables.append(_counts_table("documents with most errors", dict(rollup.most_errors),
+                                    "document"))
+    if rollup.group_by_folder and rollup.folders:
+        tables.append(_folders_table(rollup))
+    return tables
+
+
+class ConsoleReporter(Reporter):
+    """Per document its heading and findings as it is audited; the roll-up at the end."""
+
+    def start(self) -> None:
+        self._console = Console(
+            file=_TrimmedLines(self.stream), force_terminal=self.run.color,
+            color_system="auto" if self.run.color else None, width=self.run.width or 120,
+            highlight=False, soft_wrap=False)
+
+    def document(self, document: DocumentReport) -> None:
+        if self.run.statistics_only:
+            return
+        console = self._console
         console.print(_heading(document))
         if document.findings:
             console.print(_findings_table(document))
         elif not document.errors:
             console.print("  no findings")
-        if show_markings and document.markings:
+        if self.run.show_markings and document.markings:
             console.print(_markings_table(document))
         console.print()
-    console.print(Text(summary_line(report), style="bold"))
-    # Table cells are padded to the table's width; trailing blanks only get in the way of diff.
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+    def finish(self, rollup: Rollup) -> None:
+        # One document needs no roll-up: its own report says it all.
+        if rollup.total.documents > 1 or self.run.statistics_only:
+            for table in rollup_renderables(rollup):
+                self._console.print(table)
+                self._console.print()
+        self._console.print(Text(summary_line(rollup), style="bold"))
+        self.stream.flush()
+
+
+class _TrimmedLines(io.TextIOBase):
+    """A stream that drops trailing blanks: rich pads table cells, which only gets in diff's way."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._stream.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending.rstrip())
+            self._pending = ""
+        self._stream.flush()

@@ -1,11 +1,58 @@
-"""The JSON report: a public interface, documented in the README. Keep it stable."""
+"""The JSON report: a public interface, documented in the README. Keep it stable.
+
+Written as it goes: the documents array is streamed, the summary and roll-up come last.
+"""
 
 from __future__ import annotations
 
 import json
 
-from markaudit.model import Report
+from markaudit.model import SEVERITIES, DocumentReport
+from markaudit.report.base import Reporter
+from markaudit.rollup import Rollup
 
 
-def render(report: Report, **_: object) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+def _indented(value: object, depth: int) -> str:
+    """`value` as JSON indented by 2, nested `depth` levels deep."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * depth)
+
+
+class JsonReporter(Reporter):
+    _documents = 0
+
+    def start(self) -> None:
+        tool = {"name": "markaudit", "version": self.run.version}
+        self.stream.write(f'{{\n  "tool": {_indented(tool, 1)},\n  "documents": [')
+
+    def document(self, document: DocumentReport) -> None:
+        self.stream.write(("," if self._documents else "") + "\n    "
+                          + _indented(document.to_dict(), 2))
+        self._documents += 1
+
+    def finish(self, rollup: Rollup) -> None:
+        summary = {
+            "documents": rollup.total.documents,
+            "pages": rollup.total.pages,
+            "findings": {s: rollup.total.severities[s] for s in SEVERITIES},
+            "partial": rollup.partial,
+        }
+        close = "\n  ]" if self._documents else "]"
+        self.stream.write(f'{close},\n  "summary": {_indented(summary, 1)},\n'
+                          f'  "rollup": {_indented(rollup.to_dict(), 1)}\n}}\n')
+
+
+class JsonLinesReporter(Reporter):
+    """One JSON object per line: each document as it is audited, then the roll-up.
+
+    For batches too large to hold: `jq`, pandas and DuckDB read it line by line.
+    """
+
+    def document(self, document: DocumentReport) -> None:
+        self.stream.write(json.dumps({"type": "document", **document.to_dict()},
+                                     ensure_ascii=False) + "\n")
+
+    def finish(self, rollup: Rollup) -> None:
+        self.stream.write(json.dumps({"type": "rollup", "tool": {
+            "name": "markaudit", "version": self.run.version}, **rollup.to_dict()},
+            ensure_ascii=False) + "\n")

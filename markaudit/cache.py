@@ -1,0 +1,113 @@
+"""The content cache: a file is not audited again while its bytes and the rules are unchanged.
+
+Like ruff's cache, it lives in `.markaudit_cache/` of the working folder (or `--cache-dir`, or
+`MARKAUDIT_CACHE_DIR`). An entry is keyed by the SHA-256 of markaudit's version, the rule pack's
+digest, the audit options and the file's bytes: change any of them and the entry is simply not
+found, so a cache never needs invalidating by hand. Entries are JSON written atomically (temp file,
+then rename), one per document, so an interrupted run leaves only whole entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from markaudit.errors import MarkauditError
+from markaudit.model import Classification, DocumentReport, Finding, Marking
+from markaudit.parts import Part
+
+DEFAULT_DIR = ".markaudit_cache"
+# Kept beside the entries: backup tools skip the folder (CACHEDIR.TAG), git ignores it.
+CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# markaudit cache\n"
+
+
+def default_dir() -> Path:
+    return Path(os.environ.get("MARKAUDIT_CACHE_DIR") or DEFAULT_DIR)
+
+
+class Cache:
+    """Reports stored by content key under `directory`."""
+
+    def __init__(self, directory: str | Path, salt: str) -> None:
+        self.directory = Path(directory)
+        self._salt = salt.encode("utf-8")  # version, rule digest and options
+
+    def key(self, data: bytes) -> str:
+        return hashlib.sha256(self._salt + b"\0" + data).hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def load(self, key: str, path: str) -> DocumentReport | None:
+        """The report stored under `key`, renamed to `path`; None if absent or unreadable."""
+        try:
+            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            return _decode(data, path)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a damaged entry is a miss: the file is audited again
+
+    def store(self, key: str, report: DocumentReport) -> None:
+        entry = self._entry(key)
+        try:
+            if not entry.parent.is_dir():
+                self._prepare(entry.parent)
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(_encode(report), stream, ensure_ascii=False)
+            os.replace(temporary, entry)
+        except OSError:
+            pass  # a read-only or full disk slows the next run down; it must not fail this one
+
+    def _prepare(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tag = self.directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(CACHEDIR_TAG, encoding="utf-8")
+            (self.directory / ".gitignore").write_text("*\n", encoding="utf-8")
+
+
+def clean(directory: str | Path) -> bool:
+    """Remove a cache folder; False if there was none."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return False
+    if not (folder / "CACHEDIR.TAG").exists():
+        # Never delete a folder markaudit did not make (a mistyped --cache-dir, say).
+        raise MarkauditError(f"{folder}: not a markaudit cache (no CACHEDIR.TAG), left alone")
+    shutil.rmtree(folder)
+    return True
+
+
+def _encode(report: DocumentReport) -> dict[str, Any]:
+    data = report.to_dict()
+    # The JSON report names a finding's markings by reference; the cache keeps them whole, so
+    # that fingerprints and every format's output are the same from cache as from an audit.
+    data["findings"] = [{**f.to_dict(), "markings": [m.to_dict() for m in f.markings]}
+                        for f in report.findings]
+    return data
+
+
+def _decode(data: dict[str, Any], path: str) -> DocumentReport:
+    level = data["classification"]
+    return DocumentReport(
+        path=path,
+        pages=data["pages"],
+        encoding=data["encoding"],
+        classification=Classification(level["level"], tuple(level["caveats"])) if level else None,
+        markings=tuple(_marking(m) for m in data["markings"]),
+        findings=tuple(Finding(
+            rule=f["rule"], severity=f["severity"], message=f["message"], page=f["page"],
+            line=f["line"], markings=tuple(_marking(m) for m in f["markings"]))
+            for f in data["findings"]),
+        errors=tuple(data["errors"]),
+        parts=tuple(Part(p["first_page"], p["last_page"], p["reason"]) for p in data["parts"]),
+    )
+
+
+def _marking(data: dict[str, Any]) -> Marking:
+    return Marking(**data)

@@ -1,0 +1,45 @@
+"""What every report format shares: a Reporter receives documents one at a time, then the roll-up.
+
+Documents arrive in a stable order, each exactly once, and are not kept by the caller: a format
+that can write as it goes (JSON lines, CSV, SARIF results) keeps memory flat over any batch. A
+format that must see everything before it writes (an HTML page) keeps what it needs itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from markaudit.engine.rules import RuleSet
+    from markaudit.model import DocumentReport
+    from markaudit.rollup import Rollup
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """What a reporter knows before the first document."""
+
+    version: str
+    rules: RuleSet | None = None  # the active rule pack, for formats that describe their rules
+    show_markings: bool = False
+    color: bool = False
+    width: int | None = None
+    statistics_only: bool = False  # print the roll-up and nothing per document
+
+
+class Reporter:
+    """One output format. Subclasses write to `self.stream`; the caller owns and closes it."""
+
+    def __init__(self, stream: TextIO, run: RunInfo) -> None:
+        self.stream = stream
+        self.run = run
+
+    def start(self) -> None:
+        """Called once before the first document."""
+
+    def document(self, document: DocumentReport) -> None:
+        """Called once per document, in report order."""
+
+    def finish(self, rollup: Rollup) -> None:
+        """Called once after the last document (also after an interrupted run: rollup.partial)."""

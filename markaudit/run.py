@@ -1,0 +1,116 @@
+"""One audit run from the command line: sources → batch → every report format at once.
+
+Data flows one way: each document's report goes to the roll-up and to every reporter as soon
+as it is audited, and is then dropped, so memory stays flat however large the batch. Report files
+are written to temporary files and renamed into place at the end; after Ctrl-C they are finished
+as partial reports, still whole.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from markaudit.batch import Result, Settings, audit_sources
+from markaudit.collect import Source
+from markaudit.engine.rules import RuleSet
+from markaudit.report import reporter
+from markaudit.report.base import Reporter, RunInfo
+from markaudit.report.output import AtomicFile
+from markaudit.rollup import Rollup
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One report to write: a format and a file, or standard output when `path` is None."""
+
+    format: str
+    path: Path | None = None
+
+
+class _Stdout:
+    """Standard output looked up at each write: a progress bar may swap sys.stdout for a proxy
+    that keeps the bar below the text, and the report must go through it."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: Sequence[Target],
+        info: RunInfo, *, jobs: int = 1, group_by_folder: bool = False,
+        progress: bool = False) -> Rollup:
+    """Audit `sources`, writing every target; the roll-up says whether it was interrupted."""
+    files = [AtomicFile(t.path) if t.path is not None else None for t in targets]
+    reporters: list[Reporter] = [
+        reporter(t.format, file.stream if file else _Stdout(), info)  # type: ignore[arg-type]
+        for t, file in zip(targets, files, strict=True)]
+    rollup = Rollup(group_by_folder=group_by_folder)
+    started = time.perf_counter()
+    try:
+        for each in reporters:
+            each.start()
+        with _progress_bar(len(sources), enabled=progress) as advance:
+            try:
+                for result in audit_sources(sources, rules, settings, jobs):
+                    _deliver(result, rollup, reporters)
+                    advance(result.report.pages)
+            except KeyboardInterrupt:
+                rollup.partial = True
+        rollup.seconds = time.perf_counter() - started
+        for each in reporters:
+            each.finish(rollup)
+    except BaseException:
+        for file in files:
+            if file is not None:
+                file.discard()
+        raise
+    for file in files:
+        if file is not None:
+            file.commit()
+    return rollup
+
+
+def _deliver(result: Result, rollup: Rollup, reporters: Sequence[Reporter]) -> None:
+    rollup.add(result.report, result.source.folder)
+    rollup.cached += result.cached
+    for each in reporters:
+        each.document(result.report)
+
+
+@contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on standard error (files, pages/s, time left), or nothing."""
+    if not enabled:
+        yield lambda pages: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    pages_done = 0
+    started = time.perf_counter()
+    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                  console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("audit", total=total, rate="")
+
+        def advance(pages: int) -> None:
+            nonlocal pages_done
+            pages_done += pages
+            rate = pages_done / max(time.perf_counter() - started, 1e-6)
+            bar.update(task, advance=1, rate=f"{rate:,.0f} pages/s")
+
+        yield advance
+

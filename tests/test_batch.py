@@ -1,0 +1,230 @@
+"""Batch audits as archive staff run them: folders, patterns, workers, cache, roll-up, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, SEED, run_markaudit
+
+SYNTHETIC = FIXTURES / "synthetic"
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    """A small collection: two boxes of documents, a draft folder, notes that are not documents."""
+    root = tmp_path / "collection"
+    for box, names in {"box1": ["contradictions", "cia-cable"], "box2": ["state-foia"]}.items():
+        (root / box).mkdir(parents=True)
+        for name in names:
+            shutil.copy(SYNTHETIC / f"{name}.txt", root / box / f"{name}.txt")
+    (root / "box2" / "drafts").mkdir()
+    shutil.copy(SEED, root / "box2" / "drafts" / "draft.txt")
+    (root / "box1" / "notes.csv").write_text("not,a,document\n", encoding="utf-8")
+    return root
+
+
+def _json_run(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str],
+                                                           dict]:
+    result = run_markaudit("audit", *args, "--format", "json", cwd=cwd)
+    return result, json.loads(result.stdout)
+
+
+def _paths(report: dict) -> list[str]:
+    return [Path(d["path"]).as_posix() for d in report["documents"]]
+
+
+def test_a_folder_is_walked_recursively_in_a_stable_order(collection: Path):
+    _, report = _json_run(str(collection), "--no-cache")
+    assert [p.split("collection/")[1] for p in _paths(report)] == [
+        "box1/cia-cable.txt", "box1/contradictions.txt", "box2/drafts/draft.txt",
+        "box2/state-foia.txt"]
+
+
+def test_exclude_and_include_take_gitignore_patterns(collection: Path):
+    _, report = _json_run(str(collection), "--exclude", "drafts/", "--no-cache")
+    assert not any("draft" in p for p in _paths(report))
+    _, report = _json_run(str(collection), "--include", "box1/*", "--no-cache")
+    assert [Path(p).name for p in _paths(report)] == ["cia-cable.txt", "contradictions.txt"]
+
+
+def test_extensions_choose_which_files_are_documents(collection: Path):
+    result, report = _json_run(str(collection), "--extensions", "csv", "--no-cache")
+    assert [Path(p).name for p in _paths(report)] == ["notes.csv"]
+    result = run_markaudit("audit", str(collection), "--extensions", "pdf")
+    assert result.returncode == 2
+    assert "no documents to audit" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_symlink_loops_and_files_reached_twice_are_audited_once(collection: Path):
+    (collection / "box1" / "loop").symlink_to(collection, target_is_directory=True)
+    (collection / "box2" / "same.txt").symlink_to(collection / "box1" / "cia-cable.txt")
+    _, report = _json_run(str(collection), str(collection / "box1"), "--no-cache")
+    assert len(_paths(report)) == 4
+    assert sum(p.endswith("cia-cable.txt") or p.endswith("same.txt")
+               for p in _paths(report)) == 1
+
+
+def test_standard_input_is_read_with_a_dash():
+    result = subprocess.run(
+        [sys.executable, "-m", "markaudit", "audit", "-", "--format", "json"],
+        input=SEED.read_text(encoding="utf-8"), capture_output=True, text=True, cwd=ROOT,
+        timeout=120)
+    report = json.loads(result.stdout)
+    assert _paths(report) == ["<stdin>"]
+    assert report["documents"][0]["classification"]["level"] == "TOP SECRET"
+
+
+def test_unreadable_files_are_listed_and_the_batch_goes_on(collection: Path):
+    (collection / "box1" / "empty.txt").write_bytes(b"")
+    (collection / "box1" / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
+    result, report = _json_run(str(collection), "--no-cache")
+    assert result.returncode == 2
+    errors = {Path(d["path"]).name: d["errors"] for d in report["documents"] if d["errors"]}
+    assert set(errors) == {"empty.txt", "scan.txt"}
+    assert len(report["documents"]) == 6
+    assert "empty.txt: empty file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_two_workers_give_the_same_report_as_one(collection: Path):
+    _, one = _json_run(str(SYNTHETIC), "--jobs", "1", "--no-cache")
+    _, two = _json_run(str(SYNTHETIC), "--jobs", "2", "--no-cache")
+    assert one["documents"] == two["documents"]
+    assert len(one["documents"]) == len(list(SYNTHETIC.glob("*.txt")))
+
+
+def test_the_cache_returns_the_same_report_and_notices_changes(tmp_path: Path):
+    folder = tmp_path / "docs"
+    shutil.copytree(SYNTHETIC, folder, ignore=shutil.ignore_patterns("*.yaml"))
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    _, cold = _json_run(str(folder), *cache)
+    _, warm = _json_run(str(folder), *cache)
+    assert cold["rollup"]["cached"] == 0
+    assert warm["rollup"]["cached"] == len(cold["documents"])
+    assert warm["documents"] == cold["documents"]
+    # An edited document is audited again; the others still come from the cache.
+    edited = folder / "contradictions.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nTOP SECRET\n", encoding="utf-8")
+    _, after = _json_run(str(folder), *cache)
+    assert after["rollup"]["cached"] == len(cold["documents"]) - 1
+    # Another rule pack is another cache key: nothing is reused.
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("markings:\n  - id: local.stamp\n    kind: control-number\n"
+                     "    pattern: 'BOX \\d+'\n", encoding="utf-8")
+    _, other_rules = _json_run(str(folder), *cache, "--rules", str(extra))
+    assert other_rules["rollup"]["cached"] == 0
+
+
+def test_cache_clean_removes_the_cache_and_only_a_cache(tmp_path: Path):
+    cache = tmp_path / "cache"
+    run_markaudit("audit", str(SEED), "--cache-dir", str(cache))
+    assert (cache / "CACHEDIR.TAG").exists()
+    result = run_markaudit("cache", "clean", "--cache-dir", str(cache))
+    assert result.returncode == 0 and not cache.exists()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
+    result = run_markaudit("cache", "clean", "--cache-dir", str(precious))
+    assert result.returncode == 2
+    assert "not a markaudit cache" in result.stderr
+    assert (precious / "thesis.txt").exists()
+
+
+def test_no_cache_writes_nothing(tmp_path: Path):
+    run_markaudit("audit", str(SEED), "--no-cache", "--cache-dir", str(tmp_path / "cache"))
+    assert not (tmp_path / "cache").exists()
+
+
+def test_rollup_counts_levels_issuers_checks_and_folders(collection: Path):
+    _, report = _json_run(str(collection), "--group-by", "folder", "--no-cache")
+    rollup = report["rollup"]
+    assert rollup["documents"] == 4
+    assert sum(rollup["levels"].values()) == 4
+    assert rollup["levels"]["TOP SECRET"] >= 1
+    assert set(rollup["folders"]) == {"box1", "box2"}
+    assert rollup["folders"]["box1"]["documents"] == 2
+    assert rollup["folders"]["box2"]["pages"] == sum(
+        d["pages"] for d in report["documents"] if "/box2/" in d["path"])
+    findings = [f["rule"] for d in report["documents"] for f in d["findings"]]
+    assert rollup["checks"] == {rule: findings.count(rule) for rule in set(findings)}
+    assert rollup["most_errors"][0]["path"].endswith("contradictions.txt")
+
+
+def test_statistics_prints_only_the_rollup(collection: Path):
+    result = run_markaudit("audit", str(collection), "--statistics", "--group-by", "folder",
+                           "--no-cache")
+    assert "documents by overall level" in result.stdout
+    assert "release stamps by issuer" in result.stdout
+    assert "by top-level folder" in result.stdout
+    assert "box1" in result.stdout
+    assert "page 1:" not in result.stdout  # no per-document finding rows
+    assert "4 documents" in result.stdout
+
+
+def test_several_formats_in_one_run(tmp_path: Path):
+    target = tmp_path / "report.json"
+    lines = tmp_path / "report.jsonl"
+    result = run_markaudit("audit", str(SYNTHETIC), "-f", "json", "-o", str(target),
+                           "-f", "jsonl", "-o", str(lines), "-f", "console", "--no-cache")
+    assert "documents by overall level" in result.stdout
+    report = json.loads(target.read_text(encoding="utf-8"))
+    records = [json.loads(line) for line in lines.read_text(encoding="utf-8").splitlines()]
+    assert [r["path"] for r in records[:-1]] == [d["path"] for d in report["documents"]]
+    assert records[-1]["type"] == "rollup"
+    assert records[-1]["documents"] == report["summary"]["documents"]
+
+
+def test_format_and_output_pairs_are_checked(tmp_path: Path):
+    result = run_markaudit("audit", str(SEED), "-f", "json", "-f", "jsonl")
+    assert result.returncode == 2
+    assert "only one format can go to standard output" in result.stderr
+    result = run_markaudit("audit", str(SEED), "-o", str(tmp_path / "a"), "-o",
+                           str(tmp_path / "b"))
+    assert result.returncode == 2
+    assert "more --output files than --format" in result.stderr
+    result = run_markaudit("audit", str(SEED), "-f", "yaml")
+    assert result.returncode == 2
+    assert "'yaml' is not one of" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe to hold the run")
+def test_ctrl_c_leaves_a_whole_partial_report(tmp_path: Path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    # A named pipe nobody writes to: reading it blocks, so the run is surely mid-batch.
+    os.mkfifo(folder / "b.txt")
+    (folder / "c.txt").write_text(SEED.read_text(encoding="utf-8") + "\nEND\n",
+                                  encoding="utf-8")
+    cache = tmp_path / "cache"
+    target = tmp_path / "out" / "report.json"
+    target.parent.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "markaudit", "audit", str(folder), "--jobs", "1",
+         "--cache-dir", str(cache), "-f", "json", "-o", str(target)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(cache.glob("*/*.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until a.txt is audited and cached
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert report["summary"]["partial"] is True
+    assert [Path(d["path"]).name for d in report["documents"]] == ["a.txt"]
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temp file left
+    # The cache stays valid: its entry serves the next run.
+    os.unlink(folder / "b.txt")
+    _, warm = _json_run(str(folder), "--cache-dir", str(cache))
+    assert warm["rollup"]["cached"] == 1
