@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Time markaudit on a generated collection, against ripgrep as the raw-scan reference.
+
+    python benchmarks/throughput.py [--documents N] [--runs 3] [--keep DIR]
+
+Builds a collection of N documents from real pages (the fixtures' documents and, when
+`../shared/corpus` is there, its OCR pages) recombined at random with a fixed seed, written to a
+temporary folder, then times the installed `markaudit` command as a user runs it:
+
+- cold: `--no-cache`, one worker and two workers (pages/s, MB/s, peak memory);
+- warm: the same run twice with a cache, the second timed;
+- memory: the cold run again on a collection four times as large (peak memory must stay flat);
+- single file: one document, against `python -c "import markaudit"` (the pre-commit case);
+- ripgrep (`rg`, Debian package `ripgrep`): one search of the same collection for every pattern of
+  the pack that ripgrep's syntax accepts, fuzzy counts removed.
+
+Every figure is the median of `--runs` runs. Nothing here is a test: it prints numbers to quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from markaudit.audit import default_rules_path  # noqa: E402
+from markaudit.engine.rules import load_rules  # noqa: E402
+from markaudit.errors import InputError  # noqa: E402
+from markaudit.read import read_document  # noqa: E402
+
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+FUZZY = "{e<=", "{s<=", "{i<=", "{d<="
+NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def real_pages() -> list[str]:
+    """The text of every page of every fixture document and shared corpus document."""
+    files = sorted((ROOT / "fixtures").rglob("*.txt"))
+    if SHARED_CORPUS.is_dir():
+        files += sorted(SHARED_CORPUS.rglob("*.txt"))
+    pages: list[str] = []
+    for file in files:
+        try:
+            pages.extend(page.text for page in read_document(file).pages)
+        except InputError:  # an unreadable source page is simply not used
+            continue
+    return [p for p in pages if p.strip()]
+
+
+def build_collection(folder: Path, documents: int, pages: list[str], seed: int = 1962
+                     ) -> tuple[int, int]:
+    """Write `documents` files of 1-12 recombined pages in 20 sub-folders; (pages, bytes)."""
+    chooser = random.Random(seed)
+    total_pages = total_bytes = 0
+    for number in range(documents):
+        count = chooser.randint(1, 12)
+        text = "\f".join(chooser.choice(pages) for _ in range(count)) + "\n"
+        target = folder / f"box{number % 20:02d}" / f"doc{number:06d}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        total_pages += count
+        total_bytes += len(text.encode("utf-8"))
+    return total_pages, total_bytes
+
+
+def timed(command: Sequence[str]) -> tuple[float, int]:
+    """(seconds, peak resident memory in MiB of the largest process) of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} exited {code}: {error.strip()}")
+    return seconds, usage.ru_maxrss // 1024  # Linux reports KiB
+
+
+def median_run(command: Sequence[str], runs: int, before: Sequence[str] | None = None
+               ) -> tuple[float, int]:
+    """Median seconds and the largest peak memory over `runs` runs (`before` run untimed)."""
+    times, peaks = [], []
+    for _ in range(runs):
+        if before:
+            subprocess.run(before, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+        seconds, peak = timed(command)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def ripgrep_patterns() -> tuple[list[str], int]:
+    """The pack's patterns in a form ripgrep accepts, and how many patterns the pack has."""
+    rg = shutil.which("rg")
+    rules = load_rules([default_rules_path()])
+    patterns = [p for rule in rules.markings for p in rule.patterns]
+    accepted = []
+    for pattern in patterns:
+        plain = pattern
+        for marker in FUZZY:  # ripgrep has no fuzzy matching: search the exact forms
+            while marker in plain:
+                start = plain.index(marker)
+                plain = plain[:start] + plain[plain.index("}", start) + 1:]
+        plain = NAMED_GROUP.sub("(?:", plain)  # one search holds them all: names would clash
+        check = subprocess.run([rg, "--quiet", "-e", plain, "-"], input=b"",  # type: ignore[list-item]
+                               capture_output=True, check=False)
+        if check.returncode in (0, 1):  # 2 is a syntax error
+            accepted.append(plain)
+    return accepted, len(patterns)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build the collection here and keep it")
+    options = parser.parse_args()
+
+    markaudit = shutil.which("markaudit", path=str(Path(sys.executable).parent)) or "markaudit"
+    workspace = Path(tempfile.mkdtemp(prefix="markaudit-bench-"))
+    folder = options.keep or workspace / "collection"
+    try:
+        pages = real_pages()
+        page_count, size = build_collection(folder, options.documents, pages)
+        mib = size / 2**20
+        print(f"collection: {options.documents} documents, {page_count} pages, {mib:.1f} MiB, "
+              f"from {len(pages)} real pages; median of {options.runs} runs\n")
+        audit = [markaudit, "audit", str(folder), "--format", "json", "--output",
+                 str(workspace / "report.json")]
+
+        def line(label: str, seconds: float, peak: int | None = None) -> None:
+            memory = f", peak {peak} MiB" if peak is not None else ""
+            print(f"{label:<34}{seconds:8.2f} s  {page_count / seconds:9,.0f} pages/s  "
+                  f"{mib / seconds:6.2f} MiB/s{memory}")
+
+        one, one_peak = median_run([*audit, "--no-cache", "--jobs", "1"], options.runs)
+        line("cold, 1 worker", one, one_peak)
+        two, two_peak = median_run([*audit, "--no-cache", "--jobs", "2"], options.runs)
+        line("cold, 2 workers", two, two_peak)
+        cache = ["--cache-dir", str(workspace / "cache")]
+        warm, _ = median_run([*audit, *cache, "--jobs", "2"], options.runs,
+                             before=[*audit, *cache, "--jobs", "2"])
+        line("warm cache, 2 workers", warm)
+
+        big = workspace / "big"
+        big_pages, _ = build_collection(big, options.documents * 4, pages, seed=1963)
+        big_run, big_peak = median_run(
+            [markaudit, "audit", str(big), "--format", "jsonl", "--output",
+             str(workspace / "big.jsonl"), "--no-cache", "--jobs", "1"], 1)
+        print(f"{'cold, 1 worker, 4x the documents':<34}{big_run:8.2f} s  "
+              f"{big_pages / big_run:9,.0f} pages/s  peak {big_peak} MiB")
+
+        single = next(folder.rglob("*.txt"))
+        single_run, _ = median_run([markaudit, "audit", str(single), "--no-cache"],
+                                   options.runs)
+        imported, _ = median_run([sys.executable, "-c", "import markaudit"], options.runs)
+
+        print()
+        print(f"2 workers over 1:                 {one / two:5.2f}x  (target >= 1.8x)")
+        print(f"warm cache over cold (2 workers): {two / warm:5.2f}x  (target >= 10x)")
+        print(f"peak memory, 4x documents:        {big_peak} MiB vs {one_peak} MiB "
+              "(target: flat)")
+        print(f"single file vs import markaudit:  {single_run / imported:5.2f}x  "
+              f"({single_run * 1000:.0f} ms vs {imported * 1000:.0f} ms; target <= 3x)")
+
+        if shutil.which("rg"):
+            patterns, total = ripgrep_patterns()
+            rg_command = ["rg", "--ignore-case", "--count-matches", "--no-filename",
+                          "--no-messages",
+                          *(a for p in patterns for a in ("-e", p)), str(folder)]
+            rg_time, _ = median_run(rg_command, options.runs)
+            line(f"ripgrep, {len(patterns)} of {total} patterns", rg_time)
+            print(f"markaudit (2 workers) over ripgrep: {two / rg_time:5.1f}x slower "
+                  "(target <= 8x)")
+        else:
+            print("ripgrep reference: rg not found (apt-get install ripgrep)")
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
