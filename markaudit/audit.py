@@ -18,7 +18,15 @@ from markaudit.checks.base import CheckContext
 from markaudit.engine.detect import RULE_TIMEOUT, Timeout, detect
 from markaudit.engine.rules import CheckRule, RuleSet, load_rules
 from markaudit.errors import InputError
-from markaudit.model import Classification, Document, DocumentReport, Finding, Marking, Report
+from markaudit.model import (
+    TIMEOUT_RULE,
+    Classification,
+    Document,
+    DocumentReport,
+    Finding,
+    Marking,
+    Report,
+)
 from markaudit.parts import Part, split
 from markaudit.read import document_from_text, read_document
 
@@ -99,9 +107,6 @@ class _Blank(dict):
 
     def __missing__(self, key: str) -> str:
         return ""
-
-
-TIMEOUT_RULE = "markaudit.rule-timeout"
 
 
 def audit_document(document: Document, rules: RuleSet, split_parts: bool = True

@@ -16,6 +16,8 @@ Severity = Literal["error", "warning", "info"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+# The one finding the engine makes itself, not a check: a pattern stopped by its time limit.
+TIMEOUT_RULE = "markaudit.rule-timeout"
 
 
 @dataclass(frozen=True, slots=True)

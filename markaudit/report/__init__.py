@@ -18,6 +18,13 @@ FORMATS: dict[str, tuple[str, str]] = {
     "console": ("markaudit.report.console", "ConsoleReporter"),
     "json": ("markaudit.report.json", "JsonReporter"),
     "jsonl": ("markaudit.report.json", "JsonLinesReporter"),
+    "sarif": ("markaudit.report.sarif", "SarifReporter"),
+    "junit": ("markaudit.report.junit", "JunitReporter"),
+    "github": ("markaudit.report.github", "GithubReporter"),
+    "csv": ("markaudit.report.csv", "CsvReporter"),
+    "csv-excel": ("markaudit.report.csv", "ExcelCsvReporter"),
+    "inventory": ("markaudit.report.inventory", "InventoryReporter"),
+    "markdown": ("markaudit.report.markdown", "MarkdownReporter"),
 }
 
 

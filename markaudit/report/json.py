@@ -12,7 +12,7 @@ from markaudit.report.base import Reporter
 from markaudit.rollup import Rollup
 
 
-def _indented(value: object, depth: int) -> str:
+def indented(value: object, depth: int) -> str:
     """`value` as JSON indented by 2, nested `depth` levels deep."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return text.replace("\n", "\n" + "  " * depth)
@@ -23,11 +23,11 @@ class JsonReporter(Reporter):
 
     def start(self) -> None:
         tool = {"name": "markaudit", "version": self.run.version}
-        self.stream.write(f'{{\n  "tool": {_indented(tool, 1)},\n  "documents": [')
+        self.stream.write(f'{{\n  "tool": {indented(tool, 1)},\n  "documents": [')
 
     def document(self, document: DocumentReport) -> None:
         self.stream.write(("," if self._documents else "") + "\n    "
-                          + _indented(document.to_dict(), 2))
+                          + indented(document.to_dict(), 2))
         self._documents += 1
 
     def finish(self, rollup: Rollup) -> None:
@@ -38,8 +38,8 @@ class JsonReporter(Reporter):
             "partial": rollup.partial,
         }
         close = "\n  ]" if self._documents else "]"
-        self.stream.write(f'{close},\n  "summary": {_indented(summary, 1)},\n'
-                          f'  "rollup": {_indented(rollup.to_dict(), 1)}\n}}\n')
+        self.stream.write(f'{close},\n  "summary": {indented(summary, 1)},\n'
+                          f'  "rollup": {indented(rollup.to_dict(), 1)}\n}}\n')
 
 
 class JsonLinesReporter(Reporter):
