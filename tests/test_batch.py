@@ -228,3 +228,10 @@ def test_ctrl_c_leaves_a_whole_partial_report(tmp_path: Path):
     os.unlink(folder / "b.txt")
     _, warm = _json_run(str(folder), "--cache-dir", str(cache))
     assert warm["rollup"]["cached"] == 1
+
+
+def test_github_actions_get_annotations_by_default():
+    result = run_markaudit("audit", str(SEED), env={"GITHUB_ACTIONS": "true"})
+    assert result.stdout.startswith("::warning file=")
+    assert "title=banner.every-page::" in result.stdout
+    assert "\n::" not in run_markaudit("audit", str(SEED)).stdout  # elsewhere: the console
