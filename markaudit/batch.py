@@ -1,9 +1,10 @@
 """Auditing many files: in worker processes, through the cache, results in a stable order.
 
-Results come back in the order the files were collected, whatever the number of workers
-(`Pool.imap` keeps order), so that two runs of the same batch give the same report. Workers
-ignore Ctrl-C: the main process alone stops the run, reports what was audited as partial and
-writes its report files whole.
+Results come back in the order the files were collected, whatever the number of workers (they
+are taken in order from a window of running tasks), so that two runs of the same batch give the
+same report. Workers ignore Ctrl-C: the main process alone stops the run, reports what was
+audited as partial and writes its report files whole. A worker that dies costs one file, not
+the run.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,20 +98,78 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
     _prepare(rules, settings)
     workers = min(jobs, len(tasks))
     if workers <= 1:
-        # One file (the pre-commit case) or --jobs 1: a pool would cost more than it saves.
+        # One file (the pre-commit case) or --jobs 1: workers would cost more than they save.
         yield from map(_audit, tasks)
         return
-    with _pool(workers, settings) as pool:
-        # Small chunks keep the order cheap to restore and the progress bar moving.
-        yield from pool.imap(_audit, tasks, chunksize=max(1, min(16, len(tasks) // (workers * 8))))
+    yield from _in_workers(tasks, settings, workers)
 
 
-def _pool(workers: int, settings: Settings) -> multiprocessing.pool.Pool:
+Task = tuple[Source, bytes | None]
+
+
+def _in_workers(tasks: Sequence[Task], settings: Settings, workers: int) -> Iterator[Result]:
+    """Results in task order from a pool of workers, surviving a worker's death.
+
+    A bounded window of tasks is in flight, so memory does not grow with the batch. When a
+    worker dies (killed, out of memory, a crash in a C extension) every unfinished task is lost
+    with the pool: each is then audited again alone in a fresh process, and the one that kills
+    its worker a second time is reported as not audited instead of stopping the run.
+    """
+    window = workers * 4
+    pending: deque[tuple[Task, Future[Result]]] = deque()
+    upcoming = iter(tasks)
+    executor = _executor(workers, settings)
+    try:
+        while True:
+            while len(pending) < window and (task := next(upcoming, None)) is not None:
+                pending.append((task, executor.submit(_audit, task)))
+            if not pending:
+                break
+            task, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                _stop(executor)
+                yield _alone(task, settings)
+                executor = _executor(workers, settings)
+                resubmit = [t for t, _ in pending]
+                pending = deque((t, executor.submit(_audit, t)) for t in resubmit)
+    except BaseException:  # Ctrl-C, or the consumer stopped reading
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _alone(task: Task, settings: Settings) -> Result:
+    """Audit one task in a process of its own; a crash there is this file's doing."""
+    executor = _executor(1, settings)
+    try:
+        return executor.submit(_audit, task).result()
+    except BrokenProcessPool:
+        source = task[0]
+        name = STDIN_NAME if source.path == STDIN else source.path
+        return Result(source, DocumentReport(path=name, errors=(
+            "the process auditing this file died (killed, out of memory or crashed)",)))
+    finally:
+        _stop(executor)
+
+
+def _executor(workers: int, settings: Settings) -> ProcessPoolExecutor:
     # fork shares the parsed rule pack with the workers at no cost; where fork is not
     # available (Windows, macOS by default) each worker parses the pack once at start.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    return context.Pool(workers, initializer=_start_worker, initargs=(settings,))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(settings,))
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Stop at once: after Ctrl-C or a crash, nothing a worker still does is wanted."""
+    # A worker stuck on a file (a pipe nobody writes to, a hung network mount) would keep the
+    # interpreter from exiting: the executor offers no terminate(), so end its processes here.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def default_jobs() -> int:

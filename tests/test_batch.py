@@ -235,3 +235,49 @@ def test_github_actions_get_annotations_by_default():
     assert result.stdout.startswith("::warning file=")
     assert "title=banner.every-page::" in result.stdout
     assert "\n::" not in run_markaudit("audit", str(SEED)).stdout  # elsewhere: the console
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasattr(os, "mkfifo"),
+                    reason="finds worker processes through Linux /proc")
+def test_a_killed_worker_costs_one_file_not_the_run(tmp_path: Path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    os.mkfifo(folder / "b.txt")  # its worker blocks reading it, until it is killed
+    shutil.copy(SYNTHETIC / "contradictions.txt", folder / "c.txt")
+    cache = tmp_path / "cache"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "markaudit", "audit", str(folder), "--jobs", "2",
+         "--cache-dir", str(cache), "-f", "json"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while len(list(cache.glob("*/*.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until a.txt and c.txt are done and b.txt holds a worker
+    # Kill every worker, as the out-of-memory killer would, until the run ends: b.txt gets a
+    # second process of its own, which blocks too and is killed in turn.
+    while process.poll() is None and time.monotonic() < deadline:
+        for child in _children(process.pid):
+            os.kill(child, signal.SIGKILL)
+        time.sleep(0.2)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 2, stderr
+    report = json.loads(stdout)
+    documents = {Path(d["path"]).name: d for d in report["documents"]}
+    assert list(documents) == ["a.txt", "b.txt", "c.txt"]
+    assert documents["a.txt"]["classification"]["level"] == "TOP SECRET"
+    assert documents["c.txt"]["findings"]
+    assert "died" in documents["b.txt"]["errors"][0]
+    assert "Traceback" not in stderr

@@ -16,6 +16,7 @@ from markaudit.rollup import Rollup
 
 FORMATS: dict[str, tuple[str, str]] = {
     "console": ("markaudit.report.console", "ConsoleReporter"),
+    "html": ("markaudit.report.html", "HtmlReporter"),
     "json": ("markaudit.report.json", "JsonReporter"),
     "jsonl": ("markaudit.report.json", "JsonLinesReporter"),
     "sarif": ("markaudit.report.sarif", "SarifReporter"),
