@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -19,6 +21,12 @@ from markaudit.collect import DEFAULT_EXTENSIONS
 from markaudit.model import SEVERITY_RANK
 
 if TYPE_CHECKING:
+    from markaudit.batch import Settings
+    from markaudit.collect import Source
+    from markaudit.config import Config
+    from markaudit.engine.rules import RuleSet
+    from markaudit.model import DocumentReport
+    from markaudit.policy import Policy
     from markaudit.run import Target
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -98,6 +106,118 @@ def _targets(formats: list[str], outputs: list[Path]) -> list[Target]:
     return targets
 
 
+RulesOption = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+    "--rules", "-r", help="Add a rule file or a folder of them (repeatable).")]
+NoDefaultOption = Annotated[bool, typer.Option(
+    "--no-default-rules", help="Do not load the shipped rule pack.")]
+
+
+class InputKind(str, Enum):
+    ocr = "ocr"
+    transcription = "transcription"
+
+
+ConfigOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--config", help="Use this configuration file (markaudit.toml, .markaudit.yaml or "
+    "pyproject.toml) instead of the one found nearest to the paths.", show_default=False)]
+IsolatedOption = Annotated[bool, typer.Option(
+    "--isolated", help="Ignore every configuration file.")]
+SelectOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--select", help="Report only these checks: ids or prefixes, comma-separated "
+    "(overrides `select` in the configuration).", show_default=False)]
+IgnoreOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--ignore", help="Do not report these checks: ids or prefixes, comma-separated "
+    "(overrides `ignore` in the configuration).", show_default=False)]
+InputOption = Annotated[Optional[InputKind], typer.Option(  # noqa: UP045
+    "--input", help="What the files are: ocr (default) or transcription, which must carry "
+    "every banner and may be fixed.", show_default=False)]
+MinConfidenceOption = Annotated[Optional[float], typer.Option(  # noqa: UP045
+    "--min-confidence", min=0.0, max=1.0, help="Drop findings whose markings were all read "
+    "below this confidence.", show_default=False)]
+
+
+@dataclass
+class _Prepared:
+    """What the audit and baseline commands share: rules, files, and the project's policy."""
+
+    ruleset: RuleSet
+    sources: list[Source]
+    settings: Settings
+    policy: Policy
+    config: Config | None
+    fail_on: str
+
+
+def _prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
+             rules: list[Path] | None, no_default_rules: bool, include: list[str] | None,
+             exclude: list[str] | None, extensions: str | None, no_split: bool,
+             no_cache: bool, cache_dir: Path | None, select: str | None, ignore: str | None,
+             input_kind: InputKind | None, min_confidence: float | None,
+             fail_on: FailOn | None) -> _Prepared:
+    from markaudit.batch import Settings
+    from markaudit.cache import default_dir
+    from markaudit.collect import Selection, collect, parse_extensions
+    from markaudit.config import discover, load
+    from markaudit.policy import Policy
+
+    if config_path is not None and isolated:
+        raise typer.BadParameter("--config and --isolated cannot be used together",
+                                 param_hint="'--isolated'")
+    found = config_path if config_path is not None else None if isolated else discover(paths)
+    config = load(found) if found is not None else None
+    extra_rules = [*(config.rules if config else ()), *(rules or ())]
+    ruleset = _load(extra_rules, no_default_rules or bool(config and
+                                                           config.default_rules is False))
+    if not ruleset.markings:
+        typer.echo("markaudit: no marking rules loaded (add --rules PATH)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    if config is not None:
+        config.check_rule_ids([c.id for c in ruleset.checks])
+    chosen_extensions = (parse_extensions(extensions) if extensions is not None else
+                         config.extensions if config and config.extensions else
+                         DEFAULT_EXTENSIONS)
+    selection = Selection(
+        chosen_extensions,
+        include if include else (config.include or () if config else ()),
+        exclude if exclude else (config.exclude or () if config else ()))
+    sources = list(collect(paths, selection))
+    if not sources:
+        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} (extensions: "
+                   f"{', '.join(selection.extensions)})", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    settings = Settings(
+        rule_paths=tuple(str(p) for p in ruleset.sources), split_parts=not no_split,
+        cache_dir=None if no_cache else str(cache_dir or default_dir()))
+    policy = Policy(
+        select=_ids(select, "--select", ruleset) if select is not None else
+        (config.select if config else ()),
+        ignore=_ids(ignore, "--ignore", ruleset) if ignore is not None else
+        (config.ignore if config else ()),
+        severity=config.severity if config else {},
+        per_file_ignores=config.per_file_ignores if config else {},
+        root=config.folder if config else Path.cwd(),
+        min_confidence=min_confidence if min_confidence is not None else
+        (config.min_confidence or 0.0 if config else 0.0),
+        input=input_kind.value if input_kind is not None else
+        (config.input or "ocr" if config else "ocr"),
+    ).bind(ruleset)
+    level = fail_on.value if fail_on is not None else \
+        (config.fail_on if config and config.fail_on else "error")
+    return _Prepared(ruleset, sources, settings, policy, config, level)
+
+
+def _ids(text: str, option: str, ruleset: RuleSet) -> tuple[str, ...]:
+    from markaudit.config import BUILTIN_RULES, matches
+
+    ids = tuple(i.strip() for i in text.split(",") if i.strip())
+    known = [*(c.id for c in ruleset.checks), *BUILTIN_RULES]
+    for selector in ids:
+        if not any(matches(selector, rule) for rule in known):
+            raise typer.BadParameter(f"'{selector}' names no check (see: markaudit rules "
+                                     "list)", param_hint=f"'{option}'")
+    return ids
+
+
 @app.command()
 def audit(
     paths: Annotated[list[str], typer.Argument(
@@ -114,8 +234,9 @@ def audit(
     outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
         "--output", "-o", help="Write the report of the --format at the same place to this "
         "file, atomically (repeatable).")] = None,
-    fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+    fail_on: Annotated[Optional[FailOn], typer.Option(  # noqa: UP045
+        "--fail-on", help="Exit 1 when a finding is at or above this severity "
+        "[default: error, or fail-on in the configuration].", show_default=False)] = None,
     show_markings: Annotated[bool, typer.Option(
         "--show-markings", help="List every marking found (console format).")] = False,
     no_split: Annotated[bool, typer.Option(
@@ -127,9 +248,9 @@ def audit(
     exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--exclude", help="In folders, skip files and folders matching this gitignore-style "
         "pattern (repeatable).")] = None,
-    extensions: Annotated[str, typer.Option(
-        "--extensions", help="File extensions to audit in folders, comma-separated.")
-    ] = ",".join(DEFAULT_EXTENSIONS),
+    extensions: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--extensions", help="File extensions to audit in folders, comma-separated "
+        f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")] = 0,
     no_cache: Annotated[bool, typer.Option(
@@ -143,37 +264,59 @@ def audit(
     group_by: Annotated[GroupBy, typer.Option(
         "--group-by", help="Add to the roll-up the counts per top-level folder.")
     ] = GroupBy.none,
+    config_path: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    input_kind: InputOption = None,
+    min_confidence: MinConfidenceOption = None,
+    baseline_path: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--baseline", help="Report only findings not accepted in this baseline file "
+        "(see: markaudit baseline create).", show_default=False)] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Transcriptions only: correct banners and stamps typed differently "
+        "from the form of the document's other pages, then report.")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Transcriptions only: print the fixes --fix would make as a unified "
+        "diff, change nothing; exit 1 if there are any.")] = False,
 ) -> None:
     """Audit documents: find markings, check them, report."""
-    from markaudit.batch import Settings, default_jobs
-    from markaudit.cache import default_dir
-    from markaudit.collect import Selection, collect, parse_extensions
+    from markaudit.batch import default_jobs
     from markaudit.report.base import RunInfo
     from markaudit.report.console import summary_line
     from markaudit.run import run
 
     targets = _targets(formats or [], outputs or [])
-    ruleset = _load(rules, no_default_rules)
-    if not ruleset.markings:
-        typer.echo("markaudit: no marking rules loaded (add --rules PATH)", err=True)
-        raise typer.Exit(EXIT_ERROR)
-    selection = Selection(parse_extensions(extensions), include or (), exclude or ())
-    sources = list(collect(paths, selection))
-    if not sources:
-        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} (extensions: "
-                   f"{', '.join(selection.extensions)})", err=True)
-        raise typer.Exit(EXIT_ERROR)
-    settings = Settings(
-        rule_paths=tuple(str(p) for p in ruleset.sources), split_parts=not no_split,
-        cache_dir=None if no_cache else str(cache_dir or default_dir()))
+    prepared = _prepare(
+        paths, config_path=config_path, isolated=isolated, rules=rules,
+        no_default_rules=no_default_rules, include=include, exclude=exclude,
+        extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
+        select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
+        fail_on=fail_on)
+    if fix or diff:
+        _fix(prepared, show_only=diff)
+    # Configuration and baseline errors surface here, before anything is read: main() prints
+    # them as one line.
+    baseline_file = baseline_path or (prepared.config.baseline if prepared.config else None)
+    accepted = None
+    if baseline_file is not None:
+        from markaudit.baseline import load as load_baseline
+
+        accepted = load_baseline(baseline_file)
+    policy = prepared.policy
+
+    def adjust(report: DocumentReport) -> DocumentReport:
+        graded = policy.grade(report)
+        return policy.keep(accepted.apply(graded) if accepted is not None else graded)
+
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
-    info = RunInfo(version=__version__, rules=ruleset, show_markings=show_markings,
+    info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
                    width=_console_width() if to_terminal else 120, statistics_only=statistics)
     try:
-        rollup = run(sources, ruleset, settings, targets, info, jobs=jobs or default_jobs(),
-                     group_by_folder=group_by is GroupBy.folder,
-                     progress=len(sources) > 1 and sys.stderr.isatty())
+        rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
+                     jobs=jobs or default_jobs(), group_by_folder=group_by is GroupBy.folder,
+                     progress=len(prepared.sources) > 1 and sys.stderr.isatty(), adjust=adjust)
     except OSError as error:
         name = getattr(error, "filename", None) or "report"
         typer.echo(f"markaudit: {name}: cannot write report: {error.strerror or error}",
@@ -191,9 +334,140 @@ def audit(
     if rollup.total.not_audited:
         raise typer.Exit(EXIT_ERROR)
     failing = [s for s in ("error", "warning", "info")
-               if SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on.value]]
+               if SEVERITY_RANK[s] >= SEVERITY_RANK[prepared.fail_on]]
     raise typer.Exit(EXIT_FINDINGS if any(rollup.total.severities[s] for s in failing)
                      else EXIT_CLEAN)
+
+
+def _fix(prepared: _Prepared, show_only: bool) -> None:
+    """--fix and --diff: correct transcriptions before the audit, or show the corrections."""
+    from markaudit.audit import audit_file
+    from markaudit.collect import STDIN
+    from markaudit.fix import fix_file, summary, unified_diff, write_fixed
+
+    option = "--diff" if show_only else "--fix"
+    if not prepared.policy.transcription:
+        typer.echo(f"markaudit: {option} changes transcriptions only, and these files are "
+                   "OCR text (the evidence of what a scan shows); set input = "
+                   "\"transcription\" in the configuration or pass --input transcription",
+                   err=True)
+        raise typer.Exit(EXIT_ERROR)
+    if any(s.path == STDIN for s in prepared.sources):
+        typer.echo(f"markaudit: {option} needs files, not standard input", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    fixed = []
+    for source in prepared.sources:
+        report = audit_file(source.path, prepared.ruleset, prepared.settings.split_parts)
+        if report.errors:
+            continue  # the audit below reports why it could not be read
+        change = fix_file(source.path, report)
+        if change is None:
+            continue
+        fixed.append(change)
+        if show_only:
+            typer.echo(unified_diff(change.path, change.before, change.after), nl=False)
+        else:
+            try:
+                write_fixed(change)
+            except OSError as error:
+                typer.echo(f"markaudit: {source.path}: cannot write the fix: "
+                           f"{error.strerror or error}", err=True)
+                raise typer.Exit(EXIT_ERROR) from None
+    if show_only:
+        typer.echo(f"{summary(fixed).replace('fixed', 'would fix', 1)}", err=True)
+        raise typer.Exit(EXIT_FINDINGS if fixed else EXIT_CLEAN)
+    if fixed:
+        typer.echo(summary(fixed), err=True)
+
+
+baseline_app = typer.Typer(help="Record accepted findings, so that audits report only new ones.",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(baseline_app, name="baseline")
+
+
+def _baseline_command(paths: list[str], output: Path | None, update: bool, *,
+                      rules: list[Path] | None, no_default_rules: bool, config_path: Path | None,
+                      isolated: bool, select: str | None, ignore: str | None,
+                      input_kind: InputKind | None, min_confidence: float | None,
+                      no_split: bool) -> None:
+    from markaudit.baseline import Baseline
+    from markaudit.baseline import load as load_baseline
+    from markaudit.batch import audit_sources, default_jobs
+
+    prepared = _prepare(
+        paths, config_path=config_path, isolated=isolated, rules=rules,
+        no_default_rules=no_default_rules, include=None, exclude=None, extensions=None,
+        no_split=no_split, no_cache=False, cache_dir=None, select=select, ignore=ignore,
+        input_kind=input_kind, min_confidence=min_confidence, fail_on=None)
+    target = output or (prepared.config.baseline if prepared.config else None)
+    if target is None:
+        typer.echo("markaudit: name the baseline file with -o FILE (or `baseline` in the "
+                   "configuration)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    previous = load_baseline(target) if update else Baseline(target)
+    policy = prepared.policy
+    reports = (policy.keep(policy.grade(result.report)) for result in audit_sources(
+        prepared.sources, prepared.ruleset, prepared.settings, default_jobs()))
+    unreadable: list[tuple[str, str]] = []
+
+    def readable(all_reports: Iterable[DocumentReport]) -> Iterator[DocumentReport]:
+        for report in all_reports:
+            unreadable.extend((report.path, reason) for reason in report.errors)
+            yield report
+
+    baseline, added, removed = previous.updated(readable(reports))
+    try:
+        baseline.save()
+    except OSError as error:
+        typer.echo(f"markaudit: {target}: cannot write baseline: {error.strerror or error}",
+                   err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    for path, reason in unreadable:
+        typer.echo(f"markaudit: {path}: {reason}", err=True)
+    count = len(baseline.entries)
+    typer.echo(f"{count} entr{'y' if count == 1 else 'ies'} in {target} ({added} added, "
+               f"{removed} removed)", err=True)
+    raise typer.Exit(EXIT_ERROR if unreadable else EXIT_CLEAN)
+
+
+BaselinePaths = Annotated[list[str], typer.Argument(
+    help="Documents or folders to audit.", show_default=False)]
+BaselineOutput = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--baseline", "--output", "-o", help="The baseline file (.yaml, or .json) [default: "
+    "`baseline` in the configuration].", show_default=False)]
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: BaselinePaths, output: BaselineOutput = None,
+    rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
+    config_path: ConfigOption = None, isolated: IsolatedOption = False,
+    select: SelectOption = None, ignore: IgnoreOption = None, input_kind: InputOption = None,
+    min_confidence: MinConfidenceOption = None,
+    no_split: Annotated[bool, typer.Option("--no-split", help="As for audit.")] = False,
+) -> None:
+    """Accept every finding the audit of PATHS reports now: write them to the baseline."""
+    _baseline_command(paths, output, False, rules=rules, no_default_rules=no_default_rules,
+                      config_path=config_path, isolated=isolated, select=select, ignore=ignore,
+                      input_kind=input_kind, min_confidence=min_confidence, no_split=no_split)
+
+
+@baseline_app.command("update")
+def baseline_update(
+    paths: BaselinePaths, output: BaselineOutput = None,
+    rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
+    config_path: ConfigOption = None, isolated: IsolatedOption = False,
+    select: SelectOption = None, ignore: IgnoreOption = None, input_kind: InputOption = None,
+    min_confidence: MinConfidenceOption = None,
+    no_split: Annotated[bool, typer.Option("--no-split", help="As for audit.")] = False,
+) -> None:
+    """Bring the baseline up to date with PATHS: add new findings, drop fixed ones, keep notes.
+
+    Entries of documents not among PATHS are kept as they are.
+    """
+    _baseline_command(paths, output, True, rules=rules, no_default_rules=no_default_rules,
+                      config_path=config_path, isolated=isolated, select=select, ignore=ignore,
+                      input_kind=input_kind, min_confidence=min_confidence, no_split=no_split)
 
 
 cache_app = typer.Typer(help="Manage the content cache.", no_args_is_help=True,
@@ -218,10 +492,6 @@ rules_app = typer.Typer(help="List, explain, validate and test rule packs.",
                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
 
-RulesOption = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
-    "--rules", "-r", help="Add a rule file or a folder of them (repeatable).")]
-NoDefaultOption = Annotated[bool, typer.Option(
-    "--no-default-rules", help="Do not load the shipped rule pack.")]
 
 
 def _load(rules: list[Path] | None, no_default_rules: bool):

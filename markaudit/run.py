@@ -12,12 +12,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markaudit.batch import Result, Settings, audit_sources
 from markaudit.collect import Source
 from markaudit.engine.rules import RuleSet
+from markaudit.model import DocumentReport
 from markaudit.report import reporter
 from markaudit.report.base import Reporter, RunInfo
 from markaudit.report.output import AtomicFile
@@ -45,8 +46,13 @@ class _Stdout:
 
 def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: Sequence[Target],
         info: RunInfo, *, jobs: int = 1, group_by_folder: bool = False,
-        progress: bool = False) -> Rollup:
-    """Audit `sources`, writing every target; the roll-up says whether it was interrupted."""
+        progress: bool = False,
+        adjust: Callable[[DocumentReport], DocumentReport] | None = None) -> Rollup:
+    """Audit `sources`, writing every target; the roll-up says whether it was interrupted.
+
+    `adjust` turns each document's report into what this run reports (the project's severities,
+    baseline and ignores), after the cache and before the roll-up and the reporters.
+    """
     files = [AtomicFile(t.path) if t.path is not None else None for t in targets]
     reporters: list[Reporter] = [
         reporter(t.format, file.stream if file else _Stdout(), info)  # type: ignore[arg-type]
@@ -59,6 +65,8 @@ def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: 
         with _progress_bar(len(sources), enabled=progress) as advance:
             try:
                 for result in audit_sources(sources, rules, settings, jobs):
+                    if adjust is not None:
+                        result = replace(result, report=adjust(result.report))
                     _deliver(result, rollup, reporters)
                     advance(result.report.pages)
             except KeyboardInterrupt:

@@ -1,0 +1,94 @@
+"""What a run makes of each document's findings: severities first, then which ones it keeps.
+
+The checks write the same findings whatever the project; a project's configuration (or the
+command line) then decides, in the main process and after the cache, so that cached reports stay
+valid whatever the settings:
+
+1. `grade`: for input `transcription`, typing errors in markings become findings and every
+   `every_page` check (a missing banner) becomes an error, since a transcription carries every
+   banner its page has; then the `severity` overrides, the most specific id or prefix winning.
+2. (the baseline, in `markaudit.baseline`, drops accepted findings)
+3. `keep`: `select` / `ignore` by id or prefix, `per-file-ignores`, and `min-confidence`: a
+   finding about markings that were all read below that confidence is dropped (a finding about
+   a missing marking names none and is kept).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from markaudit.config import matches
+from markaudit.engine.rules import RuleSet
+from markaudit.fix import misspellings
+from markaudit.model import DocumentReport, Finding
+
+
+@dataclass
+class Policy:
+    """Settings merged from the configuration file and the command line."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
+    min_confidence: float = 0.0
+    input: str = "ocr"
+
+    def __post_init__(self) -> None:
+        self._per_file = [(GitIgnoreSpec.from_lines([glob]), tuple(ids))
+                          for glob, ids in self.per_file_ignores.items()]
+        self._every_page: frozenset[str] = frozenset()
+        self._caps: dict[str, float] = {}
+
+    def bind(self, rules: RuleSet) -> Policy:
+        """Learn from the rule pack which checks are `every_page` and how sure each rule gets."""
+        self._every_page = frozenset(c.id for c in rules.checks if c.type == "every_page")
+        self._caps = {m.id: m.max_confidence for m in rules.markings}
+        return self
+
+    @property
+    def transcription(self) -> bool:
+        return self.input == "transcription"
+
+    def grade(self, report: DocumentReport) -> DocumentReport:
+        findings = list(report.findings)
+        if self.transcription:
+            findings = [replace(f, severity="error") if f.rule in self._every_page else f
+                        for f in findings]
+            findings += misspellings(report, self._caps)
+            findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
+        if self.severity:
+            findings = [self._override(f) for f in findings]
+        return replace(report, findings=tuple(findings))
+
+    def _override(self, finding: Finding) -> Finding:
+        named = [s for s in self.severity if matches(s, finding.rule)]
+        if not named:
+            return finding
+        most_specific = max(named, key=len)
+        return replace(finding, severity=self.severity[most_specific])  # type: ignore[arg-type]
+
+    def keep(self, report: DocumentReport) -> DocumentReport:
+        ignored = list(self.ignore)
+        if self._per_file and report.path != "<stdin>":
+            relative = Path(os.path.relpath(os.path.abspath(report.path), self.root)).as_posix()
+            for spec, ids in self._per_file:
+                if spec.match_file(relative):
+                    ignored.extend(ids)
+        findings = tuple(f for f in report.findings if self._wanted(f, ignored))
+        return report if len(findings) == len(report.findings) else \
+            replace(report, findings=findings)
+
+    def _wanted(self, finding: Finding, ignored: Sequence[str]) -> bool:
+        if self.select and not any(matches(s, finding.rule) for s in self.select):
+            return False
+        if any(matches(s, finding.rule) for s in ignored):
+            return False
+        return not (self.min_confidence and finding.markings and
+                    all(m.confidence < self.min_confidence for m in finding.markings))
