@@ -1,0 +1,597 @@
+"""Literal prefilters that let a fuzzy pattern skip the text where it cannot match.
+
+A fuzzy pattern (`(?:APPROVED\\s+FOR\\s+RELEASE){e<=3}`) is costly at every position the regex
+engine tries, and nearly every position fails. From the pattern we derive *pieces*: short exact
+stretches of its literal words (`APP`, `ROVED`, `FOR`, ...). With at most k edits spread over a
+fuzzy group of n disjoint pieces, each edit (a substitution, deletion or insertion) falls inside
+at most one piece, so every match keeps at least n - k pieces exactly as written. A match also
+starts at most a bounded number of non-space characters before each of its pieces (the width of
+what comes before the piece: bounded repeats, plus one character per edit); runs of `\\s` are
+unbounded, so only non-space characters are counted.
+
+So a position can only start a match if, for some alternative, at least n - k of its pieces
+occur after it within their bounds. A window without such a position is not searched, and a
+search stops once none is left (see `Prefilter.finditer`): the matches are exactly those of
+`pattern.finditer` over the window.
+
+Patterns the parser below does not understand get no prefilter and are searched as before:
+an unknown construct can cost speed, never a match.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import regex
+
+INF = math.inf
+CHUNK = 3  # literal characters per piece: long enough to be rare, short enough to stay intact
+_WHITESPACE = frozenset(" \t\n\r\f\v")
+_NON_SPACE = regex.compile(r"\S")  # the complement of the `\s` that patterns may repeat freely
+
+
+class Unsupported(Exception):
+    """A construct the prefilter does not model; the pattern is searched in full."""
+
+
+# --- a small parser for the regex syntax of the rule pack -----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    char: str
+
+
+@dataclass(frozen=True, slots=True)
+class Single:
+    source: str  # one character of a class, an escape or `.`
+    free: bool  # matches only white space: costs nothing in the start bound
+
+
+@dataclass(frozen=True, slots=True)
+class Zero:
+    pass  # anchors, word boundaries and lookarounds: no width, no requirement
+
+
+@dataclass(frozen=True, slots=True)
+class LineStart(Zero):
+    pass  # `^`: with MULTILINE, the start of the text or of a line
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    items: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    branches: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    node: object
+    low: int
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fuzzy:
+    node: object
+    edits: int
+
+
+class _Parser:
+    def __init__(self, pattern: str) -> None:
+        self.text = pattern
+        self.pos = 0
+        self.verbose = False
+        if pattern.startswith("(?"):
+            end = pattern.find(")")
+            flags = pattern[2:end]
+            if end > 0 and flags.isalpha():
+                self.verbose = "x" in flags
+                self.pos = end + 1
+
+    def parse(self) -> object:
+        node = self._alternation()
+        if self.pos != len(self.text):
+            raise Unsupported(f"unexpected {self.text[self.pos]!r}")
+        return node
+
+    def _peek(self) -> str:
+        self._skip_verbose()
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def _skip_verbose(self) -> None:
+        while self.verbose and self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char in _WHITESPACE:
+                self.pos += 1
+            elif char == "#":
+                end = self.text.find("\n", self.pos)
+                self.pos = len(self.text) if end < 0 else end + 1
+            else:
+                return
+
+    def _alternation(self) -> object:
+        branches = [self._sequence()]
+        while self._peek() == "|":
+            self.pos += 1
+            branches.append(self._sequence())
+        return branches[0] if len(branches) == 1 else Alt(tuple(branches))
+
+    def _sequence(self) -> Seq:
+        items: list[object] = []
+        while self._peek() not in ("", "|", ")"):
+            items.append(self._quantified(self._atom()))
+        return Seq(tuple(items))
+
+    def _quantified(self, node: object) -> object:
+        while True:
+            char = self._peek()
+            if char in ("?", "*", "+"):
+                self.pos += 1
+                low, high = {"?": (0, 1), "*": (0, INF), "+": (1, INF)}[char]
+                node = Repeat(node, low, high)
+            elif char == "{":
+                end = self.text.find("}", self.pos)
+                if end < 0:
+                    raise Unsupported("unclosed {")
+                body = self.text[self.pos + 1:end]
+                self.pos = end + 1
+                node = Fuzzy(node, _edit_budget(body)) if "<" in body else Repeat(
+                    node, *_counts(body))
+            else:
+                return node
+            if self.pos < len(self.text) and self.text[self.pos] in "?+":
+                self.pos += 1  # lazy or possessive: the same text can match
+
+    def _atom(self) -> object:
+        char = self.text[self.pos]
+        self.pos += 1
+        if char == "(":
+            return self._group()
+        if char == "[":
+            return self._set()
+        if char == "\\":
+            return self._escape()
+        if char == "^":
+            return LineStart()
+        if char == "$":
+            return Zero()
+        if char == ".":
+            return Single(".", free=False)
+        if char in "*+?{":
+            raise Unsupported("nothing to repeat")
+        return Lit(char)
+
+    def _group(self) -> object:
+        lookaround = False
+        if self.text.startswith("?", self.pos):
+            head = self.text[self.pos:self.pos + 4]
+            if head.startswith(("?:", "?>")):
+                self.pos += 2
+            elif head.startswith(("?=", "?!")):
+                self.pos += 2
+                lookaround = True
+            elif head.startswith(("?<=", "?<!")):
+                self.pos += 3
+                lookaround = True
+            elif head.startswith("?P<"):
+                self.pos = self.text.index(">", self.pos) + 1
+            else:
+                flags = regex.match(r"\?([a-wyz-]+):", self.text[self.pos:])
+                if flags is None:
+                    raise Unsupported("group kind")  # inline flags, verbose switches, ...
+                self.pos += flags.end()  # scoped flags such as (?-i:...): case only widens pieces
+        node = self._alternation()
+        if self._peek() != ")":
+            raise Unsupported("unclosed group")
+        self.pos += 1
+        return Zero() if lookaround else node
+
+    def _set(self) -> Single:
+        start = self.pos - 1
+        negated = self.text.startswith("^", self.pos)
+        self.pos += negated
+        members: list[str] = []
+        first = True
+        while True:
+            if self.pos >= len(self.text):
+                raise Unsupported("unclosed set")
+            char = self.text[self.pos]
+            if char == "]" and not first:
+                self.pos += 1
+                break
+            if char == "[":
+                raise Unsupported("nested set")
+            if char == "\\":
+                members.append(self.text[self.pos:self.pos + 2])
+                self.pos += 2
+            else:
+                members.append(char)
+                self.pos += 1
+            first = False
+        free = not negated and all(m in _WHITESPACE or m in ("\\s", "\\t", "\\n", "\\r",
+                                                                "\\f", "\\v") for m in members)
+        return Single(self.text[start:self.pos], free)
+
+    def _escape(self) -> object:
+        if self.pos >= len(self.text):
+            raise Unsupported("trailing backslash")
+        char = self.text[self.pos]
+        self.pos += 1
+        if char in "bBAZG":
+            return Zero()
+        if char == "s":
+            return Single("\\s", free=True)
+        if char in "SdDwW":
+            return Single("\\" + char, free=False)
+        if char in "ntrfv":
+            return Lit({"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}[char])
+        if char.isalnum():
+            raise Unsupported(f"escape \\{char}")  # back references, properties, code points
+        return Lit(char)
+
+
+def _counts(body: str) -> tuple[int, float]:
+    low, comma, high = body.partition(",")
+    if not (low.isdigit() or low == "") or not (high.isdigit() or high == ""):
+        raise Unsupported(f"quantifier {{{body}}}")
+    if not comma:
+        return int(low), int(low)
+    return int(low or 0), int(high) if high else INF
+
+
+def _edit_budget(body: str) -> int:
+    """The most edits a fuzzy constraint allows: `e<=N`, else the sum of s, i and d caps
+    (a kind of edit not named is not allowed)."""
+    caps: dict[str, int] = {}
+    for part in body.split(","):
+        kind, _, count = part.strip().partition("<=")
+        if kind not in ("e", "s", "i", "d") or not count.strip().isdigit():
+            raise Unsupported(f"fuzzy constraint {{{body}}}")
+        caps[kind] = int(count)
+    return caps["e"] if "e" in caps else sum(caps.values())
+
+
+# --- what a pattern requires ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    source: str  # an exact regex (case is ignored when looking for it)
+    bound: float  # most non-space characters a match can hold before the piece
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Every match of this alternative holds at least `len(pieces) - edits` pieces intact."""
+
+    pieces: tuple[Piece, ...]
+    edits: int
+
+    @property
+    def needed(self) -> int:
+        return len(self.pieces) - self.edits
+
+
+def width(node: object) -> float:
+    """The most non-space characters a node can consume (INF when unbounded)."""
+    if isinstance(node, Lit):
+        return 0 if node.char in _WHITESPACE else 1
+    if isinstance(node, Single):
+        return 0 if node.free else 1
+    if isinstance(node, Zero):
+        return 0
+    if isinstance(node, Seq):
+        return sum((width(i) for i in node.items), 0.0)
+    if isinstance(node, Alt):
+        return max(width(b) for b in node.branches)
+    if isinstance(node, Repeat):
+        inner = width(node.node)
+        return 0 if inner == 0 else inner * node.high
+    if isinstance(node, Fuzzy):
+        # every insertion or substitution may bring one more non-space character
+        return width(node.node) + node.edits
+    raise Unsupported(type(node).__name__)
+
+
+def requirement(node: object, fuzzy: bool = False) -> tuple[Alternative, ...] | None:
+    """Alternatives one of which every match of `node` satisfies; None when nothing is
+    required. Bounds are measured from the start of the node's match."""
+    if isinstance(node, Alt):
+        every = [requirement(b, fuzzy) for b in node.branches]
+        return None if any(r is None for r in every) else tuple(a for r in every for a in r)
+    if isinstance(node, Repeat):
+        # the first repetition starts where the repeat does
+        return requirement(node.node, fuzzy) if node.low >= 1 else None
+    if isinstance(node, Fuzzy):
+        # within an outer fuzzy group an inner one's edits are not counted here: skip it
+        return None if fuzzy else _fuzzy_requirement(node)
+    if isinstance(node, Seq):
+        return _sequence_requirement(node, fuzzy)
+    return None
+
+
+def _sequence_requirement(node: Seq, fuzzy: bool) -> tuple[Alternative, ...] | None:
+    best: tuple[Alternative, ...] | None = None
+    before = 0.0
+    if not fuzzy:
+        for run_start, run in _runs(node.items):
+            prefix = sum((width(i) for i in node.items[:run_start]), 0.0)
+            pieces = _chunks(run, prefix, size=0)
+            best = _better(best, (Alternative(pieces, 0),))
+    for item in node.items:
+        found = requirement(item, fuzzy)
+        if found is not None:
+            best = _better(best, tuple(
+                Alternative(tuple(Piece(p.source, p.bound + before) for p in a.pieces),
+                            a.edits) for a in found))
+        before += width(item)
+    return best
+
+
+def _fuzzy_requirement(node: Fuzzy) -> tuple[Alternative, ...] | None:
+    if isinstance(node.node, Alt):  # the budget holds for whichever branch matches
+        every = [_fuzzy_requirement(Fuzzy(b, node.edits)) for b in node.node.branches]
+        return None if any(r is None for r in every) else tuple(a for r in every for a in r)
+    body = node.node if isinstance(node.node, Seq) else Seq((node.node,))
+    runs = list(_runs(body.items))
+    letters = sum(isinstance(i, Lit) for _, run in runs for i in run)
+    # Short pieces for a large budget: SECRET with two edits is six pieces of which four
+    # stand, not two of which none need to.
+    size = max(1, min(CHUNK, letters // (node.edits + 2)))
+    pieces: list[Piece] = []
+    for run_start, run in runs:
+        # the edits may each bring one more character before the piece
+        prefix = sum((width(i) for i in body.items[:run_start]), 0.0) + node.edits
+        pieces.extend(_chunks(run, prefix, size))
+    if len(pieces) <= node.edits:
+        return None
+    return (Alternative(tuple(pieces), node.edits),)
+
+
+def _runs(items: tuple[object, ...]) -> Iterator[tuple[int, list[object]]]:
+    """Stretches of literal characters, with optional single characters between them
+    (`S[ -]?E[ -]?C`): text that a match holds verbatim unless an edit falls inside."""
+    run: list[object] = []
+    start = 0
+    for index, item in enumerate((*items, None)):
+        optional = (isinstance(item, Repeat) and item.low == 0 and item.high == 1
+                    and isinstance(item.node, Lit | Single))
+        if isinstance(item, Lit) or (optional and run):
+            if not run:
+                start = index
+            run.append(item)
+            continue
+        while run and not isinstance(run[-1], Lit):
+            run.pop()
+        if run:
+            yield start, run
+        run = []
+
+
+def _chunks(run: list[object], prefix: float, size: int) -> tuple[Piece, ...]:
+    """The run cut into pieces of `size` letters (the last takes the rest); one piece when
+    `size` is 0 (an exact run is wholly there or not at all)."""
+    pieces: list[Piece] = []
+    source: list[str] = []
+    letters = 0
+    start_bound = prefix
+    consumed = prefix
+    total = sum(isinstance(i, Lit) for i in run)
+    for item in run:
+        source.append(_source(item))
+        if isinstance(item, Lit):
+            letters += 1
+            total -= 1
+        consumed += width(item)
+        if size and letters >= size and total >= size and isinstance(item, Lit):
+            pieces.append(Piece("".join(source), start_bound))
+            source, letters, start_bound = [], 0, consumed
+    if source:
+        pieces.append(Piece("".join(source), start_bound))
+    return tuple(pieces)
+
+
+def _source(item: object) -> str:
+    if isinstance(item, Lit):
+        return regex.escape(item.char)
+    if isinstance(item, Single):
+        return item.source
+    assert isinstance(item, Repeat)
+    return f"(?:{_source(item.node)})?"
+
+
+def _better(old: tuple[Alternative, ...] | None,
+            new: tuple[Alternative, ...]) -> tuple[Alternative, ...]:
+    """The more selective requirement: more literal text that must stand intact."""
+    def strength(alternatives: tuple[Alternative, ...]) -> float:
+        return min(a.needed * min(len(p.source) for p in a.pieces) for a in alternatives)
+    if not new or min(a.needed for a in new) < 1:
+        return old  # type: ignore[return-value]
+    return new if old is None or strength(new) > strength(old) else old
+
+
+# --- searching with a prefilter -------------------------------------------------------------
+
+_LINE_BREAK = regex.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # any `^` may follow
+SPREAD = 4  # past this many tried starts per character of the page, a prefilter is not worth it
+
+
+@dataclass
+class PageText:
+    """What the prefilters of one page share: piece positions, non-space positions, and each
+    prefilter's possible starts."""
+
+    text: str
+    _found: dict[str, list[int]] = field(default_factory=dict)
+    # by id, with the prefilter kept alive so that its id cannot be reused by another
+    _starts: dict[int, tuple[Prefilter, list[int] | None]] = field(default_factory=dict)
+    _non_space: list[int] | None = None
+    _line_starts: list[int] | None = None
+
+    def occurrences(self, piece: str) -> list[int]:
+        found = self._found.get(piece)
+        if found is None:
+            finder = _piece_finder(piece)
+            found = self._found[piece] = [m.start() for m in finder.finditer(self.text)]
+        return found
+
+    @property
+    def non_space(self) -> list[int]:
+        if self._non_space is None:
+            self._non_space = [m.start() for m in _NON_SPACE.finditer(self.text)]
+        return self._non_space
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
+        return self._line_starts
+
+    def starts(self, prefilter: Prefilter) -> list[int] | None:
+        cached = self._starts.get(id(prefilter))
+        if cached is None or cached[0] is not prefilter:
+            cached = self._starts[id(prefilter)] = (prefilter, prefilter.starts(self))
+        return cached[1]
+
+
+_FINDERS: dict[str, regex.Pattern[str]] = {}
+
+
+def _piece_finder(piece: str) -> regex.Pattern[str]:
+    finder = _FINDERS.get(piece)
+    if finder is None:
+        # a lookahead finds overlapping occurrences; ignoring case only finds more
+        finder = _FINDERS[piece] = regex.compile(f"(?=(?:{piece}))", regex.IGNORECASE)
+    return finder
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    alternatives: tuple[Alternative, ...]
+    at_line_start: bool  # every match begins where `^` holds
+
+    def starts(self, page: PageText) -> list[int] | None:
+        """Every position of the page where a match could begin, in order (a superset), or
+        None when the pieces are so common that trying them would cost more than it saves.
+
+        The page is taken whole: a window's possible starts are among the page's, since the
+        pieces inside the window are among the page's pieces.
+        """
+        found: set[int] = set()
+        budget = SPREAD * len(page.text) + 64
+        for alternative in self.alternatives:
+            tried = self._alternative_starts(alternative, page, found, budget)
+            if tried is None:
+                return None
+            budget -= tried
+        return sorted(found)
+
+    def _alternative_starts(self, alternative: Alternative, page: PageText, found: set[int],
+                            budget: int) -> int | None:
+        positions = [page.occurrences(p.source) for p in alternative.pieces]
+        if sum(1 for p in positions if p) < alternative.needed:
+            return 0
+        non_space = page.non_space
+        # Any edits + 1 pieces hold an intact one: the rarest seed the starts.
+        seeds = sorted(range(len(positions)), key=lambda i: len(positions[i]))
+        tried = 0
+        for index in seeds[:alternative.edits + 1]:
+            bound = alternative.pieces[index].bound
+            for at in positions[index]:
+                first = _earliest(non_space, at, bound, 0)
+                if self.at_line_start:
+                    lines = page.line_starts
+                    span: range | list[int] = lines[bisect.bisect_left(lines, first):
+                                                    bisect.bisect_right(lines, at)]
+                else:
+                    span = range(first, at + 1)
+                tried += len(span)
+                if tried > budget:
+                    return None
+                found.update(s for s in span
+                             if s not in found and _holds(alternative, positions, non_space, s))
+        return tried
+
+    def finditer(self, pattern: regex.Pattern[str], page: PageText, start: int, end: int,
+                 timeout: float) -> Iterator[regex.Match[str]]:
+        """Exactly the matches of `pattern.finditer(text, start, end)`, found with less work.
+
+        Every match the engine reports is a real match, so it begins at one of `starts`; and
+        finditer reports matches in order, each after the one before. So a window with no
+        possible start has no match, and once no possible start is left after the last match
+        the scan can stop. The scan itself is the engine's own, from the window's start: a
+        search begun anywhere else is not always the same (a fuzzy search begun exactly at a
+        line start can miss a match that begins there).
+        """
+        starts = page.starts(self)
+        if starts is not None:
+            first = bisect.bisect_left(starts, start)
+            if first == len(starts) or starts[first] >= end:
+                return
+            last = starts[bisect.bisect_left(starts, end) - 1]
+        else:
+            last = end
+        for match in pattern.finditer(page.text, start, end, timeout=timeout):
+            yield match
+            if match.end() > last:
+                return
+
+
+def _earliest(non_space: list[int], at: int, bound: float, floor: int) -> int:
+    """The first position from which at most `bound` non-space characters lie before `at`."""
+    if bound == INF:
+        return floor
+    before = bisect.bisect_left(non_space, at)  # non-space characters before `at`
+    cut = before - int(bound) - 1
+    return floor if cut < 0 else max(floor, non_space[cut] + 1)
+
+
+def _holds(alternative: Alternative, positions: list[list[int]], non_space: list[int],
+           start: int) -> bool:
+    """Whether enough pieces occur after `start`, each within its bound of it."""
+    missing = len(positions) - alternative.needed
+    for piece, every in zip(alternative.pieces, positions, strict=True):
+        index = bisect.bisect_left(every, start)
+        ok = index < len(every) and (piece.bound == INF or bisect.bisect_left(
+            non_space, every[index]) - bisect.bisect_left(non_space, start) <= piece.bound)
+        if not ok:
+            missing -= 1
+            if missing < 0:
+                return False
+    return True
+
+
+def prefilter(pattern: str) -> Prefilter | None:
+    """A prefilter for a fuzzy pattern, or None (not fuzzy, or not understood)."""
+    try:
+        tree = _Parser(pattern).parse()
+        if not _is_fuzzy(tree):
+            return None
+        found = requirement(tree)
+    except (Unsupported, ValueError, IndexError):
+        return None
+    return Prefilter(found, _at_line_start(tree)) if found else None
+
+
+def _at_line_start(node: object) -> bool:
+    if isinstance(node, Alt):
+        return all(_at_line_start(b) for b in node.branches)
+    return isinstance(node, Seq) and bool(node.items) and isinstance(node.items[0], LineStart)
+
+
+def _is_fuzzy(node: object) -> bool:
+    if isinstance(node, Fuzzy):
+        return True
+    if isinstance(node, Seq):
+        return any(_is_fuzzy(i) for i in node.items)
+    if isinstance(node, Alt):
+        return any(_is_fuzzy(b) for b in node.branches)
+    if isinstance(node, Repeat):
+        return _is_fuzzy(node.node)
+    return False

@@ -1,0 +1,94 @@
+"""The literal prefilter of fuzzy patterns never loses a match (engine/prefilter.py)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import regex
+
+from markaudit.audit import default_rules_path
+from markaudit.engine.prefilter import PageText, prefilter
+from markaudit.engine.rules import load_rules
+
+FLAGS = regex.MULTILINE | regex.ENHANCEMATCH | regex.IGNORECASE
+PHRASES = ["APPROVED FOR RELEASE 1993", "RELEASE UNDER THE PRESIDENT JOHN F. KENNEDY "
+           "ASSASSINATION RECORDS ACT", "TOP SECRET -- EYES ONLY", "CLASSIFIED BY 5668",
+           "Declassify on: OADR", "GROUP 1\nExcluded from automatic downgrading",
+           "SECRET 142305Z JAN 76 STAFF", "CIA HISTORICAL REVIEW PROGRAM"]
+
+
+def _garble(text: str, rng: random.Random, edits: int) -> str:
+    chars = list(text)
+    for _ in range(edits):
+        position = rng.randrange(len(chars) + 1)
+        kind = rng.choice("sid")
+        if kind == "s" and position < len(chars):
+            chars[position] = rng.choice("ABCEIOSX01 -.")
+        elif kind == "i":
+            chars.insert(position, rng.choice("ABCEIOSX01 -.\n"))
+        elif position < len(chars):
+            del chars[position]
+    return "".join(chars)
+
+
+def _texts() -> list[str]:
+    rng = random.Random(7)
+    texts = []
+    for phrase in PHRASES:
+        for edits in range(5):
+            for _ in range(6):
+                noise = _garble("memo of the\n", rng, 2)
+                texts.append(noise + _garble(phrase, rng, edits) + "\n" + noise)
+    return texts
+
+
+@pytest.fixture(scope="module")
+def patterns() -> list[regex.Pattern[str]]:
+    rules = load_rules([default_rules_path()])
+    return [p for rule in rules.markings for p in rule.compiled if prefilter(p.pattern)]
+
+
+def test_the_pack_has_prefiltered_patterns(patterns: list[regex.Pattern[str]]) -> None:
+    assert len(patterns) >= 30
+
+
+def test_prefilter_never_drops_a_match(patterns: list[regex.Pattern[str]]) -> None:
+    for text in _texts():
+        page = PageText(text)
+        for pattern in patterns:
+            fast = prefilter(pattern.pattern)
+            assert fast is not None
+            expected = [m.span() for m in pattern.finditer(text)]
+            starts = page.starts(fast)
+            if starts is not None:
+                assert {s for s, _ in expected} <= set(starts), (pattern.pattern, text)
+            got = [m.span() for m in fast.finditer(pattern, page, 0, len(text), 2.0)]
+            assert got == expected, (pattern.pattern, text)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:APPROVED\s+FOR\s+RELEASE){e<=3}\s*(?P<year>(?:19|20)\d\d)",
+    r"^[^A-Za-z0-9\n]{0,6}(?:DE)?(?:CLASSIFY\s+ON){e<=3}",
+    r"(?x) ^ (?P<level>(?:S[ -]?E[ -]?C[ -]?R[ -]?E[ -]?T){s<=2,i<=1,d<=1,e<=2}) $",
+])
+def test_garbled_variants_are_kept(pattern: str) -> None:
+    compiled = regex.compile(pattern, FLAGS)
+    fast = prefilter(pattern)
+    assert fast is not None
+    rng = random.Random(pattern)
+    for _ in range(300):
+        text = _garble("xx\n" + rng.choice(["APPROVED FOR RELEASE 1993", "Declassify on OADR",
+                                            "SECRET", "S-E-C-R-E-T"]) + "\nyy", rng, 3)
+        page = PageText(text)
+        assert [m.span() for m in fast.finditer(compiled, page, 0, len(text), 2.0)] == \
+            [m.span() for m in compiled.finditer(text)], text
+
+
+@pytest.mark.parametrize("pattern", [
+    r"plain\s+words",  # not fuzzy: nothing to gain
+    r"(?:AB){e<=2}",  # as many edits as letters: nothing must stay
+    r"(?:WORD){e<=1}\1",  # a back reference: not modelled
+])
+def test_patterns_without_a_prefilter(pattern: str) -> None:
+    assert prefilter(pattern) is None
