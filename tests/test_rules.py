@@ -91,7 +91,7 @@ def test_tab_indentation_names_its_line(tmp_path):
     problem = only_problem(path)
     assert problem.line == 5
     assert problem.message.startswith("invalid YAML")
-    assert "\\t" in problem.message
+    assert "\\t" in problem.message or "tab character" in problem.message  # pure or libyaml
 
 
 def test_duplicate_yaml_key_names_the_second(tmp_path):
