@@ -38,8 +38,6 @@ REAL_FINDINGS = [
     ("jfk-tesseract/jfk_doc_1022__157-10002-10106.txt", "page-number.sequence", "info", 2,
      "pages 6 to 9 are missing"),
     ("jfk/2021_docid-32307102.txt", "era.oadr", "warning", 2, "is before its era"),
-    ("jfk/2025_144-10001-10136.txt", "caveat.sci-needs-top-secret", "warning", 1,
-     "classified TOP SECRET or higher"),
     ("jfk-tesseract/jfk_doc_1096__177-10002-10101.txt", "release.classified-without-stamp",
      "info", None, "no release or declassification stamp"),
     ("jfk/2021_docid-32368969.txt", "release.jfk-case-format", "info", 1,
@@ -123,3 +121,15 @@ def test_copy_number_above_the_count_is_reported():
     assert "number 5 of only 4" in finding.message
     clean = markaudit.audit_text("SECRET\n\nCopy No. 1 of 4\n\nThe memo text.\n\nSECRET\n")
     assert not [f for f in clean.documents[0].findings if f.rule.startswith("copy-control")]
+
+
+def test_secret_spoke_is_a_correct_banner_not_a_finding(pack):
+    """SPOKE was the SECRET-level COMINT code word: "SECRET SPOKE" on a real JFK record is
+    right, and the check that TOP SECRET code words stand on TOP SECRET documents leaves it be."""
+    report = audit_file(CORPUS / "jfk/2025_144-10001-10136.txt", pack)
+    assert any("SPOKE" in m.fields.get("caveats", ()) for m in report.markings)
+    assert not [f for f in report.findings if f.rule.startswith("caveat.sci")]
+    umbra = markaudit.audit_text("SECRET UMBRA\n\nThe intercepts show.\n\nSECRET UMBRA\n",
+                                 pack)
+    assert [f.rule for f in umbra.documents[0].findings if f.rule.startswith("caveat.sci")] == [
+        "caveat.sci-needs-top-secret"]
