@@ -37,7 +37,6 @@ REAL_FINDINGS = [
      "warning", 8, "'32423500' differs from '32425002'"),
     ("jfk-tesseract/jfk_doc_1022__157-10002-10106.txt", "page-number.sequence", "info", 2,
      "pages 6 to 9 are missing"),
-    ("jfk/2021_docid-32307102.txt", "era.oadr", "warning", 2, "is before its era"),
     ("jfk-tesseract/jfk_doc_1096__177-10002-10101.txt", "release.classified-without-stamp",
      "info", None, "no release or declassification stamp"),
     ("jfk/2021_docid-32368969.txt", "release.jfk-case-format", "info", 1,
@@ -133,3 +132,15 @@ def test_secret_spoke_is_a_correct_banner_not_a_finding(pack):
                                  pack)
     assert [f.rule for f in umbra.documents[0].findings if f.rule.startswith("caveat.sci")] == [
         "caveat.sci-needs-top-secret"]
+
+
+def test_oadr_is_flagged_after_1995_but_not_on_early_documents_reviewed_later(pack):
+    memo = ("CONFIDENTIAL\n\n{date}\n\nMEMORANDUM FOR THE FILE\n\nSome text here.\n\n"
+            "Classified By: J. Smith\nDeclassify On: OADR\n\nCONFIDENTIAL\n")
+    late = markaudit.audit_text(memo.format(date="March 3, 1998"), pack).documents[0]
+    assert [f.message for f in late.findings if f.rule == "era.oadr"] == [
+        "'Declassify On: OADR' dated 1998-03-03 is after its era (the beginning to 1995-10-14)"]
+    # The real case: an FBI file of 1962 carries "Declassify on: OADR" from a 1980s review.
+    early = audit_file(CORPUS / "jfk/2021_docid-32307102.txt", pack)
+    assert any(m.rule == "authority.declassify-on" for m in early.markings)
+    assert not [f for f in early.findings if f.rule == "era.oadr"]
