@@ -45,7 +45,7 @@ def measure(files: list[Path], verbose: bool = False,
         if checks is not None and "findings" in expectation.data:
             misses += score_findings(expectation.data["findings"] or [], report, checks)
         if verbose and misses:
-            print(f"{file.relative_to(ROOT)}:", *(f"  {m}" for m in misses), sep="\n")
+            print(f"{file.resolve().relative_to(ROOT)}:", *(f"  {m}" for m in misses), sep="\n")
     return tallies
 
 
