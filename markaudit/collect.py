@@ -16,7 +16,11 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-DEFAULT_EXTENSIONS = ("txt", "md")
+# Text, PDF text layers, ALTO (`.xml`) and hOCR (`.hocr`; hOCR saved as `.html` is read when
+# named or with --extensions html). In a folder, an `.xml` file that is not ALTO (METS, Dublin
+# Core, a finding aid) is passed over: it is the collection's metadata, not a document. Named on
+# the command line, it is listed as not audited.
+DEFAULT_EXTENSIONS = ("txt", "md", "pdf", "xml", "hocr")
 STDIN = "-"
 
 
@@ -86,6 +90,14 @@ def _first_visit(path: Path, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
+def _is_document(path: str) -> bool:
+    if not path.lower().endswith(".xml"):
+        return True
+    from markaudit.read.formats import is_alto  # only for .xml files: it loads the XML readers
+
+    return is_alto(path)
+
+
 def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]]) -> Iterator[Source]:
     folders_seen: set[tuple[int, int]] = set()
 
@@ -105,7 +117,8 @@ def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]]) -> Itera
             if is_dir:
                 if not selection.skips_folder(relative):
                     yield from walk(Path(entry.path))
-            elif selection.wants(relative) and _first_visit(Path(entry.path), seen):
+            elif (selection.wants(relative) and _is_document(entry.path)
+                  and _first_visit(Path(entry.path), seen)):
                 top = relative.split("/", 1)[0] if "/" in relative else "."
                 yield Source(entry.path, top)
 

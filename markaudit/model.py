@@ -12,22 +12,46 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Zone = Literal["top", "bottom", "body"]
+# (x0, y0, x1, y1): left, top, right, bottom in the page's own units (pixels of the scan for
+# ALTO and hOCR, points for PDF), measured from the page's top-left corner.
+Box = tuple[float, float, float, float]
 Severity = Literal["error", "warning", "info"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 # The one finding the engine makes itself, not a check: a pattern stopped by its time limit.
 TIMEOUT_RULE = "markaudit.rule-timeout"
+# ... and when the time limit of a page or of the whole document stopped the search.
+PAGE_TIMEOUT_RULE = "markaudit.page-timeout"
+DOCUMENT_TIMEOUT_RULE = "markaudit.document-timeout"
+# A PDF page that is an image without a text layer: it was never read, so it needs OCR.
+NEEDS_OCR_RULE = "markaudit.needs-ocr"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word the OCR engine read, where its text stands in its line and how sure it was."""
+
+    start: int  # offset of the word in its line's text
+    end: int
+    confidence: float | None = None  # the engine's word confidence, 0 to 1
+    box: Box | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of a document, with where it stands."""
+    """One line of a document, with where it stands.
+
+    Text files give only the text; ALTO, hOCR and PDF also give where the line stands on the
+    page (`box`) and, from an OCR engine, its words with their confidence.
+    """
 
     text: str
-    number: int  # 1-based line number in the source file
+    number: int  # 1-based line number in the source file (in reading order for ALTO/hOCR/PDF)
     page: int  # 1-based page number
     zone: Zone
+    box: Box | None = None
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +60,55 @@ class Page:
 
     number: int
     lines: tuple[Line, ...]
-    # "start" for page 1; else "form-feed", "page-number" or "repeated-line"
+    # "start" for page 1; else "form-feed", "page-number" or "repeated-line"; "page" where the
+    # input has pages of its own (PDF, ALTO, hOCR)
     boundary: str = "start"
+    image: str | None = None  # the scan the page was read from, as the input names it
+    width: float | None = None  # the page's size, in the units of its lines' boxes
+    height: float | None = None
+    needs_ocr: bool = False  # a PDF page without a text layer: its text was never read
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+    def locate(self, start: int, end: int) -> Located:
+        """Where the text between offsets `start` and `end` of `text` stands on the page.
+
+        The box is the union of the boxes of the lines it spans; the confidence the lowest
+        word confidence among the words it overlaps (None without word confidences).
+        """
+        if self.width is None and self.image is None:
+            return Located()  # a page of a text file: nothing to tell
+        boxes: list[Box] = []
+        confidences: list[float] = []
+        offset = 0
+        for line in self.lines:
+            line_end = offset + len(line.text)
+            if offset < end and start <= line_end:
+                if line.box is not None:
+                    boxes.append(line.box)
+                confidences.extend(
+                    word.confidence for word in line.words if word.confidence is not None
+                    and offset + word.start < end and start < offset + word.end)
+            offset = line_end + 1
+        box = None
+        if boxes:
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                   max(b[2] for b in boxes), max(b[3] for b in boxes))
+        size = (self.width, self.height) if self.width and self.height else None
+        return Located(box=box, confidence=min(confidences, default=None), image=self.image,
+                       page_size=size)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a stretch of a page's text stands on the scan, as far as the input tells."""
+
+    box: Box | None = None
+    confidence: float | None = None  # the OCR engine's, for the least sure word
+    image: str | None = None
+    page_size: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +138,14 @@ class Marking:
     zone: Zone
     confidence: float
     fields: Mapping[str, Any] = field(default_factory=dict)
+    # Where it stands on the scan, when the input tells (ALTO, hOCR, PDF): its box (the union
+    # of its lines' boxes), the page's image and the page's (width, height) in the box's units.
+    box: Box | None = None
+    image: str | None = None
+    page_size: tuple[float, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "rule": self.rule,
             "kind": self.kind,
             "text": self.text,
@@ -85,10 +157,25 @@ class Marking:
             "confidence": self.confidence,
             "fields": dict(self.fields),
         }
+        # Only when known, so that the report of a text file is what it always was.
+        if self.box is not None:
+            data["box"] = list(self.box)
+        if self.image is not None:
+            data["image"] = self.image
+        if self.page_size is not None:
+            data["page_size"] = list(self.page_size)
+        return data
 
     def reference(self) -> dict[str, Any]:
-        """The short form a finding uses to name the markings it concerns."""
-        return {"rule": self.rule, "text": self.text, "page": self.page, "line": self.line}
+        """The short form a finding uses to name the markings it concerns (with where it
+        stands on the scan, when known, so that a reviewer can go to the spot)."""
+        data: dict[str, Any] = {"rule": self.rule, "text": self.text, "page": self.page,
+                                "line": self.line}
+        if self.box is not None:
+            data["box"] = list(self.box)
+        if self.image is not None:
+            data["image"] = self.image
+        return data
 
 
 @dataclass(frozen=True, slots=True)

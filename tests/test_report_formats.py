@@ -130,7 +130,9 @@ def test_sarif_is_valid_and_has_one_result_per_finding(which, seed_report, batch
 def test_sarif_describes_every_check_and_the_timeout_rule(seed_report, ruleset):
     rules = _sarif(seed_report, ruleset)["runs"][0]["tool"]["driver"]["rules"]
     by_id = {r["id"]: r for r in rules}
-    assert set(by_id) == {c.id for c in ruleset.checks} | {"markaudit.rule-timeout"}
+    assert set(by_id) == {c.id for c in ruleset.checks} | {
+        "markaudit.rule-timeout", "markaudit.page-timeout", "markaudit.document-timeout",
+        "markaudit.needs-ocr"}
     every_page = next(c for c in ruleset.checks if c.id == "banner.every-page")
     assert by_id["banner.every-page"]["defaultConfiguration"]["level"] == "note"  # info
     assert by_id["banner.every-page"]["fullDescription"]["text"] == " ".join(

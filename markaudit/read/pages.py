@@ -158,18 +158,25 @@ def _starts_from_running_lines(lines: Sequence[str], is_running) -> list[int]:
     return sorted(starts)
 
 
+def _prose_at(lines: Sequence[str]) -> list[int]:
+    """Indices (into `lines`) of the body's prose lines.
+
+    The body is where prose runs: a prose line with another within two lines of it. A lone
+    long line at the head of a page is more often a stamp or a letterhead than the text.
+    """
+    prose = [is_prose(line) for line in lines]
+    return [n for n, is_text in enumerate(prose)
+            if is_text and any(prose[m] for m in (n - 2, n - 1, n + 1, n + 2)
+                               if 0 <= m < len(prose))]
+
+
 def zones(lines: Sequence[str]) -> list[Zone]:
     """The zone of every line of one page."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     result: list[Zone] = ["body"] * len(lines)
     if not filled:
         return result
-    prose = [is_prose(lines[i]) for i in filled]
-    # The body is where prose runs: a prose line with another within two lines of it. A lone
-    # long line at the head of a page is more often a stamp or a letterhead than the text.
-    prose_at = [n for n, is_text in enumerate(prose)
-                if is_text and any(prose[m] for m in (n - 2, n - 1, n + 1, n + 2)
-                                   if 0 <= m < len(prose))]
+    prose_at = _prose_at([lines[i] for i in filled])
     head = len(filled) if not prose_at else prose_at[0]
     tail = len(filled) if not prose_at else len(filled) - 1 - prose_at[-1]
     top_count = min(max(ZONE_LINES, head), ZONE_LINES_MAX)
@@ -184,4 +191,45 @@ def zones(lines: Sequence[str]) -> list[Zone]:
             result[index] = "top"
         elif index >= first_bottom:
             result[index] = "bottom"
+    return result
+
+
+# Zones from where lines stand on a scanned page (ALTO, hOCR, PDF): a line whose top edge lies
+# in the first TOP_MARGIN of the page's height is in its top zone, one whose top edge lies in the
+# last BOTTOM_MARGIN in its bottom zone. A typed page's banner sits within its first or last
+# inch and a quarter (of 11 in), and a stamp block is seldom lower; 12% keeps the first line of
+# a text typed close to the head out of the margin.
+TOP_MARGIN = 0.12
+BOTTOM_MARGIN = 0.12
+
+
+def zones_from_positions(lines: Sequence[str], tops: Sequence[float | None],
+                         height: float) -> list[Zone]:
+    """The zone of every line of a page whose lines have positions (top edge, from the page's
+    top) on a page `height` high.
+
+    The margins decide first. A stamp block can reach further in than a margin, so, as the
+    text rule widens its zones to a stamp block, the lines above the body's first line of prose
+    (below its last), up to ZONE_LINES_MAX of them, are in the top (bottom) zone too. A page
+    without prose (a form, a cover sheet) has its upper half as its top and its lower half as
+    its bottom, as the text rule has. A line without a position takes the text rule's zone.
+    """
+    by_text = zones(lines)
+    prose = _prose_at(lines)
+    result: list[Zone] = []
+    for index, top in enumerate(tops):
+        if top is None or height <= 0:
+            result.append(by_text[index])
+            continue
+        if prose:
+            head = index < prose[0] and index < ZONE_LINES_MAX
+            foot = index > prose[-1] and len(lines) - index <= ZONE_LINES_MAX
+        else:
+            head, foot = top < height / 2, top >= height / 2
+        if top <= TOP_MARGIN * height or head:
+            result.append("top")
+        elif top >= (1 - BOTTOM_MARGIN) * height or foot:
+            result.append("bottom")
+        else:
+            result.append("body")
     return result

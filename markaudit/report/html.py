@@ -292,6 +292,11 @@ def _locate(marking: Marking, page: Page, text: str,
         if start < 0:
             return None
     title = f"{marking.rule} · {marking.value} · {marking.confidence:.2f}"
+    if marking.box is not None:  # read from a scan: where to look on it
+        x0, y0, x1, y1 = (f"{n:g}" for n in marking.box)
+        title += f" · p. {marking.page}, box {x0},{y0}\u2013{x1},{y1}"
+        if marking.image:
+            title += f" of {marking.image}"
     tag = f'<mark class="kind-{_css_name(marking.kind)}" title="{_esc(title)}">'
     return start, start + len(marking.text), tag
 

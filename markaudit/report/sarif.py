@@ -18,7 +18,14 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-from markaudit.model import TIMEOUT_RULE, DocumentReport, Finding
+from markaudit.model import (
+    DOCUMENT_TIMEOUT_RULE,
+    NEEDS_OCR_RULE,
+    PAGE_TIMEOUT_RULE,
+    TIMEOUT_RULE,
+    DocumentReport,
+    Finding,
+)
 from markaudit.report.base import Reporter
 from markaudit.report.json import indented
 from markaudit.report.locate import confidence, position
@@ -31,6 +38,16 @@ FINGERPRINT_KEY = "markaudit/v1"
 TIMEOUT_DESCRIPTION = (
     "A marking rule's pattern ran too long on a page and was stopped there, so that one careless "
     "rule cannot hang a batch. The page was not fully searched: markings on it may be missing.")
+PAGE_TIMEOUT_DESCRIPTION = (
+    "The search of one page ran past its time limit (a page without line breaks, or a careless "
+    "rule) and was stopped, so that one page cannot hold up a batch. The markings found before "
+    "are kept; checks on the page were not run.")
+DOCUMENT_TIMEOUT_DESCRIPTION = (
+    "The search of a document ran past `--timeout` and was stopped at the page named. The "
+    "markings found before are kept; checks on the pages not searched were not run.")
+NEEDS_OCR_DESCRIPTION = (
+    "A PDF page that is a scanned image without a text layer. Its text was never read, so its "
+    "markings could not be checked: run OCR on it (OCRmyPDF, Tesseract) and audit it again.")
 
 
 def artifact_uri(path: str) -> tuple[str, bool]:
@@ -90,6 +107,11 @@ class SarifReporter(Reporter):
             self._add_rule(_descriptor(check.id, check.description, check.severity, check.type,
                                        _short_source(check.source)))
         self._add_rule(_descriptor(TIMEOUT_RULE, TIMEOUT_DESCRIPTION, "warning", "built-in"))
+        self._add_rule(_descriptor(PAGE_TIMEOUT_RULE, PAGE_TIMEOUT_DESCRIPTION, "warning",
+                                   "built-in"))
+        self._add_rule(_descriptor(DOCUMENT_TIMEOUT_RULE, DOCUMENT_TIMEOUT_DESCRIPTION,
+                                   "warning", "built-in"))
+        self._add_rule(_descriptor(NEEDS_OCR_RULE, NEEDS_OCR_DESCRIPTION, "warning", "built-in"))
         self._unreadable: list[dict[str, Any]] = []
         self._results = 0
         self.stream.write('{\n  "$schema": ' + json.dumps(SCHEMA_URI)
@@ -139,6 +161,14 @@ class SarifReporter(Reporter):
             properties["page"] = finding.page
         if (sure := confidence(finding)) is not None:
             properties["confidence"] = sure
+        # Where on the scan (ALTO, hOCR, PDF input), so that a viewer can open the spot.
+        placed = next((m for m in finding.markings if m.box is not None), None)
+        if placed is not None:
+            properties["box"] = list(placed.box or ())
+            if placed.page_size is not None:
+                properties["pageSize"] = list(placed.page_size)
+        if (image := next((m.image for m in finding.markings if m.image), None)) is not None:
+            properties["image"] = image
         return {
             "ruleId": finding.rule,
             "ruleIndex": self._rule_index(finding),

@@ -1,0 +1,78 @@
+"""Which reader a file needs: plain text, PDF, ALTO or hOCR, from its name and its first bytes.
+
+A file is read by its content where that is unambiguous (`%PDF-` opens a PDF, an `<alto>` root
+element makes ALTO, an element of class `ocr_page` hOCR), so that standard input and files
+with unusual names are read right; `.txt` and `.md` files are text whatever markup they quote.
+A `.pdf` that does not start like one, or an `.xml` that is not ALTO, is reported as such rather
+than audited as text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markaudit.errors import InputError
+from markaudit.model import Document
+from markaudit.read import text as plain
+from markaudit.read.alto import read_alto
+from markaudit.read.hocr import read_hocr
+from markaudit.read.pdf import read_pdf
+
+TEXT_SUFFIXES = {"txt", "md", "text"}
+_HEAD = 4096  # bytes looked at to tell a format
+_ALTO_ROOT = re.compile(rb"<(?:[\w.-]+:)?alto[\s>/]")
+_HOCR_PAGE = re.compile(rb"""class\s*=\s*["'][^"']*\bocr_page\b""")
+
+
+def is_alto(path: str | Path) -> bool:
+    """True if the file opens like ALTO XML (an unreadable file counts as ALTO: the audit then
+    reports why it cannot be read). A name ending in `.alto.xml` says so by itself."""
+    if str(path).lower().endswith(".alto.xml"):
+        return True
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(_HEAD)
+    except OSError:
+        return True
+    return bool(_ALTO_ROOT.search(head))
+
+
+def input_format(data: bytes, path: str) -> str:
+    """'text', 'pdf', 'alto' or 'hocr'."""
+    name = Path(path).name.lower()
+    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in TEXT_SUFFIXES:
+        return "text"  # a PDF named .txt is refused by `text.decode`, saying to rename it
+    head = data[:_HEAD]
+    if suffix == "pdf" or head.startswith(b"%PDF-"):
+        return "pdf"
+    if suffix == "hocr":
+        return "hocr"
+    if suffix == "alto" or name.endswith(".alto.xml") or _ALTO_ROOT.search(head):
+        return "alto"
+    # hOCR pages may come after a long head (styles, scripts): look further for them.
+    if _HOCR_PAGE.search(data[:_HEAD * 16]):
+        return "hocr"
+    if suffix == "xml":
+        return "xml"
+    return "text"
+
+
+def document_from_bytes(data: bytes, path: str) -> Document:
+    """Read the bytes of a file named `path` with the reader its format needs, or InputError."""
+    kind = input_format(data, path)
+    if kind == "pdf":
+        return read_pdf(data, path)
+    if kind == "alto":
+        return read_alto(data, path)
+    if kind == "hocr":
+        return read_hocr(data, path)
+    if kind == "xml":
+        raise InputError(path, "XML but not ALTO (no <alto> root element), not audited")
+    return plain.document_from_bytes(data, path)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a file of any supported format into a Document, or raise InputError."""
+    return document_from_bytes(plain.read_bytes(path), str(path))

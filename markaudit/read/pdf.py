@@ -1,0 +1,106 @@
+"""PDF: the text layer of each page (born-digital, or OCR'd by ABBYY, OCRmyPDF, Tesseract).
+
+One Document page per PDF page, its text in pypdf's reading order (`extract_text`; its layout
+mode pads words with runs of spaces to their printed columns, which breaks phrases apart, so the
+plain mode is used). Where each line stands comes from the text operators pypdf reports as it
+extracts: the line's top and bottom from its baseline and font size, its left edge from where
+its text starts. Its right edge is the page's: pypdf tells where a run of text starts, not
+where it ends. Sizes are in points, from the top-left corner of the page. PDF text layers carry
+no OCR confidence.
+
+A page with images but no text was scanned and never OCR'd: it is kept, marked `needs_ocr`,
+and reported as such rather than as a page without markings. A PDF with no text at all is not
+audited. pypdf is an optional dependency (`pip install 'markaudit[pdf]'`).
+"""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+from typing import Any
+
+from markaudit.errors import InputError
+from markaudit.model import Document
+from markaudit.read.scan import ScanLine, ScanPage, document_from_pages
+
+MISSING_EXTRA = "PDF input needs the pdf extra: pip install 'markaudit[pdf]'"
+NEEDS_OCR = "no text layer: needs OCR"
+
+
+def read_pdf(data: bytes, path: str) -> Document:
+    """A PDF's pages, or InputError (pypdf missing, damaged, encrypted, no text layer)."""
+    try:
+        import pypdf
+    except ImportError:
+        raise InputError(path, MISSING_EXTRA) from None
+    # pypdf logs every repair it makes to a damaged file; the report says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(path, "encrypted PDF (a password is needed), not audited")
+        pages = [_page(page) for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as error:  # pypdf raises many kinds of error on a damaged file
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(path, f"damaged PDF ({reason}), not audited") from None
+    if not pages:
+        raise InputError(path, "a PDF without pages, nothing to audit")
+    if not any(page.lines for page in pages):
+        if any(page.needs_ocr for page in pages):
+            raise InputError(path, NEEDS_OCR)
+        raise InputError(path, "no text in the PDF, nothing to audit")
+    return document_from_pages(pages, path, "pdf")
+
+
+def _page(page: Any) -> ScanPage:
+    box = page.mediabox
+    left, bottom = float(box.left), float(box.bottom)
+    width, height = float(box.width), float(box.height)
+    # (start, end, x, top, bottom) of each run of text, offsets into the extracted text
+    runs: list[tuple[int, int, float, float, float]] = []
+    pieces: list[str] = []
+    offset = 0
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        nonlocal offset
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4] - left
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - bottom
+            scale = abs(tm[3] * cm[3]) or 1.0
+            top_edge = height - y - size * scale
+            runs.append((offset, offset + len(text), x, top_edge, height - y))
+        pieces.append(text)
+        offset += len(text)
+
+    text = page.extract_text(visitor_text=visit)
+    if "".join(pieces) != text:
+        # The visitor sees every piece of the text in order; should a pypdf version add text
+        # it does not show the visitor, the lines keep their text and lose their position.
+        runs = []
+    result = ScanPage(width=width, height=height)
+    start = 0
+    for raw in text.split("\n"):
+        end = start + len(raw)
+        line = " ".join(raw.split())
+        if line:
+            near = [r for r in runs if r[0] < end and start < r[1]]
+            line_box = None
+            if near:
+                line_box = (round(max(min(r[2] for r in near), 0.0), 2),
+                            round(min(r[3] for r in near), 2), round(width, 2),
+                            round(max(r[4] for r in near), 2))
+            result.lines.append(ScanLine(line, line_box))
+        start = end + 1
+    if not result.lines:
+        result.needs_ocr = _has_images(page)
+    return result
+
+
+def _has_images(page: Any) -> bool:
+    """True when a page draws an image: a scan, when the page has no text."""
+    try:
+        return bool(page.images)
+    except Exception:  # an image pypdf cannot decode is still an image
+        return True
