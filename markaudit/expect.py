@@ -15,7 +15,8 @@ findings:                     # optional: every finding, no more, no less
 ```
 
 An expected entry matches when every key it gives agrees (`fields` need only hold the fields
-listed). Comparison yields one readable line per miss or extra.
+listed). Comparison yields one readable line per miss or extra. `updated_text` writes a file
+anew from what an audit produced (`markaudit rules test --update`), for a person to review.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 import yaml
 
 from markaudit.model import DocumentReport
+from markaudit.report.output import write_atomic
 
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
 FINDING_KEYS = ("rule", "severity", "page", "line", "message")
@@ -124,6 +126,64 @@ def compare(expectation: Expectation, report: DocumentReport) -> list[str]:
         problems += _match(data["findings"] or [], [f.to_dict() for f in report.findings],
                            "finding")
     return problems
+
+
+def updated_text(expectation: Expectation, report: DocumentReport) -> str:
+    """The expectation file rewritten from `report`: every marking (of the file's `kinds`, if
+    it names some) and every finding, one a line.
+
+    Kept from the old file: the comment lines at its top, its `document:` line as written,
+    `kinds` and `notes`. Comments elsewhere, and keys an entry gave beyond those written here
+    (`text`, `confidence`, a finding's `message`), are not kept: they would describe the old
+    output. Written: `pages`, `classification`, `markings` (rule, page, line, zone, value,
+    fields) and `findings` (rule, page, severity).
+    """
+    data = expectation.data
+    lines = expectation.path.read_text(encoding="utf-8").splitlines()
+    header = []
+    for line in lines:
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        header.append(line)
+    document = next((line for line in lines if line.startswith("document:")),
+                    f"document: {_flow(data['document'])}")
+    out = [*header, document]
+    for key in ("notes", "kinds"):
+        if key in data:
+            out.append(f"{key}: {_flow(data[key])}")
+    out.append(f"pages: {report.pages}")
+    out.append("classification: " + _flow(report.classification.to_dict()
+                                          if report.classification else None))
+    kinds = data.get("kinds")
+    markings = [m for m in report.markings if not kinds or m.kind in kinds]
+    out.append("markings:" + ("" if markings else " []"))
+    for marking in markings:
+        entry: dict[str, Any] = {"rule": marking.rule, "page": marking.page,
+                                 "line": marking.line, "zone": marking.zone,
+                                 "value": marking.value}
+        if marking.fields:
+            entry["fields"] = dict(marking.fields)
+        out.append(f"  - {_flow(entry)}")
+    out.append("findings:" + ("" if report.findings else " []"))
+    out += [f"  - {_flow({'rule': f.rule, 'page': f.page, 'severity': f.severity})}"
+            for f in report.findings]
+    return "\n".join(out) + "\n"
+
+
+def update_file(expectation: Expectation, report: DocumentReport) -> bool:
+    """Rewrite the expectation file from `report` (atomically: a reader sees the old file or
+    the whole new one) when that changes it; whether it did."""
+    text = updated_text(expectation, report)
+    if text == expectation.path.read_text(encoding="utf-8"):
+        return False
+    write_atomic(expectation.path, text)
+    return True
+
+
+def _flow(value: Any) -> str:
+    """A value as one line of YAML (flow style), quoted where YAML would misread it."""
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30,
+                          allow_unicode=True).strip().removesuffix("\n...").strip()
 
 
 @dataclass

@@ -50,8 +50,8 @@ def test_rules_validate_reports_every_problem_at_once(tmp_path):
                       encoding="utf-8")
     result = run_markaudit("rules", "validate", str(tmp_path))
     assert result.returncode == 2
-    assert f"{first}:4: marking 'a': bad regular expression" in result.stderr
-    assert f"{second}:4: check 'b': 'marking' names marking 'nothing'" in result.stderr
+    assert f"{first}:4:14: marking 'a': bad regular expression" in result.stderr
+    assert f"{second}:4:14: check 'b': 'marking' names marking 'nothing'" in result.stderr
 
 
 def test_rules_validate_the_shipped_pack_is_clean():

@@ -52,7 +52,8 @@ def only_problem(path: Path):
     assert len(found) == 1, "\n".join(map(str, found))
     problem = found[0]
     assert problem.path == str(path)
-    assert str(problem) == f"{path}:{problem.line}: {problem.message}"
+    where = f"{problem.line}" + (f":{problem.column}" if problem.column is not None else "")
+    assert str(problem) == f"{path}:{where}: {problem.message}"
     return problem
 
 
@@ -635,8 +636,8 @@ def test_folder_without_yaml(tmp_path):
 
 def test_folder_is_read_recursively(tmp_path):
     write(tmp_path, "levels: [CONFIDENTIAL, SECRET]\n", "pack/levels.yaml")
-    write(tmp_path, "markings:\n  - {id: b, kind: banner, pattern: '^{{level}}$'}\n",
-          "pack/sub/banner.yml")
+    write(tmp_path, "markings:\n  - {id: b, kind: banner, pattern: '^(?P<level>{{level}})$',"
+          " fields: {level: level}}\n", "pack/sub/banner.yml")
     rules = load_rules([tmp_path / "pack"])
     assert [rule.id for rule in rules.markings] == ["b"]
     assert rules.levels == ["CONFIDENTIAL", "SECRET"]
@@ -682,8 +683,8 @@ def test_rule_file_error_lists_every_problem_on_its_own_line(tmp_path):
     with pytest.raises(RuleFileError) as raised:
         load_rules([path])
     assert str(raised.value).splitlines() == [
-        f"{path}:5: marking 'a': 'ocr_edits' must be a whole number from 0 to 5",
-        f"{path}:6: marking 'a': 'pages' is 'all' or 'first'",
+        f"{path}:5:16: marking 'a': 'ocr_edits' must be a whole number from 0 to 5",
+        f"{path}:6:12: marking 'a': 'pages' is 'all' or 'first'",
     ]
 
 

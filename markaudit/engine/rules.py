@@ -8,8 +8,9 @@ A rule file is YAML with up to four sections:
 - `markings`: detectors (id, kind, pattern(s), fields, OCR tolerance, zones);
 - `checks`: consistency checks (id, type, the markings they read, severity, message).
 
-Every problem in every file is collected and reported as `file:line: message` before any
-document is read. Patterns compile once.
+Every problem in every file is collected and reported as `file:line:column: message` (the
+column where it is known) before any document is read. Patterns compile once, after a static
+check refuses those that can backtrack exponentially (markaudit/engine/backtrack.py).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ import yaml
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
 from markaudit.engine import yamlfile
+from markaudit.engine.backtrack import catastrophic
 from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
 from markaudit.engine.vocabulary import Vocabulary
-from markaudit.engine.yamlfile import YamlList, YamlMap
+from markaudit.engine.yamlfile import Position, YamlList, YamlMap
 from markaudit.errors import RuleFileError, RuleProblem
 from markaudit.model import SEVERITIES
 
@@ -134,12 +136,17 @@ class RuleSet:
 
 
 def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProblem]]:
-    """Expand folders into their `*.yaml`/`*.yml` files (recursively, sorted), each once."""
+    """Expand folders into their `*.yaml`/`*.yml` files (recursively, sorted), each once.
+
+    Expectation files (`NAME.expect.yaml`) in a folder are left out: a pack keeps its tests
+    beside its rules, and `--rules PACK/` must not read them as rules.
+    """
     files: list[Path] = []
     problems: list[RuleProblem] = []
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")
+                           and not p.name.endswith((".expect.yaml", ".expect.yml"))
                            and p.is_file())
             if not found:
                 problems.append(RuleProblem(str(path), None, "folder holds no .yaml rule file"))
@@ -171,15 +178,17 @@ class _Loader:
 
     def __init__(self) -> None:
         self.problems: list[RuleProblem] = []
-        self.levels: tuple[str, int, list[tuple[str, list[str]]]] | None = None
+        self.levels: tuple[str, Position, list[tuple[str, list[str]]]] | None = None
         self.vocabularies: dict[str, dict[str, list[str]]] = {}
         self.raw_markings: list[tuple[str, YamlMap]] = []
         self.raw_checks: list[tuple[str, YamlMap]] = []
         self.digest = hashlib.sha256()
         self.sources: list[str] = []
 
-    def problem(self, path: str, line: int | None, message: str) -> None:
-        self.problems.append(RuleProblem(path, line, message))
+    def problem(self, path: str, where: int | Position | None, message: str) -> None:
+        """Record a problem at a line, or at a (line, column) position."""
+        line, column = where if isinstance(where, tuple) else (where, None)
+        self.problems.append(RuleProblem(path, line, message, column))
 
     # --- reading -------------------------------------------------------------------------
 
@@ -195,7 +204,9 @@ class _Loader:
         try:
             data = yamlfile.load(text)
         except yaml.YAMLError as error:
-            self.problem(name, yamlfile.error_line(error), yamlfile.error_message(error))
+            line = yamlfile.error_line(error)
+            self.problem(name, (line, yamlfile.error_column(error)) if line else None,
+                         yamlfile.error_message(error))
             return
         if data is None:
             self.problem(name, None, "empty rule file")
@@ -206,7 +217,7 @@ class _Loader:
             return
         for key in data:
             if key not in FILE_KEYS:
-                self.problem(name, data.line_of(key),
+                self.problem(name, data.where(key),
                              f"unknown key '{key}' (expected one of: {', '.join(FILE_KEYS)})")
         if "levels" in data:
             self._read_levels(name, data)
@@ -217,18 +228,18 @@ class _Loader:
             if entries is None:
                 continue
             if not isinstance(entries, YamlList):
-                self.problem(name, data.line_of(section), f"'{section}' must be a list")
+                self.problem(name, data.value_where(section), f"'{section}' must be a list")
                 continue
             for index, entry in enumerate(entries):
                 if isinstance(entry, YamlMap):
                     target.append((name, entry))
                 else:
-                    self.problem(name, entries.line_of(index),
+                    self.problem(name, entries.where(index),
                                  f"each entry of '{section}' must be a mapping")
 
     def _read_levels(self, name: str, data: YamlMap) -> None:
         entries = data["levels"]
-        line = data.line_of("levels")
+        line = data.where("levels")
         if not isinstance(entries, YamlList) or not entries:
             self.problem(name, line, "'levels' must be a non-empty list, lowest level first")
             return
@@ -240,17 +251,17 @@ class _Loader:
                 aliases = entry.get("aliases", [])
                 unknown = set(entry) - {"name", "aliases"}
                 if unknown or not _is_string_list(aliases):
-                    self.problem(name, entries.line_of(index),
+                    self.problem(name, entries.where(index),
                                  "a level is a name or {name, aliases: [spellings]}")
                 levels.append((entry["name"], list(aliases) if _is_string_list(aliases) else []))
             else:
-                self.problem(name, entries.line_of(index),
+                self.problem(name, entries.where(index),
                              "a level is a name or {name, aliases: [spellings]}")
         names = [n for n, _ in levels]
         if len(set(names)) != len(names):
             self.problem(name, line, "a level is listed twice in 'levels'")
         if self.levels is not None and [n for n, _ in self.levels[2]] != names:
-            first, first_line, _ = self.levels
+            first, (first_line, _), _ = self.levels
             self.problem(name, line, f"'levels' differ from those defined at {first}:{first_line}")
             return
         self.levels = (name, line, levels)
@@ -258,14 +269,15 @@ class _Loader:
     def _read_vocabularies(self, name: str, data: YamlMap) -> None:
         section = data["vocabularies"]
         if not isinstance(section, YamlMap):
-            self.problem(name, data.line_of("vocabularies"),
+            self.problem(name, data.value_where("vocabularies"),
                          "'vocabularies' maps a name to a list of terms or to "
                          "{term: [spellings]}")
             return
         for vocab_name, terms in section.items():
-            line = section.line_of(vocab_name)
+            line = section.value_where(vocab_name)
             if vocab_name == "level":
-                self.problem(name, line, "the 'level' vocabulary comes from 'levels'")
+                self.problem(name, section.where(vocab_name),
+                             "the 'level' vocabulary comes from 'levels'")
                 continue
             target = self.vocabularies.setdefault(str(vocab_name), {})
             if _is_string_list(terms) and terms:
@@ -296,19 +308,62 @@ class _Loader:
         levels = [name for name, _ in self.levels[2]] if self.levels else []
         checks = [rule for path, entry in self.raw_checks
                   if (rule := self._check(path, entry, marking_ids, levels, seen))]
+        produced = {e["id"]: _produced_fields(e) for _, e in self.raw_markings
+                    if isinstance(e.get("id"), str)}
+        for check in checks:
+            path, entry = next((p, e) for p, e in self.raw_checks if e.get("id") == check.id)
+            self._fields_read(path, entry, check, produced)
+        self._levels_read()
         if self.problems:
             raise RuleFileError(self.problems)
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
                        sources=tuple(self.sources), digest=self.digest.hexdigest())
 
+    def _fields_read(self, path: str, entry: YamlMap, check: CheckRule,
+                     produced: Mapping[str, set[str]]) -> None:
+        """A check that reads a field none of its markings produces would never fire."""
+        refs = check.options.get("marking")
+        if not refs:
+            return
+        ids = sorted(i for i in produced if any(fnmatch.fnmatchcase(i, r) for r in refs))
+        made = set().union(*(produced[i] for i in ids))
+        wanted = [("field", check.options["field"])] if isinstance(
+            check.options.get("field"), str) and check.options["field"] != "value" else []
+        wanted += [("where", name) for name in check.options.get("where") or {}]
+        for key, name in wanted:
+            if name in made:
+                continue
+            shown = ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+            self.problem(path, entry.value_where(key) if key in entry
+                         else (entry.line, entry.column),
+                         f"check '{check.id}': reads field '{name}', which none of its markings "
+                         f"({shown}) produces (their fields: {', '.join(sorted(made)) or 'none'};"
+                         " add it to a marking's 'fields' or 'set', or name another field)")
+
+    def _levels_read(self) -> None:
+        """Levels no marking can carry: defined, but no field of any marking parses a level.
+        (A file of levels alone, without markings, is a library, and not judged.)"""
+        if self.levels is None or not self.raw_markings:
+            return
+        for _, entry in self.raw_markings:
+            fields = entry.get("fields")
+            if isinstance(fields, dict) and any(
+                    spec == "level" or (isinstance(spec, dict) and spec.get("parse") == "level")
+                    for spec in fields.values()):
+                return
+        path, where, _ = self.levels
+        self.problem(path, where, "no marking can carry these levels: no field of any marking "
+                     "uses the 'level' parser (add `level: level` to the 'fields' of the rule "
+                     "that matches {{level}}), so checks on levels would never hold")
+
     def _identity(self, path: str, entry: YamlMap, seen: dict[str, str]) -> str | None:
         rule_id = entry.get("id")
         if not isinstance(rule_id, str) or not rule_id.strip():
-            self.problem(path, entry.line, "every entry needs an 'id'")
+            self.problem(path, (entry.line, entry.column), "every entry needs an 'id'")
             return None
         here = f"{path}:{entry.line_of('id')}"
         if rule_id in seen:
-            self.problem(path, entry.line_of("id"),
+            self.problem(path, entry.value_where("id"),
                          f"duplicate id '{rule_id}' (first defined at {seen[rule_id]})")
             return None
         seen[rule_id] = here
@@ -320,38 +375,41 @@ class _Loader:
         rule_id = self._identity(path, entry, seen)
         for key in entry:
             if key not in MARKING_KEYS:
-                self.problem(path, entry.line_of(key), f"marking '{rule_id}': unknown key "
+                self.problem(path, entry.where(key), f"marking '{rule_id}': unknown key "
                              f"'{key}' (expected one of: {', '.join(MARKING_KEYS)})")
         kind = entry.get("kind")
         if not isinstance(kind, str) or not _KIND.match(kind):
-            self.problem(path, entry.line_of("kind"), f"marking '{rule_id}': 'kind' must be a "
+            self.problem(path, entry.value_where("kind"), f"marking '{rule_id}': 'kind' must be a "
                          "lower-case word such as banner, release, page-number")
         ocr_edits = entry.get("ocr_edits", 0)
         if not isinstance(ocr_edits, int) or isinstance(ocr_edits, bool) or not 0 <= ocr_edits <= 5:
-            self.problem(path, entry.line_of("ocr_edits"),
+            self.problem(path, entry.value_where("ocr_edits"),
                          f"marking '{rule_id}': 'ocr_edits' must be a whole number from 0 to 5")
             ocr_edits = 0
         patterns, pattern_lines = self._patterns(path, entry, rule_id, ocr_edits)
         case_sensitive = entry.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
-            self.problem(path, entry.line_of("case_sensitive"),
+            self.problem(path, entry.value_where("case_sensitive"),
                          f"marking '{rule_id}': 'case_sensitive' must be true or false")
         # ENHANCEMATCH, not BESTMATCH: BESTMATCH makes finditer jump to the best match on the
         # page and lose every fuzzy one before it (a damaged top banner above an exact one).
         flags = regex.MULTILINE | regex.ENHANCEMATCH | (0 if case_sensitive else regex.IGNORECASE)
         compiled: list[regex.Pattern[str]] = []
+        written = not any(key in entry for key in ("phrase", "phrases"))  # not generated
         for pattern, line in zip(patterns, pattern_lines, strict=True):
             expanded = self._expand(path, line, rule_id, pattern, vocabularies, ocr_edits)
             if expanded is not None and (done := self._compile(path, line, rule_id, expanded,
-                                                                flags)):
+                                                                flags, checked=False)):
                 compiled.append(done)
+                if written:
+                    self._refuse_backtracking(path, line, rule_id, pattern, flags)
         groups = {g for c in compiled for g in c.groupindex}
         fields = self._fields(path, entry, rule_id, groups, vocabularies, bool(compiled))
         constants = entry.get("set", {})
         if not isinstance(constants, dict) or not all(
             isinstance(v, str | int | float | bool) for v in constants.values()
         ):
-            self.problem(path, entry.line_of("set"),
+            self.problem(path, entry.value_where("set"),
                          f"marking '{rule_id}': 'set' maps field names to fixed values")
             constants = {}
         value = entry.get("value")
@@ -359,20 +417,20 @@ class _Loader:
             known = {f.name for f in fields} | set(constants)
             names = _placeholders(value) if isinstance(value, str) else None
             if names is None:
-                self.problem(path, entry.line_of("value"),
+                self.problem(path, entry.value_where("value"),
                              f"marking '{rule_id}': 'value' must be a template like "
                              "\"{level} -- {caveats}\"")
             elif unknown := sorted(names - known):
-                self.problem(path, entry.line_of("value"), f"marking '{rule_id}': 'value' "
+                self.problem(path, entry.value_where("value"), f"marking '{rule_id}': 'value' "
                              f"names unknown field(s) {', '.join(unknown)}")
         zones = entry.get("zones", list(ZONES))
         if not _is_string_list(zones) or not zones or set(zones) - set(ZONES):
-            self.problem(path, entry.line_of("zones"),
+            self.problem(path, entry.value_where("zones"),
                          f"marking '{rule_id}': 'zones' is a list of top, bottom, body")
             zones = list(ZONES)
         pages = entry.get("pages", "all")
         if pages not in ("all", "first"):
-            self.problem(path, entry.line_of("pages"),
+            self.problem(path, entry.value_where("pages"),
                          f"marking '{rule_id}': 'pages' is 'all' or 'first'")
         exclude = self._regex_list(path, entry, rule_id, flags, "exclude")
         not_near = self._not_near(path, entry, rule_id, flags)
@@ -384,7 +442,7 @@ class _Loader:
         if not isinstance(examples, dict) or set(examples) - {"match", "no_match"} or not all(
             _is_string_list(v) for v in examples.values()
         ):
-            self.problem(path, entry.line_of("examples"), f"marking '{rule_id}': 'examples' "
+            self.problem(path, entry.value_where("examples"), f"marking '{rule_id}': 'examples' "
                          "has 'match' and 'no_match' lists of text")
             examples = {}
         anchors = self._anchors(path, entry, rule_id, ocr_edits)
@@ -392,12 +450,12 @@ class _Loader:
         if max_line_length is not None and (
                 not isinstance(max_line_length, int) or isinstance(max_line_length, bool)
                 or max_line_length < 1):
-            self.problem(path, entry.line_of("max_line_length"), f"marking '{rule_id}': "
+            self.problem(path, entry.value_where("max_line_length"), f"marking '{rule_id}': "
                          "'max_line_length' is a whole number of characters")
             max_line_length = None
         min_capitals = self._fraction(path, entry, rule_id, "min_capitals", 0.0)
         if "min_capitals" in entry and max_line_length is None:
-            self.problem(path, entry.line_of("min_capitals"), f"marking '{rule_id}': "
+            self.problem(path, entry.value_where("min_capitals"), f"marking '{rule_id}': "
                          "'min_capitals' needs 'max_line_length' (it filters lines)")
         if len(self.problems) > problems_before or rule_id is None:
             return None
@@ -417,7 +475,7 @@ class _Loader:
                   default: float) -> float:
         value = entry.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            self.problem(path, entry.line_of(key),
+            self.problem(path, entry.value_where(key),
                          f"marking '{rule_id}': '{key}' is a number from 0 to 1")
             return default
         return float(value)
@@ -428,11 +486,11 @@ class _Loader:
         shape = (f"marking '{rule_id}': 'not_near' is a list of "
                  "{pattern: REGEX, before: LINES, after: LINES}")
         if not isinstance(specs, list):
-            self.problem(path, entry.line_of("not_near"), shape)
+            self.problem(path, entry.value_where("not_near"), shape)
             return []
         result = []
         for index, spec in enumerate(specs):
-            line = specs.line_of(index) if isinstance(specs, YamlList) else entry.line
+            line = specs.where(index) if isinstance(specs, YamlList) else entry.where("not_near")
             if (not isinstance(spec, dict) or not isinstance(spec.get("pattern"), str)
                     or set(spec) - {"pattern", "before", "after"}
                     or not all(isinstance(spec.get(k, 0), int) and spec.get(k, 0) >= 0
@@ -451,7 +509,7 @@ class _Loader:
         if (not isinstance(spec, dict) or set(spec) != keys or not isinstance(spec["field"], str)
                 or not all(isinstance(spec[k], int) and spec[k] >= 1
                            for k in ("distinct", "within_lines"))):
-            self.problem(path, entry.line_of("form_lists"), f"marking '{rule_id}': "
+            self.problem(path, entry.value_where("form_lists"), f"marking '{rule_id}': "
                          "'form_lists' is {field: NAME, distinct: N, within_lines: N}")
             return None
         return FormLists(spec["field"], spec["distinct"], spec["within_lines"])
@@ -467,7 +525,7 @@ class _Loader:
         if "anchors" in entry:
             anchors = entry["anchors"]
             if not _is_string_list(anchors) or not anchors or not all(a.strip() for a in anchors):
-                self.problem(path, entry.line_of("anchors"), f"marking '{rule_id}': 'anchors' "
+                self.problem(path, entry.value_where("anchors"), f"marking '{rule_id}': 'anchors' "
                              "is a list of words, one of which every match contains")
                 return ()
             return tuple(a.upper() for a in anchors)
@@ -483,35 +541,37 @@ class _Loader:
         return tuple(dict.fromkeys(anchors))
 
     def _patterns(self, path: str, entry: YamlMap, rule_id: str | None, ocr_edits: int
-                  ) -> tuple[list[str], list[int]]:
+                  ) -> tuple[list[str], list[Position]]:
         given = [key for key in ("pattern", "patterns", "phrase", "phrases") if key in entry]
         if len(given) > 1:
-            self.problem(path, entry.line_of(given[1]), f"marking '{rule_id}': give one of "
+            self.problem(path, entry.value_where(given[1]), f"marking '{rule_id}': give one of "
                          "'pattern', 'patterns', 'phrase' or 'phrases'")
         if given and given[0] in ("phrase", "phrases"):
             phrases = entry[given[0]]
             phrases = [phrases] if isinstance(phrases, str) else phrases
             if not _is_string_list(phrases) or not phrases or not all(p.split() for p in phrases):
-                self.problem(path, entry.line_of(given[0]),
+                self.problem(path, entry.value_where(given[0]),
                              f"marking '{rule_id}': '{given[0]}' is text, or a list of texts")
                 return [], []
-            lines = ([phrases.line_of(i) for i in range(len(phrases))]
-                     if isinstance(phrases, YamlList) else [entry.line_of(given[0])] * len(phrases))
+            lines = ([phrases.where(i) for i in range(len(phrases))]
+                     if isinstance(phrases, YamlList)
+                     else [entry.value_where(given[0])] * len(phrases))
             return [phrase_pattern(p, ocr_edits) for p in phrases], lines
         if "pattern" in entry:
             if isinstance(entry["pattern"], str) and entry["pattern"]:
-                return [entry["pattern"]], [entry.line_of("pattern")]
-            self.problem(path, entry.line_of("pattern"),
+                return [entry["pattern"]], [entry.value_where("pattern")]
+            self.problem(path, entry.value_where("pattern"),
                          f"marking '{rule_id}': 'pattern' must be a regular expression")
             return [], []
         patterns = entry.get("patterns")
         if isinstance(patterns, YamlList) and patterns and _is_string_list(patterns):
-            return list(patterns), [patterns.line_of(i) for i in range(len(patterns))]
-        self.problem(path, entry.line_of("patterns") if "patterns" in entry else entry.line,
+            return list(patterns), [patterns.where(i) for i in range(len(patterns))]
+        self.problem(path, entry.value_where("patterns") if "patterns" in entry
+                     else (entry.line, entry.column),
                      f"marking '{rule_id}': needs a 'pattern' or a non-empty list of 'patterns'")
         return [], []
 
-    def _expand(self, path: str, line: int, rule_id: str | None, pattern: str,
+    def _expand(self, path: str, line: Position, rule_id: str | None, pattern: str,
                 vocabularies: Mapping[str, Vocabulary], ocr_edits: int) -> str | None:
         missing = [m.group(1) for m in _VOCABULARY_REFERENCE.finditer(pattern)
                    if m.group(1) not in vocabularies]
@@ -523,26 +583,40 @@ class _Loader:
             lambda m: vocabularies[m.group(1)].pattern(ocr_edits), pattern
         )
 
-    def _compile(self, path: str, line: int, rule_id: str | None, pattern: str,
-                 flags: int) -> regex.Pattern[str] | None:
+    def _compile(self, path: str, line: Position, rule_id: str | None, pattern: str,
+                 flags: int, checked: bool = True) -> regex.Pattern[str] | None:
+        """The compiled pattern, or None after reporting why it is refused; `checked` also
+        refuses a pattern that can backtrack exponentially."""
         try:
-            return regex.compile(pattern, flags)
+            compiled = regex.compile(pattern, flags)
         except regex.error as error:
             where = f" at position {error.pos}" if error.pos is not None else ""
             self.problem(path, line, f"marking '{rule_id}': bad regular expression: "
                          f"{error.msg}{where}")
             return None
+        if checked and self._refuse_backtracking(path, line, rule_id, pattern, flags):
+            return None
+        return compiled
+
+    def _refuse_backtracking(self, path: str, line: Position, rule_id: str | None,
+                             pattern: str, flags: int) -> bool:
+        """Report a pattern that can backtrack exponentially (`(a+)+`); True if it was one.
+        Checked on the pattern as written, word lists unexpanded: their terms are plain."""
+        danger = catastrophic(pattern, case_sensitive=not flags & regex.IGNORECASE)
+        if danger is not None:
+            self.problem(path, line, f"marking '{rule_id}': {danger}")
+        return danger is not None
 
     def _fields(self, path: str, entry: YamlMap, rule_id: str | None, groups: set[str],
                 vocabularies: Mapping[str, Vocabulary], compiled: bool) -> list[FieldSpec]:
         section = entry.get("fields", YamlMap())
         if not isinstance(section, YamlMap):
-            self.problem(path, entry.line_of("fields"), f"marking '{rule_id}': 'fields' maps a "
+            self.problem(path, entry.value_where("fields"), f"marking '{rule_id}': 'fields' maps a "
                          "field name to a parser, or to {group, parse}")
             return []
         specs: list[FieldSpec] = []
         for name, spec in section.items():
-            line = section.line_of(name)
+            line = section.value_where(name)
             if isinstance(spec, str):
                 group, parser = str(name), spec
             elif isinstance(spec, YamlMap) and set(spec) <= {"group", "parse"}:
@@ -574,14 +648,14 @@ class _Loader:
         exclude = entry.get(key, [])
         if isinstance(exclude, str):
             exclude = YamlList([exclude])
-            exclude.line, exclude.item_lines = entry.line_of(key), []
+            (exclude.line, exclude.column), exclude.item_lines = entry.value_where(key), []
         if not _is_string_list(exclude):
-            self.problem(path, entry.line_of(key),
+            self.problem(path, entry.value_where(key),
                          f"marking '{rule_id}': '{key}' is a list of regular expressions")
             return []
         compiled = []
         for index, pattern in enumerate(exclude):
-            line = exclude.line_of(index) if isinstance(exclude, YamlList) else entry.line
+            line = exclude.where(index) if isinstance(exclude, YamlList) else entry.where(key)
             if done := self._compile(path, line, rule_id, pattern, flags):
                 compiled.append(done)
         return compiled
@@ -593,43 +667,44 @@ class _Loader:
         check_type = entry.get("type")
         module = CHECK_TYPES.get(check_type) if isinstance(check_type, str) else None
         if module is None:
-            self.problem(path, entry.line_of("type"), f"check '{rule_id}': unknown check type "
+            self.problem(path, entry.value_where("type"), f"check '{rule_id}': unknown check type "
                          f"'{check_type}' (known: {', '.join(CHECK_TYPES)})")
             return None
         allowed = (*CHECK_KEYS, *module.OPTIONS)
         for key in entry:
             if key not in allowed:
-                self.problem(path, entry.line_of(key), f"check '{rule_id}': unknown key '{key}' "
+                self.problem(path, entry.where(key), f"check '{rule_id}': unknown key '{key}' "
                              f"for type {check_type} (expected one of: {', '.join(allowed)})")
         severity = entry.get("severity", "warning")
         if severity not in SEVERITIES:
-            self.problem(path, entry.line_of("severity"), f"check '{rule_id}': 'severity' is "
+            self.problem(path, entry.value_where("severity"), f"check '{rule_id}': 'severity' is "
                          f"one of {', '.join(SEVERITIES)}")
         message = entry.get("message", module.MESSAGE)
         names = _placeholders(message) if isinstance(message, str) else None
         allowed_names = set(module.PLACEHOLDERS) | {"page", "line", "id"}
         if names is None:
-            self.problem(path, entry.line_of("message"),
+            self.problem(path, entry.value_where("message"),
                          f"check '{rule_id}': 'message' must be text with {{placeholders}}")
         elif unknown := sorted(names - allowed_names):
-            self.problem(path, entry.line_of("message"), f"check '{rule_id}': message uses "
+            self.problem(path, entry.value_where("message"), f"check '{rule_id}': message uses "
                          f"unknown placeholder {{{unknown[0]}}} (known: "
                          f"{', '.join(sorted(allowed_names))})")
         whole_file = entry.get("whole_file", False)
         if not isinstance(whole_file, bool):
-            self.problem(path, entry.line_of("whole_file"),
+            self.problem(path, entry.value_where("whole_file"),
                          f"check '{rule_id}': 'whole_file' must be true or false")
         options: dict[str, Any] = {}
         for key, option in module.OPTIONS.items():
             if key not in entry:
                 if option.required:
-                    self.problem(path, entry.line, f"check '{rule_id}': type {check_type} needs "
+                    self.problem(path, (entry.line, entry.column), f"check '{rule_id}': type "
+                                 f"{check_type} needs "
                                  f"'{key}' ({option.help})")
                 options[key] = option.default
                 continue
             value, error = _option_value(option, entry[key], marking_ids, levels)
             if error:
-                self.problem(path, entry.line_of(key), f"check '{rule_id}': '{key}' {error}")
+                self.problem(path, entry.value_where(key), f"check '{rule_id}': '{key}' {error}")
             options[key] = value
         if len(self.problems) > problems_before or rule_id is None:
             return None
@@ -722,6 +797,12 @@ def phrase_pattern(phrase: str, ocr_edits: int = 0) -> str:
     words = r"\s+".join(regex.escape(word) for word in phrase.split())
     budget = f"{{e<={ocr_edits}}}" if ocr_edits > 0 else ""
     return rf"(?<!\w)(?:{words}){budget}(?!\w)"
+
+
+def _produced_fields(entry: YamlMap) -> set[str]:
+    """The fields a marking rule gives its markings: parsed (`fields`) and fixed (`set`)."""
+    return {str(name) for key in ("fields", "set") if isinstance(entry.get(key), dict)
+            for name in entry[key]}
 
 
 def _is_string_list(value: Any) -> bool:

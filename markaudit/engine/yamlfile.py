@@ -1,6 +1,7 @@
-"""Safe YAML loading that remembers the line of every key and list item.
+"""Safe YAML loading that remembers where every key, value and list item stands.
 
-Rule-file errors must name `file:line`, so mappings and lists keep the lines they came from.
+Rule-file errors must name `file:line:column`, so mappings and lists keep the lines and columns
+they came from (1-based, as editors count them).
 Only plain YAML is accepted: tags that would build Python objects are refused by SafeLoader.
 """
 
@@ -11,32 +12,61 @@ from typing import Any
 
 import yaml
 
+Position = tuple[int, int | None]  # (line, column); column None where it is not known
+
 
 class YamlMap(dict):
-    """A mapping that knows its own line and the line of each of its keys."""
+    """A mapping that knows where it starts and where each of its keys and values stands."""
 
     line: int = 0
+    column: int | None = None
     key_lines: dict[Any, int]
+    key_columns: dict[Any, int]
+    value_positions: dict[Any, tuple[int, int]]
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
 
+    def where(self, key: Any) -> Position:
+        """The key's line and column; the mapping's own start when the key is absent."""
+        if key in self.key_lines:
+            return self.key_lines[key], getattr(self, "key_columns", {}).get(key)
+        return self.line, self.column
+
+    def value_where(self, key: Any) -> Position:
+        """Where the key's value starts, when it starts on the key's line (`pattern: '('`);
+        otherwise the key's own place, so that a problem is named on the key's line."""
+        line, column = getattr(self, "value_positions", {}).get(key, (None, None))
+        if line is not None and line == self.key_lines.get(key):
+            return line, column
+        return self.where(key)
+
 
 class YamlList(list):
-    """A list that knows its own line and the line of each item."""
+    """A list that knows its own line and the line and column of each item."""
 
     line: int = 0
+    column: int | None = None
     item_lines: list[int]
+    item_columns: list[int]
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
+    def where(self, index: int) -> Position:
+        """The item's line and column; the list's own start when there is no such item."""
+        columns = getattr(self, "item_columns", [])
+        if index < len(self.item_lines) and index < len(columns):
+            return self.item_lines[index], columns[index]
+        return self.line_of(index), None
+
 
 class DuplicateKey(yaml.YAMLError):
-    def __init__(self, key: Any, line: int) -> None:
+    def __init__(self, key: Any, line: int, column: int | None = None) -> None:
         super().__init__(f"duplicate key {key!r}")
         self.key = key
         self.line = line
+        self.column = column
 
 
 # libyaml's parser where PyYAML was built with it: ten times faster, which is most of the time a
@@ -48,22 +78,29 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> YamlMap:
     loader.flatten_mapping(node)
     result = YamlMap()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
+    result.line, result.column = _position(node.start_mark)
+    result.key_lines, result.key_columns, result.value_positions = {}, {}, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
+        line, column = _position(key_node.start_mark)
         if key in result:
-            raise DuplicateKey(key, line)
+            raise DuplicateKey(key, line, column)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
+        result.key_columns[key] = column
+        result.value_positions[key] = _position(value_node.start_mark)
     return result
+
+
+def _position(mark: yaml.Mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
 
 
 def _sequence(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
+    result.line, result.column = _position(node.start_mark)
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    result.item_columns = [child.start_mark.column + 1 for child in node.value]
     return result
 
 
@@ -102,6 +139,14 @@ def error_line(error: yaml.YAMLError) -> int | None:
         return error.line
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     return mark.line + 1 if mark is not None else None
+
+
+def error_column(error: yaml.YAMLError) -> int | None:
+    """The 1-based column a YAML error points at, when it points at one."""
+    if isinstance(error, DuplicateKey):
+        return error.column
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return mark.column + 1 if mark is not None else None
 
 
 def error_message(error: yaml.YAMLError) -> str:
