@@ -15,10 +15,13 @@ from pathlib import Path
 from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CheckContext
-from markaudit.engine.detect import RULE_TIMEOUT, Timeout, detect
+from markaudit.engine.detect import RULE_TIMEOUT, Stop, Timeout, detect
 from markaudit.engine.rules import CheckRule, RuleSet, load_rules
 from markaudit.errors import InputError
 from markaudit.model import (
+    DOCUMENT_TIMEOUT_RULE,
+    NEEDS_OCR_RULE,
+    PAGE_TIMEOUT_RULE,
     TIMEOUT_RULE,
     Classification,
     Document,
@@ -109,16 +112,28 @@ class _Blank(dict):
         return ""
 
 
-def audit_document(document: Document, rules: RuleSet, split_parts: bool = True
-                   ) -> DocumentReport:
+def audit_document(document: Document, rules: RuleSet, split_parts: bool = True,
+                   time_limit: float | None = None) -> DocumentReport:
+    """Audit one document; its search for markings stops after `time_limit` seconds.
+
+    When a time limit stops the search, the markings found so far are kept and checked, a
+    warning says where the search stopped, and the checks' findings on the pages not fully
+    searched are left out: a marking missing there may only be one not looked for.
+    """
     timeouts: list[Timeout] = []
-    markings = detect(document, rules, timeouts)
+    stops: list[Stop] = []
+    markings = detect(document, rules, timeouts, time_limit=time_limit, stops=stops)
     parts = split(document, markings) if split_parts else [Part(1, len(document.pages), "start")]
     findings = run_checks(document, markings, rules, parts)
+    if stops:
+        unsearched = _unsearched(stops, len(document.pages))
+        findings = [f for f in findings if f.page not in unsearched]
     findings += [Finding(rule=TIMEOUT_RULE, severity="warning", page=t.page, message=(
         f"rule {t.rule} stopped after {RULE_TIMEOUT:g} s on page {t.page}: its pattern "
         "backtracks too much on this text, so the page was not fully searched"))
         for t in timeouts]
+    findings += [_stop_finding(stop, document) for stop in stops]
+    findings = _unread_pages(document, findings)
     return DocumentReport(
         path=document.path,
         pages=len(document.pages),
@@ -130,13 +145,50 @@ def audit_document(document: Document, rules: RuleSet, split_parts: bool = True
     )
 
 
-def audit_file(path: str | Path, rules: RuleSet, split_parts: bool = True) -> DocumentReport:
+def _unread_pages(document: Document, findings: list[Finding]) -> list[Finding]:
+    """A PDF page without a text layer is reported as needing OCR; what the checks say of its
+    missing markings is dropped, since the page was never read, not found unmarked."""
+    unread = [page.number for page in document.pages if page.needs_ocr]
+    if not unread:
+        return findings
+    kept = [f for f in findings if f.page not in unread]
+    kept += [Finding(rule=NEEDS_OCR_RULE, severity="warning", page=number,
+                     message=f"page {number} has no text layer: it needs OCR")
+             for number in unread]
+    kept.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
+    return kept
+
+
+def _unsearched(stops: Sequence[Stop], pages: int) -> set[int]:
+    """The pages a time limit kept from being fully searched."""
+    unsearched: set[int] = set()
+    for stop in stops:
+        last = pages if stop.limit == "document" else stop.page
+        unsearched.update(range(stop.page, last + 1))
+    return unsearched
+
+
+def _stop_finding(stop: Stop, document: Document) -> Finding:
+    page, pages = stop.page, len(document.pages)
+    if stop.limit == "page":
+        size = sum(len(line.text) + 1 for line in document.pages[page - 1].lines)
+        return Finding(rule=PAGE_TIMEOUT_RULE, severity="warning", page=page, message=(
+            f"page {page} ({size:,} characters) took more than {stop.seconds:g} s to search, "
+            "so its search was stopped: markings on it may be missing"))
+    rest = f"page {page}" if page == pages else f"pages {page} to {pages}"
+    return Finding(rule=DOCUMENT_TIMEOUT_RULE, severity="warning", page=page, message=(
+        f"the document's time limit ({stop.seconds:g} s, see --timeout) ran out on page {page} of "
+        f"{pages}: {rest} not fully searched; the markings found before are reported"))
+
+
+def audit_file(path: str | Path, rules: RuleSet, split_parts: bool = True,
+               time_limit: float | None = None) -> DocumentReport:
     """Audit one file; an unreadable file gives a report holding its error."""
     try:
         document = read_document(path)
     except InputError as error:
         return DocumentReport(path=str(path), errors=(error.reason,))
-    return audit_document(document, rules, split_parts)
+    return audit_document(document, rules, split_parts, time_limit)
 
 
 def _ruleset(rules: RuleSet | Sequence[str | Path] | None, default_rules: bool) -> RuleSet:

@@ -24,12 +24,23 @@ from markaudit import __version__
 from markaudit.audit import audit_document
 from markaudit.cache import Cache
 from markaudit.collect import STDIN, Source
+from markaudit.engine.detect import DOCUMENT_TIMEOUT
 from markaudit.engine.rules import RuleSet, load_rules
 from markaudit.errors import InputError
-from markaudit.model import DocumentReport
+from markaudit.limits import MAX_DOCUMENT_MB
+from markaudit.model import (
+    DOCUMENT_TIMEOUT_RULE,
+    PAGE_TIMEOUT_RULE,
+    TIMEOUT_RULE,
+    DocumentReport,
+)
 from markaudit.read import document_from_bytes, read_bytes
 
 STDIN_NAME = "<stdin>"
+MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
+# A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
+# that the next run searches the document again.
+TIME_LIMITED = frozenset({TIMEOUT_RULE, PAGE_TIMEOUT_RULE, DOCUMENT_TIMEOUT_RULE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +50,8 @@ class Settings:
     rule_paths: tuple[str, ...]
     split_parts: bool = True
     cache_dir: str | None = None  # None: no cache
+    time_limit: float | None = DOCUMENT_TIMEOUT  # seconds per document; None: no limit
+    max_bytes: int | None = MAX_DOCUMENT_BYTES  # larger files are not read; None: no limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +87,36 @@ def _audit(task: tuple[Source, bytes | None]) -> Result:
     source, data = task
     assert _rules is not None and _settings is not None
     name = STDIN_NAME if source.path == STDIN else source.path
+    limit = _settings.max_bytes
     try:
+        if data is None and limit is not None:
+            _refuse_if_too_large(name, _size(source.path), limit)  # before reading it all
         content = data if data is not None else read_bytes(source.path)
+        if limit is not None:
+            _refuse_if_too_large(name, len(content), limit)  # standard input, or it grew
         key = _cache.key(content) if _cache is not None else ""
         if _cache is not None and (stored := _cache.load(key, name)) is not None:
             return Result(source, stored, cached=True)
         document = document_from_bytes(content, name)
     except InputError as error:
         return Result(source, DocumentReport(path=name, errors=(error.reason,)))
-    report = audit_document(document, _rules, _settings.split_parts)
-    if _cache is not None:
+    report = audit_document(document, _rules, _settings.split_parts, _settings.time_limit)
+    if _cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
         _cache.store(key, report)
     return Result(source, report)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reading it will say what is wrong, in the reader's words
+
+
+def _refuse_if_too_large(name: str, size: int, limit: int) -> None:
+    if size > limit:
+        raise InputError(name, f"too large to audit ({size / 1e6:,.1f} MB; the limit is "
+                               f"{limit / 1e6:g} MB, see --max-size), not audited")
 
 
 def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,

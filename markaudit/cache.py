@@ -53,15 +53,21 @@ class Cache:
 
     def store(self, key: str, report: DocumentReport) -> None:
         entry = self._entry(key)
+        temporary = None
         try:
             if not entry.parent.is_dir():
                 self._prepare(entry.parent)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(_encode(report), stream, ensure_ascii=False)
+                # ASCII escapes: a file name that is not valid UTF-8 (lone surrogates) is kept.
+                json.dump(_encode(report), stream)
             os.replace(temporary, entry)
-        except OSError:
-            pass  # a read-only or full disk slows the next run down; it must not fail this one
+        except (OSError, ValueError):
+            # A read-only or full disk slows the next run down; it must not fail this one. Two
+            # runs sharing the cache write the same entry at once safely: each renames a whole
+            # file of its own into place.
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
 
     def _prepare(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,4 +116,8 @@ def _decode(data: dict[str, Any], path: str) -> DocumentReport:
 
 
 def _marking(data: dict[str, Any]) -> Marking:
+    # JSON has no tuples: the geometry of scans (box, page size) comes back as lists.
+    for key in ("box", "page_size"):
+        if data.get(key) is not None:
+            data = {**data, key: tuple(data[key])}
     return Marking(**data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -18,6 +18,7 @@ import typer
 
 from markaudit import __version__
 from markaudit.collect import DEFAULT_EXTENSIONS
+from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from markaudit.collect import Source
     from markaudit.config import Config
     from markaudit.engine.rules import RuleSet
+    from markaudit.expect import Expectation
     from markaudit.model import DocumentReport
     from markaudit.policy import Policy
     from markaudit.run import Target
@@ -253,6 +255,13 @@ def audit(
         f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")] = 0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.0, help="Seconds the search of one document may take; where it "
+        "runs out, the markings found so far are reported with a "
+        "markaudit.document-timeout warning. 0: no limit.")] = DOCUMENT_TIMEOUT,
+    max_size: Annotated[float, typer.Option(
+        "--max-size", min=0.0, help="Megabytes a file may hold to be audited; a larger one "
+        "is reported as not audited. 0: no limit.")] = MAX_DOCUMENT_MB,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Audit every file again; neither read nor write the cache.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -293,6 +302,10 @@ def audit(
         extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
         select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
         fail_on=fail_on)
+    # Limits that keep one pathological file from holding a run (see README, Guarantees).
+    prepared.settings = replace(
+        prepared.settings, time_limit=timeout or None,
+        max_bytes=round(max_size * 1_000_000) if max_size else None)
     if fix or diff:
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
@@ -317,6 +330,8 @@ def audit(
         rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
                      jobs=jobs or default_jobs(), group_by_folder=group_by is GroupBy.folder,
                      progress=len(prepared.sources) > 1 and sys.stderr.isatty(), adjust=adjust)
+    except BrokenPipeError:
+        raise  # the reader of standard output has gone (`| head`): typer ends quietly, exit 1
     except OSError as error:
         name = getattr(error, "filename", None) or "report"
         typer.echo(f"markaudit: {name}: cannot write report: {error.strerror or error}",
@@ -552,11 +567,39 @@ def rules_validate(
                f"{len(ruleset.sources)} files: no problem found")
 
 
+@rules_app.command("schema")
+def rules_schema(
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the schema to this file, atomically, instead of "
+        "printing it.", show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of rule files, for editors (the YAML language server)."""
+    import json
+
+    from markaudit.report.output import write_atomic
+    from markaudit.schema import rule_file_schema
+
+    text = json.dumps(rule_file_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as error:
+        typer.echo(f"markaudit: {output}: cannot write the schema: {error.strerror or error}",
+                   err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"schema written to {output}", err=True)
+
+
 @rules_app.command("test")
 def rules_test(
     paths: Annotated[list[Path], typer.Argument(
         help="Expectation files (NAME.expect.yaml) or folders holding them.")],
     rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
+    update: Annotated[bool, typer.Option(
+        "--update", help="Rewrite each expectation file from what the audit finds now "
+        "(markings and findings), for you to review with git diff; exit 0.")] = False,
 ) -> None:
     """Run documents against their expectation files; print every miss and extra."""
     from markaudit.audit import audit_file
@@ -567,13 +610,17 @@ def rules_test(
     if not files:
         typer.echo("markaudit: no expectation files (NAME.expect.yaml) found", err=True)
         raise typer.Exit(EXIT_ERROR)
-    failed = 0
+    expectations = []
     for file in files:
         try:
-            expectation = load_expectation(file)
+            expectations.append(load_expectation(file))
         except ValueError as error:
             typer.echo(f"markaudit: {error}", err=True)
             raise typer.Exit(EXIT_ERROR) from None
+    if update:
+        _update_expectations(expectations, ruleset)
+    failed = 0
+    for file, expectation in zip(files, expectations, strict=True):
         problems = compare(expectation, audit_file(expectation.document, ruleset))
         failed += bool(problems)
         typer.echo(f"{'FAIL' if problems else 'ok'}  {file}")
@@ -581,6 +628,34 @@ def rules_test(
             typer.echo(f"      {problem}")
     typer.echo(f"{len(files) - failed} passed, {failed} failed")
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _update_expectations(expectations: list[Expectation], ruleset: RuleSet) -> None:
+    """`rules test --update`: write each file anew from the audit, atomically; name those
+    that changed; exit 0 (2 if a document could not be read or a file written)."""
+    from markaudit.audit import audit_file
+    from markaudit.expect import update_file
+
+    changed = errors = 0
+    for expectation in expectations:
+        report = audit_file(expectation.document, ruleset)
+        if report.errors:
+            typer.echo(f"markaudit: {expectation.path}: document not audited, file left as "
+                       f"it was: {'; '.join(report.errors)}", err=True)
+            errors += 1
+            continue
+        try:
+            updated = update_file(expectation, report)
+        except OSError as error:
+            typer.echo(f"markaudit: {expectation.path}: cannot write: "
+                       f"{error.strerror or error}", err=True)
+            errors += 1
+            continue
+        changed += updated
+        typer.echo(f"{'updated' if updated else 'unchanged':9}  {expectation.path}")
+    typer.echo(f"{changed} of {len(expectations)} expectation files updated; review the "
+               "changes (git diff) before you commit them")
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
 def main() -> None:

@@ -38,7 +38,13 @@ class _Stdout:
     that keeps the bar below the text, and the report must go through it."""
 
     def write(self, text: str) -> int:
-        return sys.stdout.write(text)
+        try:
+            return sys.stdout.write(text)
+        except UnicodeEncodeError:
+            # A file name that is not valid in the output's encoding (bytes from another
+            # system): shown escaped (`caf\udce9.txt`) rather than stopping the run.
+            encoding = sys.stdout.encoding or "utf-8"
+            return sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
     def flush(self) -> None:
         sys.stdout.flush()

@@ -281,3 +281,38 @@ def test_a_killed_worker_costs_one_file_not_the_run(tmp_path: Path):
     assert documents["c.txt"]["findings"]
     assert "died" in documents["b.txt"]["errors"][0]
     assert "Traceback" not in stderr
+
+
+def test_in_a_folder_xml_that_is_not_alto_is_metadata_and_passed_over(tmp_path: Path):
+    folder = tmp_path / "box"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "ocr" / "cia-memo-1964.alto.xml", folder / "page-scan.xml")
+    (folder / "mets.xml").write_text('<?xml version="1.0"?><mets xmlns="http://www.loc.gov/'
+                                     'METS/"><fileSec/></mets>\n', encoding="utf-8")
+    result, report = _json_run(str(folder), "--no-cache")
+    assert result.returncode in (0, 1), result.stderr
+    assert [Path(p).name for p in _paths(report)] == ["page-scan.xml"]
+    # Named on the command line, the same file is listed with the reason.
+    named = run_markaudit("audit", str(folder / "mets.xml"), "--no-cache")
+    assert named.returncode == 2
+    assert "not ALTO" in named.stderr
+
+
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path):
+    """`markaudit audit DIR | head`: the reader goes away; no error message, no traceback."""
+    # Sixty copies of the seed: a report far larger than a pipe holds, so writes must fail.
+    for number in range(60):
+        (tmp_path / f"copy{number:02d}.txt").write_text(
+            SEED.read_text(encoding="utf-8") + f"\ncopy {number}\n", encoding="utf-8")
+    whole = run_markaudit("audit", str(tmp_path), "-f", "jsonl", "--no-cache")
+    assert whole.returncode == 0 and len(whole.stdout) > 200_000  # warnings only: exit 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "markaudit", "audit", str(tmp_path), "-f", "jsonl",
+         "--no-cache", "--jobs", "1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=120)
+    assert stderr == b""
+    assert process.returncode == 1  # as click ends on a closed pipe

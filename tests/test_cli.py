@@ -122,7 +122,7 @@ def test_bad_rule_file_is_file_and_line_and_exit_2(tmp_path):
                      encoding="utf-8")
     result = run_markaudit("audit", str(SEED), "--rules", str(rules))
     assert result.returncode == 2
-    assert f"{rules}:4: marking 'x': bad regular expression" in result.stderr
+    assert f"{rules}:4:14: marking 'x': bad regular expression" in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
 

@@ -97,3 +97,24 @@ def test_any_phrase_and_tolerance_is_a_working_rule_or_a_clear_rule_error(phrase
             assert all(str(problem).startswith(str(path)) for problem in error.problems)
             return
     assert len(report.documents) == 1
+
+
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")) // 6 or 1,
+          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(TEXT, min_size=2, max_size=5))
+def test_one_worker_and_two_give_the_same_reports(texts: list[str]):
+    from markaudit.batch import Settings, audit_sources
+    from markaudit.collect import Source
+
+    rules = _rules()
+    settings = Settings(tuple(str(p) for p in rules.sources))
+    with tempfile.TemporaryDirectory() as folder:
+        sources = []
+        for number, text in enumerate(texts):
+            path = Path(folder) / f"{number}.txt"
+            path.write_text(text, encoding="utf-8", errors="surrogatepass")
+            sources.append(Source(str(path)))
+        one = [r.report for r in audit_sources(sources, rules, settings, jobs=1)]
+        two = [r.report for r in audit_sources(sources, rules, settings, jobs=2)]
+    assert one == two
+    assert [r.path for r in one] == [s.path for s in sources]

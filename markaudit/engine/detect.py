@@ -8,7 +8,9 @@ confidence that falls with every OCR edit the match needed.
 from __future__ import annotations
 
 import bisect
+import time
 from dataclasses import dataclass
+from typing import Literal
 
 import regex
 
@@ -16,9 +18,10 @@ from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, normalize
 from markaudit.engine.prefilter import PageText, Prefilter, prefilter
 from markaudit.engine.rules import MarkingRule, RuleSet
+from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
 from markaudit.model import Document, Line, Marking, Page
 
-RULE_TIMEOUT = 2.0  # seconds one pattern may search one stretch of a page
+__all__ = ["DOCUMENT_TIMEOUT", "PAGE_TIMEOUT", "RULE_TIMEOUT", "detect", "detect_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,29 +32,64 @@ class Timeout:
     page: int
 
 
-def detect(document: Document, rules: RuleSet,
-           timeouts: list[Timeout] | None = None) -> list[Marking]:
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """The search stopped early on `page`: that page's time limit or the document's ran out.
+
+    With `limit == "document"`, the pages after `page` were not searched at all.
+    """
+
+    page: int
+    limit: Literal["page", "document"]
+    seconds: float  # the limit that ran out
+
+
+def detect(document: Document, rules: RuleSet, timeouts: list[Timeout] | None = None, *,
+           time_limit: float | None = None, stops: list[Stop] | None = None) -> list[Marking]:
     """Every marking of the document, in reading order.
 
     A pattern that runs longer than RULE_TIMEOUT on a stretch of text is stopped there, so that
-    one careless rule cannot hang a batch; the stop is added to `timeouts`.
+    one careless rule cannot hang a batch; the stop is added to `timeouts`. A page is searched
+    for at most PAGE_TIMEOUT seconds and the document for at most `time_limit` (None: no limit);
+    where either runs out the search stops, the markings found so far are kept, and the stop is
+    added to `stops`.
     """
+    timeouts = timeouts if timeouts is not None else []
+    stops = stops if stops is not None else []
+    deadline = time.monotonic() + time_limit if time_limit else float("inf")
     found: list[Marking] = []
     for page in document.pages:
-        found.extend(detect_page(page, rules, timeouts if timeouts is not None else []))
+        now = time.monotonic()
+        if now >= deadline:
+            stops.append(Stop(page.number, "document", time_limit or 0.0))
+            break
+        page_deadline = min(now + PAGE_TIMEOUT, deadline)
+        markings, stopped = _search_page(page, rules, timeouts, page_deadline)
+        found.extend(markings)
+        if stopped:
+            if time.monotonic() >= deadline:
+                stops.append(Stop(page.number, "document", time_limit or 0.0))
+                break
+            stops.append(Stop(page.number, "page", PAGE_TIMEOUT))
     found.sort(key=lambda m: (m.page, m.line, m.column, m.rule))
     return found
 
 
 def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Marking]:
-    """The markings of one page.
+    """The markings of one page (with no time limit but each pattern's RULE_TIMEOUT)."""
+    return _search_page(page, rules, timeouts, float("inf"))[0]
+
+
+def _search_page(page: Page, rules: RuleSet, timeouts: list[Timeout], deadline: float
+                 ) -> tuple[list[Marking], bool]:
+    """The markings of one page found before `deadline`, and whether the deadline stopped it.
 
     Where two matches of the same kind overlap, they are one marking found twice (a stamp's
     general rule and its specific one, two patterns of one rule): the longer match is kept, and
     on a tie the rule defined first.
     """
     if not page.lines:
-        return []
+        return [], False
     view = normalize(page.text)
     starts: list[int] = []
     offset = 0
@@ -62,7 +100,10 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
     shared = PageText(view.text)  # piece positions, found once for every rule
     short_lines: dict[tuple[int, float], list[tuple[int, int]]] = {}  # shared by line rules
     candidates: list[tuple[Marking, tuple[int, int], int]] = []
+    stopped = False
     for order, rule in enumerate(rules.markings):
+        if stopped:
+            break
         if rule.first_page_only and page.number != 1:
             continue
         if rule.max_line_length is not None:
@@ -81,19 +122,36 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
             # reject too few of them to pay for themselves (measured: banner rules ran slower).
             fast = _prefilter(pattern) if rule.max_line_length is None else None
             for start, end in windows:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    stopped = True
+                    break
+                # The engine's timeout counts its own search only; the deadline is also checked
+                # at every match, since thousands of quick matches take their time too.
+                limit = min(RULE_TIMEOUT, left)
                 try:
                     for match in (
-                        fast.finditer(pattern, shared, start, end, RULE_TIMEOUT) if fast
-                        else pattern.finditer(view.text, start, end, timeout=RULE_TIMEOUT)
+                        fast.finditer(pattern, shared, start, end, limit) if fast
+                        else pattern.finditer(view.text, start, end, timeout=limit)
                     ):
                         if match.span() in seen:
                             continue
                         seen.add(match.span())
-                        marking = _marking(rule, match, view, page, starts, context)
+                        marking = _marking(rule, match, view, page, starts, context, limit)
                         if marking is not None:
                             candidates.append((marking, match.span(), order))
+                        if time.monotonic() >= deadline:
+                            stopped = True
+                            break
                 except TimeoutError:
-                    timeouts.append(Timeout(rule.id, page.number))
+                    if limit < RULE_TIMEOUT:  # the page's or document's time ran out first
+                        stopped = True
+                    else:
+                        timeouts.append(Timeout(rule.id, page.number))
+                if stopped:
+                    break
+            if stopped:
+                break
     candidates = _without_form_lists(candidates, rules)
     candidates.sort(key=lambda c: (c[1][0] - c[1][1], c[2], c[1][0]))  # longest first
     kept: list[tuple[Marking, tuple[int, int]]] = []
@@ -101,7 +159,7 @@ def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Mar
         if not any(other.kind == marking.kind and a < end and start < b
                    for other, (a, b) in kept):
             kept.append((marking, (start, end)))
-    return [marking for marking, _ in kept]
+    return [marking for marking, _ in kept], stopped
 
 
 _PREFILTERS: dict[regex.Pattern[str], Prefilter | None] = {}
@@ -176,7 +234,12 @@ def _windows(upper: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, page: Page,
-             starts: list[int], context: ParseContext) -> Marking | None:
+             starts: list[int], context: ParseContext, timeout: float) -> Marking | None:
+    """The marking a match makes, or None where the rule's filters drop it.
+
+    The filters' own patterns search whole lines, which may be a megabyte long: they get the
+    match's `timeout` too, and raise TimeoutError as the match would.
+    """
     start, end = match.span()
     raw_start, raw_end = view.raw_span(start, end)
     text = view.raw[raw_start:raw_end]
@@ -188,18 +251,23 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
     line: Line = page.lines[line_index]
     if line.zone not in rule.zones:
         return None
-    if any(x.search(line.text) or x.search(stripped) for x in rule.exclude):
+    if any(x.search(line.text, timeout=timeout) or x.search(stripped, timeout=timeout)
+           for x in rule.exclude):
         return None
     for near in rule.not_near:
         around = page.lines[max(line_index - near.before, 0):line_index] + \
             page.lines[line_index + 1:line_index + 1 + near.after]
-        if any(near.pattern.search(other.text) for other in around):
+        if any(near.pattern.search(other.text, timeout=timeout) for other in around):
             return None
     edits = sum(match.fuzzy_counts) + view.fixes_in(start, end)
     confidence = round(min(rule.max_confidence, max(0.0, 1.0 - edits / max(len(stripped), 1))),
                        3)
     if confidence < rule.min_confidence:
         return None
+    # The OCR engine's own doubt (ALTO, hOCR) lowers the match's: the least sure word counts.
+    where = page.locate(raw_start, raw_start + len(stripped))
+    if where.confidence is not None:
+        confidence = round(confidence * where.confidence, 3)
     fields: dict[str, object] = {}
     for spec in rule.fields:
         # A field need only be captured by one of the rule's patterns, not by the one matched.
@@ -215,4 +283,5 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         rule=rule.id, kind=rule.kind, text=stripped, value=value, page=page.number,
         line=line.number, column=raw_start - starts[line_index] + 1, zone=line.zone,
         confidence=confidence, fields=fields,
+        box=where.box, image=where.image, page_size=where.page_size,
     )

@@ -11,18 +11,48 @@ from markaudit.read.pages import split_pages, zones
 
 _SNIFF_BYTES = 8192
 _CONTROL = set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
+# How common binary files begin: one renamed .txt is named for what it is, not audited as text.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF file; name it .pdf to read its text layer"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive or Word file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word or Excel file"),
+)
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """The text of a file and the encoding it was read with.
 
-    UTF-8 first (a BOM is dropped), UTF-16 when a BOM says so, then cp1252 (the usual encoding of
-    Windows-made transcriptions) and latin-1, which decodes any byte. Binary content is refused.
+    UTF-8 first (a BOM is dropped), UTF-16 when a BOM says so or, without one, when NUL bytes
+    fall on every other byte as they do in UTF-16 text of Latin letters; then cp1252 (the usual
+    encoding of Windows-made transcriptions) and latin-1, which decodes any byte. Binary content
+    is refused.
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", path), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", path), "utf-16"
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise InputError(path, f"binary content ({kind}), not audited")
+    if (utf16 := _utf16_without_bom(data[:_SNIFF_BYTES])) is not None:
+        # Read as single bytes, such text would come out as letters between NULs: decode it as
+        # UTF-16, and refuse it rather than guess when it is not valid UTF-16 after all.
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError as error:
+            raise InputError(path, f"looks like UTF-16 without a byte-order mark, but is not "
+                             f"valid {utf16} ({error.reason} at byte {error.start}), "
+                             "not audited") from None
+        sample = text[:_SNIFF_BYTES]
+        if sum(ord(c) in _CONTROL for c in sample) > 0.05 * len(sample):
+            raise InputError(path, "binary content (control characters), not audited")
+        return text, utf16
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(path, f"binary content (NUL byte at offset {nul}), not audited")
@@ -35,6 +65,20 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when most code units hold a NUL byte, and always on the same
+    side (UTF-16 text of Latin letters); None otherwise."""
+    units = len(head) // 2
+    if not units:
+        return None
+    first, second = head[0 : 2 * units : 2].count(0), head[1 : 2 * units : 2].count(0)
+    if second >= 0.3 * units and first <= 0.02 * units:
+        return "utf-16-le"
+    if first >= 0.3 * units and second <= 0.02 * units:
+        return "utf-16-be"
+    return None
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -69,7 +113,8 @@ def document_from_bytes(data: bytes, path: str) -> Document:
     """Decode the bytes of a file named `path` into a Document, or raise InputError."""
     text, encoding = decode(data, path)
     if not text.strip():
-        raise InputError(path, "empty file, nothing to audit")
+        raise InputError(path, "empty file, nothing to audit" if not text else
+                         "empty file (only blank lines, spaces or form feeds), nothing to audit")
     return document_from_text(text, path=path, encoding=encoding)
 
 
