@@ -226,3 +226,20 @@ def test_date_order_min_confidence_keeps_errors_off_ocr_guesses(tmp_path):
 
     assert findings("RELEASED") == ["order"]
     assert findings("RELFASXD") == []  # two OCR edits: confidence 0.89, too unsure for an error
+
+
+def test_every_page_reach_counts_a_banner_under_a_form_header(tmp_path):
+    # A cable form: routing lines and a prose notice, then the classification; text to the foot.
+    header = "".join(f"ROUTING {n}\n" for n in range(1, 6))
+    notice = ("This material contains information affecting the national defense of the "
+              "United States.\n")
+    body = "".join(f"Paragraph {n} of the message, as the cable office typed it out.\n\n"
+                   for n in range(16))
+    text = header + "\n" + notice + "\nSECRET\n\n" + body + "SECRET\n"
+    strict = "- {id: ep, type: every_page, marking: banner, zones: [top, bottom], severity: info}\n"
+    assert _abbreviated(audit(tmp_path, strict, text)) == [("ep", 1, None)]
+    reach = strict.replace("severity: info", "severity: info, reach: 0.25")
+    assert audit(tmp_path, reach, text) == []
+    # Half-way down the page is no longer the top: the finding stays.
+    late = header + "\n" + notice + "\n" + body[: len(body) // 2] + "SECRET\n\n" + body + "SECRET\n"
+    assert _abbreviated(audit(tmp_path, reach, late)) == [("ep", 1, None)]

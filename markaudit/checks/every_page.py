@@ -16,6 +16,11 @@ one violation. Without `zones` the marking may stand anywhere on the page.
 `when` limits the check to documents where a condition holds: an unclassified letter needs no
 banner, so the default pack checks only documents with a classified level marked somewhere.
 
+Forms print the classification under a header block (a cable's routing lines, a report's
+espionage notice), where the page's top zone has already ended. `reach` lets the page's first
+marking count for the top, and its last for the bottom, when it stands within that share of the
+page's lines from the end (0.25: the first or last quarter); the default 0 keeps to the zones.
+
 OCR loses banners (only about a quarter of OCR pages keep a level word in their first or last
 five lines), so the default severity is low; `raise_to` raises it on pages that carry the
 marking in another zone, where the loss is less likely to be OCR's.
@@ -25,10 +30,12 @@ Placeholders: `{page}`, `{zone}` ("top", "bottom", or "page" without zones), `{m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import bisect
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.model import Line, Marking
 
 OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) that must appear", required=True),
@@ -39,6 +46,8 @@ OPTIONS = {
     "raise_to": Option("choice", "the severity when the page carries the marking elsewhere "
                        "(the banner survived OCR at its other end, so this one is missing)",
                        default=None, choices=("error", "warning", "info")),
+    "reach": Option("number", "the share of a page's lines from its top or bottom within which "
+                    "the page's first or last marking counts for that zone", default=0.0),
 }
 MESSAGE = "page {page}: no {marking} at the {zone}"
 PLACEHOLDERS = ("zone", "marking")
@@ -53,7 +62,20 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     for page in context.document.pages:
         on_page = [m for m in found if m.page == page.number]
         for zone in zones:
-            if not any(zone in ("page", m.zone) for m in on_page):
+            if not any(zone in ("page", m.zone) for m in on_page) and not _within_reach(
+                    on_page, page.lines, zone, options["reach"]):
                 yield Violation(page=page.number, line=None,
                                 details={"zone": zone, "marking": ", ".join(references)},
                                 severity=options["raise_to"] if on_page else None)
+
+
+def _within_reach(on_page: list[Marking], lines: Sequence[Line], zone: str, reach: float) -> bool:
+    """Whether the page's first (top) or last (bottom) marking stands within `reach` of that end."""
+    if not reach or not on_page or not lines or zone not in ("top", "bottom"):
+        return False
+    numbers = [line.number for line in lines]
+    if zone == "top":
+        index = bisect.bisect_left(numbers, min(m.line for m in on_page))
+        return index < len(numbers) * reach
+    index = bisect.bisect_left(numbers, max(m.line for m in on_page))
+    return len(numbers) - 1 - index < len(numbers) * reach
