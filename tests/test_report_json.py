@@ -15,7 +15,7 @@ MARKING_KEYS = {"rule", "kind", "text", "value", "page", "line", "column", "zone
 FINDING_KEYS = {"rule", "severity", "message", "page", "line", "fingerprint", "markings"}
 KINDS = {"banner", "portion", "release", "desensitization", "transmittal", "downgrading",
          "authority", "exemption", "page-number", "control-number", "document-date",
-         "document-start", "copy-control"}
+         "document-start", "copy-control", "withdrawal"}
 ISSUERS = {"JFK-ACT", "CIA", "FBI", "STATE", "NSA", "LIBRARY", "NARA", "DOD", "OTHER"}
 
 

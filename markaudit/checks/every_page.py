@@ -21,6 +21,9 @@ espionage notice), where the page's top zone has already ended. `reach` lets the
 marking count for the top, and its last for the bottom, when it stands within that share of the
 page's lines from the end (0.25: the first or last quarter); the default 0 keeps to the zones.
 
+`skip` names markings whose page is not checked: a withdrawal notice or the FBI's deleted page
+sheet stands in for a withheld page and carries no banner of its own.
+
 OCR loses banners (only about a quarter of OCR pages keep a level word in their first or last
 five lines), so the default severity is low; `raise_to` raises it on pages that carry the
 marking in another zone, where the loss is less likely to be OCR's.
@@ -46,6 +49,8 @@ OPTIONS = {
     "raise_to": Option("choice", "the severity when the page carries the marking elsewhere "
                        "(the banner survived OCR at its other end, so this one is missing)",
                        default=None, choices=("error", "warning", "info")),
+    "skip": Option("markings", "markings whose page is not checked (a sheet standing in for "
+                   "a withheld page)", default=None),
     "reach": Option("number", "the share of a page's lines from its top or bottom within which "
                     "the page's first or last marking counts for that zone", default=0.0),
 }
@@ -59,7 +64,11 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     references = marking_ids(options["marking"])
     found = [m for m in context.select(references) if m.confidence >= options["min_confidence"]]
     zones = options["zones"] or ["page"]
+    skipped = ({m.page for m in context.select(marking_ids(options["skip"]))}
+               if options["skip"] else set())
     for page in context.document.pages:
+        if page.number in skipped:
+            continue
         on_page = [m for m in found if m.page == page.number]
         for zone in zones:
             if not any(zone in ("page", m.zone) for m in on_page) and not _within_reach(

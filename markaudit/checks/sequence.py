@@ -14,6 +14,10 @@ and a `Page N of M` whose M differs from another's or is smaller than N.
   severity: warning
 ```
 
+`withdrawn` names markings that stand in for withheld pages (a NARA withdrawal notice, the
+FBI's deleted page sheet): a gap with one of them between its two numbers is explained, and
+not reported.
+
 With `running: false` only each `N of M` is checked, N ≤ M: "Copy No. 5 of 4" is a misread
 or a mistyped copy number.
 
@@ -35,6 +39,8 @@ OPTIONS = {
     "running": Option("boolean", "the numbers run on from one marking to the next (page "
                       "numbers); false to check only N against M (Copy No. 1 of 4)",
                       default=True),
+    "withdrawn": Option("markings", "markings that stand in for withheld pages: a gap with "
+                        "one of them between its two numbers is not reported", default=None),
 }
 MESSAGE = "page number {number} after {previous}: {problem}"
 PLACEHOLDERS = ("number", "previous", "expected", "problem")
@@ -43,6 +49,7 @@ PLACEHOLDERS = ("number", "previous", "expected", "problem")
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
     numbered = [m for m in context.select(marking_ids(options["marking"]))
                 if isinstance(m.fields.get(options["field"]), int)]
+    notices = context.select(marking_ids(options["withdrawn"])) if options["withdrawn"] else ()
     previous = None
     totals: dict[int, Any] = {}
     for marking in numbered:
@@ -58,6 +65,9 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
                 problem = f"page {number} appears twice"
             elif number < previous.fields[options["field"]]:
                 problem = "the numbers run backwards"
+            elif number > previous.fields[options["field"]] + 1 and any(
+                    previous.line < notice.line < marking.line for notice in notices):
+                problem = ""  # the pages between were withheld, and a notice says so
             elif number > previous.fields[options["field"]] + 1:
                 first, last = previous.fields[options["field"]] + 1, number - 1
                 problem = (f"page {first} is missing" if first == last else
