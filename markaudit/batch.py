@@ -68,13 +68,17 @@ _settings: Settings | None = None
 _cache: Cache | None = None
 
 
+def cache_for(rules: RuleSet, settings: Settings) -> Cache | None:
+    """The cache of this rule pack and these options, shared by every engine; None if off."""
+    if settings.cache_dir is None:
+        return None
+    return Cache(settings.cache_dir, f"{__version__}\0{rules.digest}\0split={settings.split_parts}")
+
+
 def _prepare(rules: RuleSet, settings: Settings) -> None:
     global _rules, _settings, _cache
     _rules, _settings = rules, settings
-    _cache = None
-    if settings.cache_dir is not None:
-        salt = f"{__version__}\0{rules.digest}\0split={settings.split_parts}"
-        _cache = Cache(settings.cache_dir, salt)
+    _cache = cache_for(rules, settings)
 
 
 def _start_worker(settings: Settings) -> None:
@@ -86,27 +90,57 @@ def _start_worker(settings: Settings) -> None:
 def _audit(task: tuple[Source, bytes | None]) -> Result:
     source, data = task
     assert _rules is not None and _settings is not None
+    return audit_one(source, data, _rules, _settings, _cache)
+
+
+def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Settings,
+              cache: Cache | None, location: str | None = None) -> Result:
+    """Audit one source: a pure function of its bytes, the rule pack and the settings.
+
+    Every engine runs this. `data` is the document's bytes when they were read already
+    (standard input); otherwise they are read from `location` (default: the source's path, a
+    local path or a URL). The report names the source's path as the user gave it.
+    """
     name = STDIN_NAME if source.path == STDIN else source.path
-    limit = _settings.max_bytes
+    where = location or source.path
+    limit = settings.max_bytes
     try:
         if data is None and limit is not None:
-            _refuse_if_too_large(name, _size(source.path), limit)  # before reading it all
-        content = data if data is not None else read_bytes(source.path)
+            _refuse_if_too_large(name, _size(where), limit)  # before reading it all
+        content = data if data is not None else _read(where, name)
         if limit is not None:
             _refuse_if_too_large(name, len(content), limit)  # standard input, or it grew
-        key = _cache.key(content) if _cache is not None else ""
-        if _cache is not None and (stored := _cache.load(key, name)) is not None:
+        key = cache.key(content) if cache is not None else ""
+        if cache is not None and (stored := cache.load(key, name)) is not None:
             return Result(source, stored, cached=True)
         document = document_from_bytes(content, name)
     except InputError as error:
         return Result(source, DocumentReport(path=name, errors=(error.reason,)))
-    report = audit_document(document, _rules, _settings.split_parts, _settings.time_limit)
-    if _cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
-        _cache.store(key, report)
+    report = audit_document(document, rules, settings.split_parts, settings.time_limit)
+    if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
+        cache.store(key, report)
     return Result(source, report)
 
 
+def _read(where: str, name: str) -> bytes:
+    if "://" in where:
+        from markaudit.storage import is_url
+        from markaudit.storage import read_bytes as read_url
+
+        if is_url(where):
+            return read_url(where)
+    try:
+        return read_bytes(where)
+    except InputError as error:  # read from an absolute path: report the name as given
+        raise InputError(name, error.reason) from None
+
+
 def _size(path: str) -> int:
+    if "://" in path:
+        from markaudit.storage import is_url, size
+
+        if is_url(path):
+            return size(path)
     try:
         return os.stat(path).st_size
     except OSError:

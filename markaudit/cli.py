@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from markaudit.expect import Expectation
     from markaudit.model import DocumentReport
     from markaudit.policy import Policy
-    from markaudit.run import Target
+    from markaudit.run import Engine, Target
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -75,6 +76,11 @@ def _console_width() -> int | None:
 
         return shutil.get_terminal_size().columns
     return 120
+
+
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 class GroupBy(str, Enum):
@@ -165,7 +171,11 @@ def _prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
     if config_path is not None and isolated:
         raise typer.BadParameter("--config and --isolated cannot be used together",
                                  param_hint="'--isolated'")
-    found = config_path if config_path is not None else None if isolated else discover(paths)
+    # A URL has no folder here to hold a configuration: look beside the local paths (or in the
+    # working folder) only.
+    local_paths = [p for p in paths if "://" not in p]
+    found = (config_path if config_path is not None else None if isolated else
+             discover(local_paths))
     config = load(found) if found is not None else None
     extra_rules = [*(config.rules if config else ()), *(rules or ())]
     ruleset = _load(extra_rules, no_default_rules or bool(config and
@@ -254,7 +264,14 @@ def audit(
         "--extensions", help="File extensions to audit in folders, comma-separated "
         f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Worker processes; 0 means one per core.")] = 0,
+        "--jobs", "-j", min=0, help="Worker processes; 0 means one per core (with --engine "
+        "dask and no --scheduler: the local cluster's workers).")] = 0,
+    engine: Annotated[EngineName, typer.Option(
+        "--engine", help="Where documents are audited: local worker processes, or the workers "
+        "of a Dask cluster (pip install 'markaudit[dask]').")] = EngineName.local,
+    scheduler: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--scheduler", help="Address of a Dask scheduler (tcp://host:8786); implies --engine "
+        "dask. Default: a local cluster on this machine's cores.", show_default=False)] = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.0, help="Seconds the search of one document may take; where it "
         "runs out, the markings found so far are reported with a "
@@ -296,6 +313,15 @@ def audit(
     from markaudit.run import run
 
     targets = _targets(formats or [], outputs or [])
+    on_dask = engine is EngineName.dask or scheduler is not None
+    if on_dask:
+        from markaudit.dask_engine import require
+
+        require()  # the missing extra named before anything is listed or read
+    if (fix or diff) and any("://" in p for p in paths):
+        typer.echo(f"markaudit: {'--diff' if diff else '--fix'} changes local files only, not "
+                   "URLs", err=True)
+        raise typer.Exit(EXIT_ERROR)
     prepared = _prepare(
         paths, config_path=config_path, isolated=isolated, rules=rules,
         no_default_rules=no_default_rules, include=include, exclude=exclude,
@@ -306,6 +332,13 @@ def audit(
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
         max_bytes=round(max_size * 1_000_000) if max_size else None)
+    if scheduler is not None and cache_dir is None and not os.environ.get("MARKAUDIT_CACHE_DIR"):
+        # The workers of a remote cluster do not see this machine's folders: a cache there only
+        # when the user names one they all reach.
+        prepared.settings = replace(prepared.settings, cache_dir=None)
+    elif prepared.settings.cache_dir is not None:
+        prepared.settings = replace(prepared.settings,
+                                    cache_dir=os.path.abspath(prepared.settings.cache_dir))
     if fix or diff:
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
@@ -327,9 +360,11 @@ def audit(
                    color=to_terminal and "NO_COLOR" not in os.environ,
                    width=_console_width() if to_terminal else 120, statistics_only=statistics)
     try:
-        rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
-                     jobs=jobs or default_jobs(), group_by_folder=group_by is GroupBy.folder,
-                     progress=len(prepared.sources) > 1 and sys.stderr.isatty(), adjust=adjust)
+        with _engine(on_dask, scheduler, jobs or default_jobs()) as chosen:
+            rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
+                         jobs=jobs or default_jobs(), group_by_folder=group_by is GroupBy.folder,
+                         progress=len(prepared.sources) > 1 and sys.stderr.isatty(),
+                         adjust=adjust, engine=chosen)
     except BrokenPipeError:
         raise  # the reader of standard output has gone (`| head`): typer ends quietly, exit 1
     except OSError as error:
@@ -352,6 +387,18 @@ def audit(
                if SEVERITY_RANK[s] >= SEVERITY_RANK[prepared.fail_on]]
     raise typer.Exit(EXIT_FINDINGS if any(rollup.total.severities[s] for s in failing)
                      else EXIT_CLEAN)
+
+
+@contextmanager
+def _engine(on_dask: bool, scheduler: str | None, workers: int) -> Iterator[Engine | None]:
+    """The Dask engine, connected before any report starts; None for the local one."""
+    if not on_dask:
+        yield None
+        return
+    from markaudit.dask_engine import DaskEngine
+
+    with DaskEngine(scheduler, workers) as dask:
+        yield dask.audit
 
 
 def _fix(prepared: _Prepared, show_only: bool) -> None:

@@ -5,6 +5,7 @@ Folders are walked recursively in sorted order, so a run's report is the same on
 matched against a file's path relative to the folder given. Files named directly are always
 audited, as in ruff: the user asked for them. A file reached twice (the same folder given twice,
 a symlink to a file already seen) is audited once, and a symlink loop is never followed round.
+A URL (`s3://bucket/prefix/`) is listed the same way through fsspec, in `markaudit.storage`.
 """
 
 from __future__ import annotations
@@ -66,10 +67,17 @@ def collect(paths: Sequence[str | Path], selection: Selection | None = None) -> 
     """The files to audit, in order: each given path in turn, folders walked in sorted order."""
     selection = selection or Selection()
     seen: set[tuple[int, int]] = set()
+    urls_seen: set[str] = set()
     for given in paths:
         if str(given) == STDIN:
             yield Source(STDIN)
             continue
+        if isinstance(given, str) and "://" in given:
+            from markaudit.storage import collect_url, is_url  # fsspec only when a URL is given
+
+            if is_url(given):
+                yield from collect_url(given, selection, urls_seen)
+                continue
         path = Path(given)
         if path.is_dir():
             yield from _walk(path, selection, seen)

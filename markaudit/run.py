@@ -50,15 +50,26 @@ class _Stdout:
         sys.stdout.flush()
 
 
+# An engine: audits the sources, yielding one result per source in their order.
+Engine = Callable[[Sequence[Source], RuleSet, Settings], Iterator[Result]]
+
+
 def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: Sequence[Target],
         info: RunInfo, *, jobs: int = 1, group_by_folder: bool = False,
         progress: bool = False,
-        adjust: Callable[[DocumentReport], DocumentReport] | None = None) -> Rollup:
+        adjust: Callable[[DocumentReport], DocumentReport] | None = None,
+        engine: Engine | None = None) -> Rollup:
     """Audit `sources`, writing every target; the roll-up says whether it was interrupted.
 
     `adjust` turns each document's report into what this run reports (the project's severities,
-    baseline and ignores), after the cache and before the roll-up and the reporters.
+    baseline and ignores), after the cache and before the roll-up and the reporters. `engine`
+    audits the documents (default: the local worker processes, `jobs` of them).
     """
+    if engine is None:
+        def engine(sources: Sequence[Source], rules: RuleSet, settings: Settings
+                   ) -> Iterator[Result]:
+            return audit_sources(sources, rules, settings, jobs)
+
     files = [AtomicFile(t.path) if t.path is not None else None for t in targets]
     reporters: list[Reporter] = [
         reporter(t.format, file.stream if file else _Stdout(), info)  # type: ignore[arg-type]
@@ -70,7 +81,7 @@ def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: 
             each.start()
         with _progress_bar(len(sources), enabled=progress) as advance:
             try:
-                for result in audit_sources(sources, rules, settings, jobs):
+                for result in engine(sources, rules, settings):
                     if adjust is not None:
                         result = replace(result, report=adjust(result.report))
                     _deliver(result, rollup, reporters)

@@ -173,6 +173,15 @@ def load_rules(paths: Iterable[str | Path]) -> RuleSet:
     return loader.finish()
 
 
+def load_rule_texts(files: Iterable[tuple[str, str]]) -> RuleSet:
+    """Load rule files from their (name, text) pairs, as `load_rules` loads them from disk:
+    for a worker on another machine, which has the texts but not the files."""
+    loader = _Loader()
+    for name, text in files:
+        loader.read_text(name, text)
+    return loader.finish()
+
+
 class _Loader:
     """Collects the sections of every file, then validates across files."""
 
@@ -199,6 +208,9 @@ class _Loader:
         except (OSError, UnicodeDecodeError) as error:
             self.problem(name, None, f"cannot read rule file: {error}")
             return
+        self.read_text(name, text)
+
+    def read_text(self, name: str, text: str) -> None:
         self.digest.update(name.encode() + b"\0" + text.encode() + b"\0")
         self.sources.append(name)
         try:
