@@ -212,7 +212,10 @@ def test_ctrl_c_leaves_a_whole_partial_report(tmp_path: Path):
     process = subprocess.Popen(
         [sys.executable, "-m", "markaudit", "audit", str(folder), "--jobs", "1",
          "--cache-dir", str(cache), "-f", "json", "-o", str(target)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A test run started in the background of a script inherits SIGINT ignored, and so
+        # would markaudit: give it the terminal's default, as a user's shell does.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not list(cache.glob("*/*.json")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until a.txt is audited and cached
