@@ -1,0 +1,198 @@
+"""What the commands share: the application, exit codes, common options, loading the
+rule pack and preparing a run from the paths, the configuration and the flags."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from markaudit import __version__
+from markaudit.collect import DEFAULT_EXTENSIONS
+
+if TYPE_CHECKING:
+    from markaudit.batch import Settings
+    from markaudit.collect import Source
+    from markaudit.config import Config
+    from markaudit.engine.rules import RuleSet
+    from markaudit.policy import Policy
+
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="markaudit",
+    help="Audit classification and declassification markings in archival document text.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # usage errors as plain one-line messages, like ruff's
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"markaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option(  # noqa: UP045 - typer reads the annotation
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Audit classification and declassification markings in archival document text."""
+
+
+def stdout_is_colour_terminal() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def console_width() -> int | None:
+    """The terminal's width; a generous fixed width for pipes and files."""
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return 120
+
+
+RulesOption = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
+    "--rules", "-r", help="Add a rule file or a folder of them (repeatable).")]
+NoDefaultOption = Annotated[bool, typer.Option(
+    "--no-default-rules", help="Do not load the shipped rule pack.")]
+
+
+class InputKind(str, Enum):
+    ocr = "ocr"
+    transcription = "transcription"
+
+
+ConfigOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--config", help="Use this configuration file (markaudit.toml, .markaudit.yaml or "
+    "pyproject.toml) instead of the one found nearest to the paths.", show_default=False)]
+IsolatedOption = Annotated[bool, typer.Option(
+    "--isolated", help="Ignore every configuration file.")]
+SelectOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--select", help="Report only these checks: ids or prefixes, comma-separated "
+    "(overrides `select` in the configuration).", show_default=False)]
+IgnoreOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--ignore", help="Do not report these checks: ids or prefixes, comma-separated "
+    "(overrides `ignore` in the configuration).", show_default=False)]
+InputOption = Annotated[Optional[InputKind], typer.Option(  # noqa: UP045
+    "--input", help="What the files are: ocr (default) or transcription, which must carry "
+    "every banner and may be fixed.", show_default=False)]
+MinConfidenceOption = Annotated[Optional[float], typer.Option(  # noqa: UP045
+    "--min-confidence", min=0.0, max=1.0, help="Drop findings whose markings were all read "
+    "below this confidence.", show_default=False)]
+
+
+@dataclass
+class Prepared:
+    """What the audit and baseline commands share: rules, files, and the project's policy."""
+
+    ruleset: RuleSet
+    sources: list[Source]
+    settings: Settings
+    policy: Policy
+    config: Config | None
+    fail_on: str
+
+
+def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
+             rules: list[Path] | None, no_default_rules: bool, include: list[str] | None,
+             exclude: list[str] | None, extensions: str | None, no_split: bool,
+             no_cache: bool, cache_dir: Path | None, select: str | None, ignore: str | None,
+             input_kind: InputKind | None, min_confidence: float | None,
+             fail_on: FailOn | None) -> Prepared:
+    from markaudit.batch import Settings
+    from markaudit.cache import default_dir
+    from markaudit.collect import Selection, collect, parse_extensions
+    from markaudit.config import discover, load
+    from markaudit.policy import Policy
+
+    if config_path is not None and isolated:
+        raise typer.BadParameter("--config and --isolated cannot be used together",
+                                 param_hint="'--isolated'")
+    # A URL has no folder here to hold a configuration: look beside the local paths (or in the
+    # working folder) only.
+    local_paths = [p for p in paths if "://" not in p]
+    found = (config_path if config_path is not None else None if isolated else
+             discover(local_paths))
+    config = load(found) if found is not None else None
+    extra_rules = [*(config.rules if config else ()), *(rules or ())]
+    ruleset = load_ruleset(extra_rules, no_default_rules or bool(config and
+                                                           config.default_rules is False))
+    if not ruleset.markings:
+        typer.echo("markaudit: no marking rules loaded (add --rules PATH)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    if config is not None:
+        config.check_rule_ids([c.id for c in ruleset.checks])
+    chosen_extensions = (parse_extensions(extensions) if extensions is not None else
+                         config.extensions if config and config.extensions else
+                         DEFAULT_EXTENSIONS)
+    selection = Selection(
+        chosen_extensions,
+        include if include else (config.include or () if config else ()),
+        exclude if exclude else (config.exclude or () if config else ()))
+    sources = list(collect(paths, selection))
+    if not sources:
+        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} (extensions: "
+                   f"{', '.join(selection.extensions)})", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    settings = Settings(
+        rule_paths=tuple(str(p) for p in ruleset.sources), split_parts=not no_split,
+        cache_dir=None if no_cache else str(cache_dir or default_dir()))
+    policy = Policy(
+        select=_ids(select, "--select", ruleset) if select is not None else
+        (config.select if config else ()),
+        ignore=_ids(ignore, "--ignore", ruleset) if ignore is not None else
+        (config.ignore if config else ()),
+        severity=config.severity if config else {},
+        per_file_ignores=config.per_file_ignores if config else {},
+        root=config.folder if config else Path.cwd(),
+        min_confidence=min_confidence if min_confidence is not None else
+        (config.min_confidence or 0.0 if config else 0.0),
+        input=input_kind.value if input_kind is not None else
+        (config.input or "ocr" if config else "ocr"),
+    ).bind(ruleset)
+    level = fail_on.value if fail_on is not None else \
+        (config.fail_on if config and config.fail_on else "error")
+    return Prepared(ruleset, sources, settings, policy, config, level)
+
+
+def _ids(text: str, option: str, ruleset: RuleSet) -> tuple[str, ...]:
+    from markaudit.config import BUILTIN_RULES, matches
+
+    ids = tuple(i.strip() for i in text.split(",") if i.strip())
+    known = [*(c.id for c in ruleset.checks), *BUILTIN_RULES]
+    for selector in ids:
+        if not any(matches(selector, rule) for rule in known):
+            raise typer.BadParameter(f"'{selector}' names no check (see: markaudit rules "
+                                     "list)", param_hint=f"'{option}'")
+    return ids
+
+
+def load_ruleset(rules: list[Path] | None, no_default_rules: bool):
+    from markaudit.audit import rule_paths
+    from markaudit.engine.rules import load_rules
+    from markaudit.errors import RuleFileError
+
+    try:
+        return load_rules(rule_paths(rules or [], default_rules=not no_default_rules))
+    except RuleFileError as error:
+        for problem in error.problems:
+            typer.echo(f"markaudit: {problem}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None

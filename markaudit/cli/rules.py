@@ -1,0 +1,165 @@
+"""`markaudit rules list|explain|validate|schema|test`: work with rule packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from markaudit.cli.common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    NoDefaultOption,
+    RulesOption,
+    app,
+    console_width,
+    load_ruleset,
+    stdout_is_colour_terminal,
+)
+
+if TYPE_CHECKING:
+    from markaudit.engine.rules import RuleSet
+    from markaudit.expect import Expectation
+
+
+rules_app = typer.Typer(help="List, explain, validate and test rule packs.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list(rules: RulesOption = None, no_default_rules: NoDefaultOption = False) -> None:
+    """Every marking and check of the active rule files."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from markaudit.explain import rule_rows
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("id", "kind / type", "severity", "description", "file"):
+        table.add_column(column, overflow="fold")
+    for row in rule_rows(load_ruleset(rules, no_default_rules)):
+        table.add_row(*row)
+    Console(color_system="auto" if stdout_is_colour_terminal() else None,
+            width=console_width(), highlight=False).print(table)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    name: Annotated[str, typer.Argument(help="A marking or check id, or a check type.")],
+    rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
+) -> None:
+    """The documentation of a rule or a check type, its patterns or options, its examples."""
+    from markaudit.explain import explain
+
+    text = explain(load_ruleset(rules, no_default_rules), name)
+    if text is None:
+        typer.echo(f"markaudit: no rule or check type named '{name}' "
+                   "(see: markaudit rules list)", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    typer.echo(text)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    paths: Annotated[list[Path], typer.Argument(help="Rule files or folders to check.")],
+    no_default_rules: NoDefaultOption = False,
+) -> None:
+    """Report every problem in the rule files at once; exit 2 if there is any."""
+    ruleset = load_ruleset(paths, no_default_rules)
+    typer.echo(f"{len(ruleset.markings)} markings and {len(ruleset.checks)} checks in "
+               f"{len(ruleset.sources)} files: no problem found")
+
+
+@rules_app.command("schema")
+def rules_schema(
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the schema to this file, atomically, instead of "
+        "printing it.", show_default=False)] = None,
+) -> None:
+    """Print the JSON Schema of rule files, for editors (the YAML language server)."""
+    import json
+
+    from markaudit.report.output import write_atomic
+    from markaudit.schema import rule_file_schema
+
+    text = json.dumps(rule_file_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text)
+    except OSError as error:
+        typer.echo(f"markaudit: {output}: cannot write the schema: {error.strerror or error}",
+                   err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    typer.echo(f"schema written to {output}", err=True)
+
+
+@rules_app.command("test")
+def rules_test(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Expectation files (NAME.expect.yaml) or folders holding them.")],
+    rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
+    update: Annotated[bool, typer.Option(
+        "--update", help="Rewrite each expectation file from what the audit finds now "
+        "(markings and findings), for you to review with git diff; exit 0.")] = False,
+) -> None:
+    """Run documents against their expectation files; print every miss and extra."""
+    from markaudit.audit import audit_file
+    from markaudit.expect import compare, load_expectation
+
+    ruleset = load_ruleset(rules, no_default_rules)
+    files = [f for p in paths for f in (sorted(p.rglob("*.expect.yaml")) if p.is_dir() else [p])]
+    if not files:
+        typer.echo("markaudit: no expectation files (NAME.expect.yaml) found", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    expectations = []
+    for file in files:
+        try:
+            expectations.append(load_expectation(file))
+        except ValueError as error:
+            typer.echo(f"markaudit: {error}", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
+    if update:
+        _update_expectations(expectations, ruleset)
+    failed = 0
+    for file, expectation in zip(files, expectations, strict=True):
+        problems = compare(expectation, audit_file(expectation.document, ruleset))
+        failed += bool(problems)
+        typer.echo(f"{'FAIL' if problems else 'ok'}  {file}")
+        for problem in problems:
+            typer.echo(f"      {problem}")
+    typer.echo(f"{len(files) - failed} passed, {failed} failed")
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _update_expectations(expectations: list[Expectation], ruleset: RuleSet) -> None:
+    """`rules test --update`: write each file anew from the audit, atomically; name those
+    that changed; exit 0 (2 if a document could not be read or a file written)."""
+    from markaudit.audit import audit_file
+    from markaudit.expect import update_file
+
+    changed = errors = 0
+    for expectation in expectations:
+        report = audit_file(expectation.document, ruleset)
+        if report.errors:
+            typer.echo(f"markaudit: {expectation.path}: document not audited, file left as "
+                       f"it was: {'; '.join(report.errors)}", err=True)
+            errors += 1
+            continue
+        try:
+            updated = update_file(expectation, report)
+        except OSError as error:
+            typer.echo(f"markaudit: {expectation.path}: cannot write: "
+                       f"{error.strerror or error}", err=True)
+            errors += 1
+            continue
+        changed += updated
+        typer.echo(f"{'updated' if updated else 'unchanged':9}  {expectation.path}")
+    typer.echo(f"{changed} of {len(expectations)} expectation files updated; review the "
+               "changes (git diff) before you commit them")
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_CLEAN)
