@@ -79,13 +79,20 @@ class Config:
 
     def check_rule_ids(self, known: Sequence[str]) -> None:
         """Raise ConfigError for an id or prefix that names no check of the active rules."""
-        every = [*known, *BUILTIN_RULES]
         for selector, where in self.references:
-            if not any(matches(selector, rule) for rule in every):
-                close = difflib.get_close_matches(selector, every, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else \
-                    " (see: markaudit rules list)"
-                raise ConfigError(f"{where}: '{selector}' names no check{hint}")
+            if (problem := unmatched(selector, known)) is not None:
+                raise ConfigError(f"{where}: {problem}")
+
+
+def unmatched(selector: str, known: Sequence[str]) -> str | None:
+    """Why `selector` names none of the checks `known` nor a built-in rule, with the nearest id
+    as a hint; None when it names one."""
+    every = [*known, *BUILTIN_RULES]
+    if any(matches(selector, rule) for rule in every):
+        return None
+    close = difflib.get_close_matches(selector, every, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else " (see: markaudit rules list)"
+    return f"'{selector}' names no check{hint}"
 
 
 def discover(paths: Sequence[str], cwd: Path | None = None) -> Path | None:

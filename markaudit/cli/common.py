@@ -174,14 +174,13 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
 
 
 def _ids(text: str, option: str, ruleset: RuleSet) -> tuple[str, ...]:
-    from markaudit.config import BUILTIN_RULES, matches
+    from markaudit.config import unmatched
 
     ids = tuple(i.strip() for i in text.split(",") if i.strip())
-    known = [*(c.id for c in ruleset.checks), *BUILTIN_RULES]
+    known = [c.id for c in ruleset.checks]
     for selector in ids:
-        if not any(matches(selector, rule) for rule in known):
-            raise typer.BadParameter(f"'{selector}' names no check (see: markaudit rules "
-                                     "list)", param_hint=f"'{option}'")
+        if (problem := unmatched(selector, known)) is not None:
+            raise typer.BadParameter(problem, param_hint=f"'{option}'")
     return ids
 
 
