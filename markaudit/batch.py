@@ -36,7 +36,6 @@ from markaudit.model import (
 )
 from markaudit.read import document_from_bytes, read_bytes
 
-STDIN_NAME = "<stdin>"
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
 # A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
 # that the next run searches the document again.
@@ -101,7 +100,7 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
     (standard input); otherwise they are read from `location` (default: the source's path, a
     local path or a URL). The report names the source's path as the user gave it.
     """
-    name = STDIN_NAME if source.path == STDIN else source.path
+    name = source.name
     where = location or source.path
     limit = settings.max_bytes
     try:
@@ -211,12 +210,15 @@ def _alone(task: Task, settings: Settings) -> Result:
     try:
         return executor.submit(_audit, task).result()
     except BrokenProcessPool:
-        source = task[0]
-        name = STDIN_NAME if source.path == STDIN else source.path
-        return Result(source, DocumentReport(path=name, errors=(
-            "the process auditing this file died (killed, out of memory or crashed)",)))
+        return died(task[0])
     finally:
         _stop(executor)
+
+
+def died(source: Source) -> Result:
+    """The report of a file whose worker died auditing it, twice: the run goes on without it."""
+    return Result(source, DocumentReport(path=source.name, errors=(
+        "the process auditing this file died (killed, out of memory or crashed)",)))
 
 
 def _executor(workers: int, settings: Settings) -> ProcessPoolExecutor:

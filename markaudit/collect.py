@@ -23,6 +23,7 @@ from pathspec import GitIgnoreSpec
 # the command line, it is listed as not audited.
 DEFAULT_EXTENSIONS = ("txt", "md", "pdf", "xml", "hocr")
 STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,11 @@ class Source:
 
     path: str
     folder: str = "."
+
+    @property
+    def name(self) -> str:
+        """The name its report carries: the path as given, `<stdin>` for standard input."""
+        return STDIN_NAME if self.path == STDIN else self.path
 
 
 class Selection:

@@ -22,15 +22,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from markaudit import __version__
-from markaudit.batch import STDIN_NAME, Result, Settings, audit_one, cache_for
+from markaudit.batch import Result, Settings, audit_one, cache_for, died
 from markaudit.collect import STDIN, Source
 from markaudit.engine.rules import RuleSet
 from markaudit.errors import MarkauditError
-from markaudit.model import DocumentReport
 from markaudit.rulepack import RulePack, load, pack_of
 
 MISSING = "--engine dask needs the dask extra: pip install 'markaudit[dask]'"
-DIED = "the process auditing this file died (killed, out of memory or crashed)"
 
 
 def require() -> None:
@@ -134,8 +132,7 @@ class DaskEngine:
                 try:
                     yield future.result()
                 except KilledWorker:  # the scheduler gave up after it killed several workers
-                    name = STDIN_NAME if source.path == STDIN else source.path
-                    yield Result(source, DocumentReport(path=name, errors=(DIED,)))
+                    yield died(source)
         finally:
             for _, future in pending:
                 future.cancel()
