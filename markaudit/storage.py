@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from markaudit.errors import InputError, MarkauditError
+from markaudit.read.text import unreadable
 
 if TYPE_CHECKING:
     from markaudit.collect import Selection, Source
@@ -142,11 +143,7 @@ def read_bytes(url: str) -> bytes:
         raise InputError(url, str(error).removeprefix(f"{url}: ")) from None
     try:
         return fs.cat_file(path)
-    except FileNotFoundError:
-        raise InputError(url, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(url, "is a directory") from None
-    except PermissionError:
-        raise InputError(url, "permission denied") from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        raise unreadable(url, error) from None
     except Exception as error:  # a network or backend error costs this file only
         raise InputError(url, f"cannot read: {_one_line(error)}") from None

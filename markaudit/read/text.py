@@ -96,17 +96,21 @@ def read_document(path: str | Path) -> Document:
 
 def read_bytes(path: str | Path) -> bytes:
     """A file's bytes, or InputError with the reason in a user's words."""
-    name = str(path)
     try:
         return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise InputError(name, "is a directory") from None
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
     except OSError as error:
-        raise InputError(name, error.strerror or str(error)) from None
+        raise unreadable(str(path), error) from None
+
+
+def unreadable(name: str, error: OSError) -> InputError:
+    """The InputError for a file (or an object in storage) that could not be read."""
+    if isinstance(error, IsADirectoryError):
+        return InputError(name, "is a directory")
+    if isinstance(error, FileNotFoundError):
+        return InputError(name, "no such file")
+    if isinstance(error, PermissionError):
+        return InputError(name, "permission denied")
+    return InputError(name, error.strerror or str(error))
 
 
 def document_from_bytes(data: bytes, path: str) -> Document:
