@@ -22,13 +22,17 @@ from markaudit.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
     EXIT_FINDINGS,
+    CacheDirOption,
     ConfigOption,
     FailOn,
     IgnoreOption,
     InputOption,
     IsolatedOption,
     MinConfidenceOption,
+    NoDefaultOption,
+    NoSplitOption,
     Prepared,
+    RulesOption,
     SelectOption,
     app,
     console_width,
@@ -84,10 +88,8 @@ def audit(
     paths: Annotated[list[str], typer.Argument(
         help="Documents to audit, folders to search for them, or - for standard input.",
         show_default=False)],
-    rules: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
-        "--rules", "-r", help="Add a rule file or a folder of them (repeatable).")] = None,
-    no_default_rules: Annotated[bool, typer.Option(
-        "--no-default-rules", help="Do not load the shipped rule pack.")] = False,
+    rules: RulesOption = None,
+    no_default_rules: NoDefaultOption = False,
     formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--format", "-f", help="Report format (repeatable, each with its own --output): "
         "console, json, jsonl, sarif, junit, github, csv, inventory, markdown, html. "
@@ -100,9 +102,7 @@ def audit(
         "[default: error, or fail-on in the configuration].", show_default=False)] = None,
     show_markings: Annotated[bool, typer.Option(
         "--show-markings", help="List every marking found (console format).")] = False,
-    no_split: Annotated[bool, typer.Option(
-        "--no-split", help="Check each file as one document, not as the sub-documents "
-        "(cover forms, memos, attachments) it compiles.")] = False,
+    no_split: NoSplitOption = False,
     include: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--include", help="In folders, audit only files matching this gitignore-style "
         "pattern (repeatable).")] = None,
@@ -130,9 +130,7 @@ def audit(
         "is reported as not audited. 0: no limit.")] = MAX_DOCUMENT_MB,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Audit every file again; neither read nor write the cache.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--cache-dir", help="Cache folder [default: .markaudit_cache, or "
-        "$MARKAUDIT_CACHE_DIR].", show_default=False)] = None,
+    cache_dir: CacheDirOption = None,
     statistics: Annotated[bool, typer.Option(
         "--statistics", help="Print only the roll-up: counts by level, issuer, check and "
         "document.")] = False,

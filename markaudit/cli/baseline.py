@@ -18,6 +18,7 @@ from markaudit.cli.common import (
     IsolatedOption,
     MinConfidenceOption,
     NoDefaultOption,
+    NoSplitOption,
     RulesOption,
     SelectOption,
     app,
@@ -92,7 +93,7 @@ def baseline_create(
     config_path: ConfigOption = None, isolated: IsolatedOption = False,
     select: SelectOption = None, ignore: IgnoreOption = None, input_kind: InputOption = None,
     min_confidence: MinConfidenceOption = None,
-    no_split: Annotated[bool, typer.Option("--no-split", help="As for audit.")] = False,
+    no_split: NoSplitOption = False,
 ) -> None:
     """Accept every finding the audit of PATHS reports now: write them to the baseline."""
     _baseline_command(paths, output, False, rules=rules, no_default_rules=no_default_rules,
@@ -107,7 +108,7 @@ def baseline_update(
     config_path: ConfigOption = None, isolated: IsolatedOption = False,
     select: SelectOption = None, ignore: IgnoreOption = None, input_kind: InputOption = None,
     min_confidence: MinConfidenceOption = None,
-    no_split: Annotated[bool, typer.Option("--no-split", help="As for audit.")] = False,
+    no_split: NoSplitOption = False,
 ) -> None:
     """Bring the baseline up to date with PATHS: add new findings, drop fixed ones, keep notes.
 

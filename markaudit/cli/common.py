@@ -73,6 +73,12 @@ RulesOption = Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
     "--rules", "-r", help="Add a rule file or a folder of them (repeatable).")]
 NoDefaultOption = Annotated[bool, typer.Option(
     "--no-default-rules", help="Do not load the shipped rule pack.")]
+NoSplitOption = Annotated[bool, typer.Option(
+    "--no-split", help="Check each file as one document, not as the sub-documents "
+    "(cover forms, memos, attachments) it compiles.")]
+CacheDirOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--cache-dir", help="Cache folder [default: .markaudit_cache, or $MARKAUDIT_CACHE_DIR].",
+    show_default=False)]
 
 
 class InputKind(str, Enum):
