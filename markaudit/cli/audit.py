@@ -155,8 +155,7 @@ def audit(
 ) -> None:
     """Audit documents: find markings, check them, report."""
     from markaudit.batch import default_jobs
-    from markaudit.report.base import RunInfo
-    from markaudit.report.console import summary_line
+    from markaudit.report.base import RunInfo, summary_line
     from markaudit.run import run
 
     targets = _targets(formats or [], outputs or [])

@@ -7,6 +7,7 @@ format that must see everything before it writes (an HTML page) keeps what it ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,3 +44,23 @@ class Reporter:
 
     def finish(self, rollup: Rollup) -> None:
         """Called once after the last document (also after an interrupted run: rollup.partial)."""
+
+
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`; `info` has no plural."""
+    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
+
+
+def summary_line(rollup: Rollup, strong: Callable[[str], str] = str) -> str:
+    """`3 documents, 9 pages: 1 error, 2 warnings, 0 info`, the count of errors passed through
+    `strong` (Markdown makes it bold), then what was not audited or interrupted."""
+    total = rollup.total
+    line = (f"{plural(total.documents, 'document')}, {plural(total.pages, 'page')}: "
+            f"{strong(plural(total.severities['error'], 'error'))}, "
+            f"{plural(total.severities['warning'], 'warning')}, "
+            f"{plural(total.severities['info'], 'info')}")
+    if total.not_audited:
+        line += f"; {total.not_audited} not audited"
+    if rollup.partial:
+        line += " (interrupted: partial report)"
+    return line

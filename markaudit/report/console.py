@@ -15,14 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from markaudit.model import DocumentReport
-from markaudit.report.base import Reporter
+from markaudit.report.base import Reporter, plural, summary_line
 from markaudit.rollup import Rollup
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _heading(document: DocumentReport) -> Text:
@@ -34,7 +30,7 @@ def _heading(document: DocumentReport) -> Text:
         level = document.classification.level
         if document.classification.caveats:
             level += " -- " + "/".join(document.classification.caveats)
-    heading.append(f"  {_plural(document.pages, 'page')} · {level}", style="")
+    heading.append(f"  {plural(document.pages, 'page')} · {level}", style="")
     if len(document.parts) > 1:
         spans = ", ".join(f"{p.first_page}-{p.last_page}" if p.last_page > p.first_page
                           else str(p.first_page) for p in document.parts)
@@ -65,19 +61,6 @@ def _markings_table(document: DocumentReport) -> Table:
         table.add_row(marking.kind, marking.value, str(marking.page), str(marking.line),
                       marking.zone, f"{marking.confidence:.2f}")
     return table
-
-
-def summary_line(rollup: Rollup) -> str:
-    total = rollup.total
-    counts = [_plural(total.severities[s], s) for s in ("error", "warning")] + [
-        f"{total.severities['info']} info"]
-    line = (f"{_plural(total.documents, 'document')}, {_plural(total.pages, 'page')}: "
-            f"{', '.join(counts)}")
-    if total.not_audited:
-        line += f"; {total.not_audited} not audited"
-    if rollup.partial:
-        line += " (interrupted: partial report)"
-    return line
 
 
 def _titled(title: str, table: Table) -> Group:

@@ -41,7 +41,7 @@ from markaudit.model import (
     Page,
 )
 from markaudit.read import read_document
-from markaudit.report.base import Reporter, RunInfo
+from markaudit.report.base import Reporter, RunInfo, plural
 from markaudit.rollup import Counts, Rollup
 
 MAX_PAGES = 200  # text shown per document: a 2,000-page file would make a page too big to open
@@ -57,10 +57,6 @@ _CONTROLS[0x7F] = 0x2421
 def _esc(text: object) -> str:
     """Text made safe for an element's content or a quoted attribute."""
     return html.escape(str(text), quote=True).translate(_CONTROLS)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
 
 
 def _css_name(text: str) -> str:
@@ -163,10 +159,10 @@ def _summary(document: DocumentReport) -> str:
     if document.errors:
         bits.append('<span class="sev-error"><span class="sev">not audited</span></span>')
         return " · ".join(bits)
-    bits.append(_plural(document.pages, "page"))
+    bits.append(plural(document.pages, "page"))
     bits.append(_esc(_level(document)))
     counts = Counter(f.severity for f in document.findings)
-    bits.extend(f'<span class="sev-{s}"><span class="sev">{_plural(counts[s], s)}</span></span>'
+    bits.extend(f'<span class="sev-{s}"><span class="sev">{plural(counts[s], s)}</span></span>'
                 for s in SEVERITIES if counts[s])
     if not document.findings:
         bits.append("no findings")
@@ -231,7 +227,7 @@ def _pages(text: Document, document: DocumentReport, anchor: str) -> str:
         parts.append(rendered)
         lost += missed
     if lost:
-        parts.append(f'<p class="note">{_plural(lost, "marking")} could not be found in the text '
+        parts.append(f'<p class="note">{plural(lost, "marking")} could not be found in the text '
                      "as re-read (has the file changed since the audit?).</p>\n")
     if len(text.pages) > MAX_PAGES:
         parts.append(f'<p class="note capped">Text shown for the first {MAX_PAGES} of '
@@ -364,7 +360,7 @@ def _findings_section(rows: list[str]) -> str:
         '</label> <label>Severity <select id="filter-severity">'
         f'<option value="">all</option>{options}</select></label> '
         '<a id="view-link" href="#">link to this view</a></form>\n'
-        f'<p id="findings-count" aria-live="polite">{_plural(len(rows), "finding")}</p>\n'
+        f'<p id="findings-count" aria-live="polite">{plural(len(rows), "finding")}</p>\n'
         f'<table id="findings-table"><thead><tr>{headers}</tr></thead><tbody>\n'
         f"{body}</tbody></table>\n</section>\n")
 

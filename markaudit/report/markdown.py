@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from markaudit.model import DocumentReport
-from markaudit.report.base import Reporter
+from markaudit.report.base import Reporter, plural, summary_line
 from markaudit.report.locate import level_text, position
 from markaudit.rollup import Rollup
 
@@ -55,21 +55,8 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]],
     return "\n".join(lines) + "\n"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary(rollup: Rollup) -> str:
-    total = rollup.total
-    line = (f"{_plural(total.documents, 'document')}, {_plural(total.pages, 'page')}: "
-            f"**{_plural(total.severities['error'], 'error')}**, "
-            f"{_plural(total.severities['warning'], 'warning')}, "
-            f"{total.severities['info']} info")
-    if total.not_audited:
-        line += f"; {total.not_audited} not audited"
-    if rollup.partial:
-        line += " (interrupted: partial report)"
-    return line
+    return summary_line(rollup, strong=lambda text: f"**{text}**")
 
 
 def _counts(title: str, label: str, counts: Counter[str]) -> str:
@@ -85,7 +72,7 @@ def document_section(document: DocumentReport) -> str:
     if document.errors:
         return heading + f"Not audited: {escape('; '.join(document.errors))}\n\n"
     level = escape(level_text(document.classification)) or "no classification marked"
-    about = f"{_plural(document.pages, 'page')} · {level}"
+    about = f"{plural(document.pages, 'page')} · {level}"
     rows = []
     for finding in document.findings:
         line, _ = position(finding)
