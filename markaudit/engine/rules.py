@@ -128,6 +128,8 @@ class RuleSet:
     checks: tuple[CheckRule, ...]
     sources: tuple[str, ...]
     digest: str  # changes whenever any rule file changes
+    # (name, text) of every file read, in order: what a worker elsewhere loads the pack from
+    texts: tuple[tuple[str, str], ...] = ()
 
     @property
     def levels(self) -> list[str]:
@@ -192,7 +194,7 @@ class _Loader:
         self.raw_markings: list[tuple[str, YamlMap]] = []
         self.raw_checks: list[tuple[str, YamlMap]] = []
         self.digest = hashlib.sha256()
-        self.sources: list[str] = []
+        self.texts: list[tuple[str, str]] = []
 
     def problem(self, path: str, where: int | Position | None, message: str) -> None:
         """Record a problem at a line, or at a (line, column) position."""
@@ -212,7 +214,7 @@ class _Loader:
 
     def read_text(self, name: str, text: str) -> None:
         self.digest.update(name.encode() + b"\0" + text.encode() + b"\0")
-        self.sources.append(name)
+        self.texts.append((name, text))
         try:
             data = yamlfile.load(text)
         except yaml.YAMLError as error:
@@ -329,7 +331,8 @@ class _Loader:
         if self.problems:
             raise RuleFileError(self.problems)
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
-                       sources=tuple(self.sources), digest=self.digest.hexdigest())
+                       sources=tuple(name for name, _ in self.texts),
+                       digest=self.digest.hexdigest(), texts=tuple(self.texts))
 
     def _fields_read(self, path: str, entry: YamlMap, check: CheckRule,
                      produced: Mapping[str, set[str]]) -> None:
