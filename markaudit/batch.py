@@ -18,16 +18,14 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 
 from markaudit import __version__
 from markaudit.audit import audit_document
 from markaudit.cache import Cache
 from markaudit.collect import STDIN, Source
-from markaudit.engine.detect import DOCUMENT_TIMEOUT
-from markaudit.engine.rules import RuleSet, load_rules
+from markaudit.engine.rules import RuleSet
 from markaudit.errors import InputError
-from markaudit.limits import MAX_DOCUMENT_MB
+from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
 from markaudit.model import (
     DOCUMENT_TIMEOUT_RULE,
     PAGE_TIMEOUT_RULE,
@@ -35,6 +33,8 @@ from markaudit.model import (
     DocumentReport,
 )
 from markaudit.read import document_from_bytes, read_bytes
+from markaudit.rulepack import RulePack, pack_of
+from markaudit.rulepack import load as load_pack
 
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
 # A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
@@ -46,7 +46,6 @@ TIME_LIMITED = frozenset({TIMEOUT_RULE, PAGE_TIMEOUT_RULE, DOCUMENT_TIMEOUT_RULE
 class Settings:
     """What every worker needs to audit a file as the main process would."""
 
-    rule_paths: tuple[str, ...]
     split_parts: bool = True
     cache_dir: str | None = None  # None: no cache
     time_limit: float | None = DOCUMENT_TIMEOUT  # seconds per document; None: no limit
@@ -80,10 +79,10 @@ def _prepare(rules: RuleSet, settings: Settings) -> None:
     _cache = cache_for(rules, settings)
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, pack: RulePack) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _rules is None or _settings != settings:
-        _prepare(load_rules([Path(p) for p in settings.rule_paths]), settings)
+    if _rules is None or _rules.digest != pack.digest or _settings != settings:
+        _prepare(load_pack(pack), settings)
 
 
 def _audit(task: tuple[Source, bytes | None]) -> Result:
@@ -165,13 +164,14 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
         # One file (the pre-commit case) or --jobs 1: workers would cost more than they save.
         yield from map(_audit, tasks)
         return
-    yield from _in_workers(tasks, settings, workers)
+    yield from _in_workers(tasks, settings, pack_of(rules), workers)
 
 
 Task = tuple[Source, bytes | None]
 
 
-def _in_workers(tasks: Sequence[Task], settings: Settings, workers: int) -> Iterator[Result]:
+def _in_workers(tasks: Sequence[Task], settings: Settings, pack: RulePack,
+                workers: int) -> Iterator[Result]:
     """Results in task order from a pool of workers, surviving a worker's death.
 
     A bounded window of tasks is in flight, so memory does not grow with the batch. When a
@@ -182,7 +182,7 @@ def _in_workers(tasks: Sequence[Task], settings: Settings, workers: int) -> Iter
     window = workers * 4
     pending: deque[tuple[Task, Future[Result]]] = deque()
     upcoming = iter(tasks)
-    executor = _executor(workers, settings)
+    executor = _executor(workers, settings, pack)
     try:
         while True:
             while len(pending) < window and (task := next(upcoming, None)) is not None:
@@ -194,8 +194,8 @@ def _in_workers(tasks: Sequence[Task], settings: Settings, workers: int) -> Iter
                 yield future.result()
             except BrokenProcessPool:
                 _stop(executor)
-                yield _alone(task, settings)
-                executor = _executor(workers, settings)
+                yield _alone(task, settings, pack)
+                executor = _executor(workers, settings, pack)
                 resubmit = [t for t, _ in pending]
                 pending = deque((t, executor.submit(_audit, t)) for t in resubmit)
     except BaseException:  # Ctrl-C, or the consumer stopped reading
@@ -204,9 +204,9 @@ def _in_workers(tasks: Sequence[Task], settings: Settings, workers: int) -> Iter
     executor.shutdown(wait=True)
 
 
-def _alone(task: Task, settings: Settings) -> Result:
+def _alone(task: Task, settings: Settings, pack: RulePack) -> Result:
     """Audit one task in a process of its own; a crash there is this file's doing."""
-    executor = _executor(1, settings)
+    executor = _executor(1, settings, pack)
     try:
         return executor.submit(_audit, task).result()
     except BrokenProcessPool:
@@ -221,12 +221,13 @@ def died(source: Source) -> Result:
         "the process auditing this file died (killed, out of memory or crashed)",)))
 
 
-def _executor(workers: int, settings: Settings) -> ProcessPoolExecutor:
+def _executor(workers: int, settings: Settings, pack: RulePack) -> ProcessPoolExecutor:
     # fork shares the parsed rule pack with the workers at no cost; where fork is not
-    # available (Windows, macOS by default) each worker parses the pack once at start.
+    # available (Windows, macOS by default) each worker parses the pack's texts once at start,
+    # as a Dask worker does.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(settings,))
+                               initializer=_start_worker, initargs=(settings, pack))
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

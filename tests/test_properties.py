@@ -107,7 +107,7 @@ def test_one_worker_and_two_give_the_same_reports(texts: list[str]):
     from markaudit.collect import Source
 
     rules = _rules()
-    settings = Settings(tuple(str(p) for p in rules.sources))
+    settings = Settings()
     with tempfile.TemporaryDirectory() as folder:
         sources = []
         for number, text in enumerate(texts):

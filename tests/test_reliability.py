@@ -259,7 +259,7 @@ def test_timeout_option_bounds_a_one_megabyte_line_from_the_command_line(tmp_pat
 def _json_run_in_process(sources: list, tmp_path: Path) -> dict:
     rules = load_rules(rule_paths())
     target = tmp_path / "report.json"
-    run(sources, rules, Settings(tuple(map(str, rules.sources))),
+    run(sources, rules, Settings(),
         [Target("json", target)], RunInfo(version="test", rules=rules))
     return json.loads(target.read_text(encoding="utf-8"))
 
@@ -397,7 +397,7 @@ def test_a_catastrophic_pattern_is_stopped_reported_and_the_run_goes_on(tmp_path
     shutil.copy(SEED, folder / "c.txt")
     target = tmp_path / "report.json"
     started = time.monotonic()
-    rollup = run(list(collect([folder])), ruleset, Settings((), cache_dir=None),
+    rollup = run(list(collect([folder])), ruleset, Settings(cache_dir=None),
                  [Target("json", target)], RunInfo(version="test", rules=ruleset))
     seconds = time.monotonic() - started
     report = json.loads(target.read_text(encoding="utf-8"))

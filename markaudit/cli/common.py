@@ -159,7 +159,7 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
                    f"{', '.join(selection.extensions)})", err=True)
         raise typer.Exit(EXIT_ERROR)
     settings = Settings(
-        rule_paths=tuple(str(p) for p in ruleset.sources), split_parts=not no_split,
+        split_parts=not no_split,
         cache_dir=None if no_cache else str(cache_dir or default_dir()))
     policy = Policy(
         select=_ids(select, "--select", ruleset) if select is not None else
