@@ -56,7 +56,7 @@ class Cache:
         temporary = None
         try:
             if not entry.parent.is_dir():
-                self._prepare(entry.parent)
+                prepare(self.directory, entry.parent)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 # ASCII escapes: a file name that is not valid UTF-8 (lone surrogates) is kept.
@@ -69,12 +69,15 @@ class Cache:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
 
-    def _prepare(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        tag = self.directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(CACHEDIR_TAG, encoding="utf-8")
-            (self.directory / ".gitignore").write_text("*\n", encoding="utf-8")
+
+def prepare(directory: Path, folder: Path) -> None:
+    """Make `folder` inside the cache `directory`, tagged so that backups and git skip it and
+    `cache clean` knows it for one of ours."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = directory / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(CACHEDIR_TAG, encoding="utf-8")
+        (directory / ".gitignore").write_text("*\n", encoding="utf-8")
 
 
 def clean(directory: str | Path) -> bool:

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
-
+from markaudit.engine.compiled import compile_pattern
 from markaudit.model import Document, Marking
 
 
@@ -149,7 +148,8 @@ def matches_where(marking: Marking, where: Mapping[str, str] | None) -> bool:
     for name, pattern in (where or {}).items():
         value = marking.fields.get(name)
         items = value if isinstance(value, list | tuple) else [value]
-        if not any(item is not None and regex.search(pattern, str(item)) for item in items):
+        search = compile_pattern(pattern).search
+        if not any(item is not None and search(str(item)) for item in items):
             return False
     return True
 

@@ -22,9 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import regex
-
 from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.engine.compiled import compile_pattern
 
 OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) whose field is checked", required=True),
@@ -37,7 +36,7 @@ PLACEHOLDERS = ("field", "value", "pattern")
 
 
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
-    pattern = regex.compile(options["pattern"])
+    pattern = compile_pattern(options["pattern"])
     for marking in context.select(marking_ids(options["marking"])):
         value = marking.fields.get(options["field"])
         if value is not None and not pattern.fullmatch(str(value)):

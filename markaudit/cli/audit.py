@@ -218,6 +218,9 @@ def audit(
         typer.echo(f"markaudit: {name}: cannot write report: {error.strerror or error}",
                    err=True)
         raise typer.Exit(EXIT_ERROR) from None
+    from markaudit.engine.compiled import save as save_compiled
+
+    save_compiled()  # the prefilter pieces and word-list finders this run compiled, for the next
     written = [str(t.path) for t in targets if t.path is not None]
     if written:
         typer.echo(f"{summary_line(rollup)}; report written to {', '.join(written)}", err=True)

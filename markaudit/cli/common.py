@@ -139,8 +139,10 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
              discover(local_paths))
     config = load(found) if found is not None else None
     extra_rules = [*(config.rules if config else ()), *(rules or ())]
+    cache_folder = None if no_cache else str(cache_dir or default_dir())
     ruleset = load_ruleset(extra_rules, no_default_rules or bool(config and
-                                                           config.default_rules is False))
+                                                           config.default_rules is False),
+                           compiled_in=cache_folder)
     if not ruleset.markings:
         typer.echo("markaudit: no marking rules loaded (add --rules PATH)", err=True)
         raise typer.Exit(EXIT_ERROR)
@@ -160,7 +162,7 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
         raise typer.Exit(EXIT_ERROR)
     settings = Settings(
         split_parts=not no_split,
-        cache_dir=None if no_cache else str(cache_dir or default_dir()))
+        cache_dir=cache_folder)
     policy = Policy(
         select=_ids(select, "--select", ruleset) if select is not None else
         (config.select if config else ()),
@@ -190,13 +192,17 @@ def _ids(text: str, option: str, ruleset: RuleSet) -> tuple[str, ...]:
     return ids
 
 
-def load_ruleset(rules: list[Path] | None, no_default_rules: bool):
+def load_ruleset(rules: list[Path] | None, no_default_rules: bool,
+                 compiled_in: str | None = None):
+    """The rule pack, or exit 2 listing its problems; `compiled_in` keeps compiled patterns in
+    the cache folder for the next run (see engine.compiled)."""
     from markaudit.audit import rule_paths
     from markaudit.engine.rules import load_rules
     from markaudit.errors import RuleFileError
 
     try:
-        return load_rules(rule_paths(rules or [], default_rules=not no_default_rules))
+        return load_rules(rule_paths(rules or [], default_rules=not no_default_rules),
+                          compiled_in)
     except RuleFileError as error:
         for problem in error.problems:
             typer.echo(f"markaudit: {problem}", err=True)

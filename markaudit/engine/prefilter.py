@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from markaudit.engine.compiled import compile_pattern
+
 INF = math.inf
 CHUNK = 3  # literal characters per piece: long enough to be rare, short enough to stay intact
 _WHITESPACE = frozenset(" \t\n\r\f\v")
@@ -467,7 +469,7 @@ def _piece_finder(piece: str) -> regex.Pattern[str]:
     finder = _FINDERS.get(piece)
     if finder is None:
         # a lookahead finds overlapping occurrences; ignoring case only finds more
-        finder = _FINDERS[piece] = regex.compile(f"(?=(?:{piece}))", regex.IGNORECASE)
+        finder = _FINDERS[piece] = compile_pattern(f"(?=(?:{piece}))", regex.IGNORECASE)
     return finder
 
 

@@ -31,6 +31,7 @@ from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
 from markaudit.engine import yamlfile
 from markaudit.engine.backtrack import catastrophic
+from markaudit.engine.compiled import CompiledPatterns, compile_pattern, open_store
 from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamlfile import Position, YamlList, YamlMap
@@ -164,10 +165,14 @@ def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProble
     return list(unique.values()), problems
 
 
-def load_rules(paths: Iterable[str | Path]) -> RuleSet:
-    """Load, validate and compile rule files; raise RuleFileError listing every problem."""
+def load_rules(paths: Iterable[str | Path], compiled_in: str | Path | None = None) -> RuleSet:
+    """Load, validate and compile rule files; raise RuleFileError listing every problem.
+
+    With `compiled_in` (a cache folder), patterns compiled by an earlier run of the same pack
+    are taken from there, and this run's are kept there (see engine.compiled).
+    """
     files, problems = rule_files(paths)
-    loader = _Loader()
+    loader = _Loader(compiled_in)
     for problem in problems:
         loader.problems.append(problem)
     for path in files:
@@ -187,7 +192,9 @@ def load_rule_texts(files: Iterable[tuple[str, str]]) -> RuleSet:
 class _Loader:
     """Collects the sections of every file, then validates across files."""
 
-    def __init__(self) -> None:
+    def __init__(self, compiled_in: str | Path | None = None) -> None:
+        self.compiled_in = compiled_in
+        self.store: CompiledPatterns | None = None
         self.problems: list[RuleProblem] = []
         self.levels: tuple[str, Position, list[tuple[str, list[str]]]] | None = None
         self.vocabularies: dict[str, dict[str, list[str]]] = {}
@@ -309,6 +316,7 @@ class _Loader:
     # --- validating across files ---------------------------------------------------------
 
     def finish(self) -> RuleSet:
+        self.store = open_store(self.compiled_in, self.digest.hexdigest())
         vocabularies = {n: Vocabulary.from_terms(n, t.items())
                         for n, t in self.vocabularies.items()}
         if self.levels is not None:
@@ -330,6 +338,8 @@ class _Loader:
         self._levels_read()
         if self.problems:
             raise RuleFileError(self.problems)
+        if self.store is not None:
+            self.store.save()  # only a pack without problems: its patterns passed every check
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
                        sources=tuple(name for name, _ in self.texts),
                        digest=self.digest.hexdigest(), texts=tuple(self.texts))
@@ -416,7 +426,7 @@ class _Loader:
             if expanded is not None and (done := self._compile(path, line, rule_id, expanded,
                                                                 flags, checked=False)):
                 compiled.append(done)
-                if written:
+                if written and not self._known(expanded, flags):
                     self._refuse_backtracking(path, line, rule_id, pattern, flags)
         groups = {g for c in compiled for g in c.groupindex}
         fields = self._fields(path, entry, rule_id, groups, vocabularies, bool(compiled))
@@ -603,15 +613,19 @@ class _Loader:
         """The compiled pattern, or None after reporting why it is refused; `checked` also
         refuses a pattern that can backtrack exponentially."""
         try:
-            compiled = regex.compile(pattern, flags)
+            done = compile_pattern(pattern, flags)
         except regex.error as error:
             where = f" at position {error.pos}" if error.pos is not None else ""
             self.problem(path, line, f"marking '{rule_id}': bad regular expression: "
                          f"{error.msg}{where}")
             return None
-        if checked and self._refuse_backtracking(path, line, rule_id, pattern, flags):
+        if checked and not self._known(pattern, flags) and self._refuse_backtracking(
+                path, line, rule_id, pattern, flags):
             return None
-        return compiled
+        return done
+
+    def _known(self, pattern: str, flags: int) -> bool:
+        return self.store is not None and self.store.known_before(pattern, flags)
 
     def _refuse_backtracking(self, path: str, line: Position, rule_id: str | None,
                              pattern: str, flags: int) -> bool:
@@ -767,13 +781,13 @@ def _option_value(option: Any, value: Any, marking_ids: set[str],
             return None, "maps field names to regular expressions"
         for pattern in value.values():
             try:
-                regex.compile(str(pattern))
+                compile_pattern(str(pattern))
             except regex.error as error:
                 return None, f"has a bad regular expression: {error.msg}"
         return {k: str(v) for k, v in value.items()}, None
     if kind == "regex":
         try:
-            regex.compile(str(value))
+            compile_pattern(str(value))
         except regex.error as error:
             return None, f"is a bad regular expression: {error.msg}"
         return str(value), None

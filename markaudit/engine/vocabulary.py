@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import regex
 
+from markaudit.engine.compiled import compile_pattern
+
 
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance between two short strings."""
@@ -127,5 +129,5 @@ def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | Non
 @lru_cache(maxsize=256)
 def _finder(vocabulary: Vocabulary, ocr_edits: int) -> regex.Pattern[str]:
     # ENHANCEMATCH: BESTMATCH would skip a damaged term before an exact one ("NOFORM/EYES ONLY")
-    return regex.compile(rf"(?<![A-Z0-9]){vocabulary.pattern(ocr_edits)}(?![A-Z0-9])",
+    return compile_pattern(rf"(?<![A-Z0-9]){vocabulary.pattern(ocr_edits)}(?![A-Z0-9])",
                          regex.IGNORECASE | regex.ENHANCEMATCH)

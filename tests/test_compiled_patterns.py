@@ -1,0 +1,112 @@
+"""Compiled patterns kept in the cache folder between runs (engine/compiled.py)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import regex
+from typer.testing import CliRunner
+
+from markaudit.audit import default_rules_path
+from markaudit.cli import app
+from markaudit.engine import compiled
+from markaudit.engine.rules import load_rules
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "frus-1962-10-27-inr.txt"
+
+
+@pytest.fixture(autouse=True)
+def no_store_in_memory() -> Iterator[None]:
+    """Each test starts, and leaves, as a new process does: with no store open."""
+    compiled.open_store(None, "")
+    yield
+    compiled.open_store(None, "")
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The patterns `regex` had to compile (the parsing that the store saves)."""
+    seen: list[str] = []
+    original = regex.compile
+
+    def counting(pattern: str, flags: int = 0, **kwargs: object) -> regex.Pattern[str]:
+        seen.append(pattern)
+        return original(pattern, flags, **kwargs)
+
+    monkeypatch.setattr(compiled.regex, "compile", counting)
+    yield seen
+
+
+def test_a_second_run_of_the_same_pack_compiles_nothing(tmp_path: Path,
+                                                         compiles: list[str]) -> None:
+    first = load_rules([default_rules_path()], tmp_path)
+    assert len(compiles) > 50  # every rule pattern of the pack
+    assert list((tmp_path / "patterns").glob("*.pickle"))
+    compiles.clear()
+    compiled.open_store(None, "")  # as a new process starts
+    second = load_rules([default_rules_path()], tmp_path)
+    assert compiles == []
+    for a, b in zip(first.markings, second.markings, strict=True):
+        assert [p.pattern for p in a.compiled] == [p.pattern for p in b.compiled]
+        text = "TOP SECRET -- EYES ONLY\nT0P SECRFT\nApproved For Release 2001/09/04"
+        assert [m.span() for p in a.compiled for m in p.finditer(text)] == \
+            [m.span() for p in b.compiled for m in p.finditer(text)]
+
+
+def test_a_changed_rule_file_is_compiled_again(tmp_path: Path, compiles: list[str]) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("markings:\n- id: x.stamp\n  kind: stamp\n  patterns: ['STAMP ONE']\n")
+    load_rules([rules], tmp_path / "cache")
+    rules.write_text("markings:\n- id: x.stamp\n  kind: stamp\n  patterns: ['STAMP TWO']\n")
+    compiles.clear()
+    compiled.open_store(None, "")
+    pack = load_rules([rules], tmp_path / "cache")
+    assert any("STAMP TWO" in p for p in compiles)
+    assert pack.markings[0].compiled[0].search("a STAMP TWO here")
+
+
+def _audit(*args: str) -> tuple[int, dict[str, object]]:
+    result = CliRunner().invoke(app, ["audit", "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _findings(report: dict[str, object]) -> list[object]:
+    return [(f["rule"], f["page"]) for d in report["documents"] for f in d["findings"]]
+
+
+def test_a_planted_or_damaged_file_is_ignored_and_runs_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    code, clean = _audit(str(SEED), "--cache-dir", str(cache))
+    [store] = (cache / "patterns").glob("*.pickle")
+    marker = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str, str]]:
+            return (open, (str(marker), "w"))  # plain pickle.loads would create the file
+
+    for planted in (pickle.dumps({("x", 0): Planted()}), b"not a pickle", b""):
+        store.write_bytes(planted)
+        for entry in cache.glob("??/*.json"):
+            entry.unlink()  # the document is audited, not taken from the report cache
+        compiled.open_store(None, "")
+        again_code, again = _audit(str(SEED), "--cache-dir", str(cache))
+        assert (again_code, _findings(again)) == (code, _findings(clean))
+        assert not marker.exists()
+
+
+def test_no_cache_keeps_no_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _audit(str(SEED), "--no-cache")
+    assert not (tmp_path / ".markaudit_cache").exists()
+
+
+def test_cache_clean_removes_the_patterns_too(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _audit(str(SEED), "--cache-dir", str(cache))
+    assert list((cache / "patterns").glob("*.pickle"))
+    result = CliRunner().invoke(app, ["cache", "clean", "--cache-dir", str(cache)])
+    assert result.exit_code == 0 and not cache.exists()
