@@ -9,15 +9,13 @@ the run.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markaudit import __version__
 from markaudit.audit import audit_document
@@ -35,6 +33,9 @@ from markaudit.model import (
 from markaudit.read import document_from_bytes, read_bytes
 from markaudit.rulepack import RulePack, pack_of
 from markaudit.rulepack import load as load_pack
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
 # A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
@@ -179,6 +180,8 @@ def _in_workers(tasks: Sequence[Task], settings: Settings, pack: RulePack,
     with the pool: each is then audited again alone in a fresh process, and the one that kills
     its worker a second time is reported as not audited instead of stopping the run.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     window = workers * 4
     pending: deque[tuple[Task, Future[Result]]] = deque()
     upcoming = iter(tasks)
@@ -206,6 +209,8 @@ def _in_workers(tasks: Sequence[Task], settings: Settings, pack: RulePack,
 
 def _alone(task: Task, settings: Settings, pack: RulePack) -> Result:
     """Audit one task in a process of its own; a crash there is this file's doing."""
+    from concurrent.futures.process import BrokenProcessPool
+
     executor = _executor(1, settings, pack)
     try:
         return executor.submit(_audit, task).result()
@@ -224,7 +229,10 @@ def died(source: Source) -> Result:
 def _executor(workers: int, settings: Settings, pack: RulePack) -> ProcessPoolExecutor:
     # fork shares the parsed rule pack with the workers at no cost; where fork is not
     # available (Windows, macOS by default) each worker parses the pack's texts once at start,
-    # as a Dask worker does.
+    # as a Dask worker does. Imported here: a run on one file starts no process.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker, initargs=(settings, pack))

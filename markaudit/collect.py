@@ -14,8 +14,11 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
 
 # Text, PDF text layers, ALTO (`.xml`) and hOCR (`.hocr`; hOCR saved as `.html` is read when
 # named or with --extensions html). In a folder, an `.xml` file that is not ALTO (METS, Dublin
@@ -45,9 +48,10 @@ class Selection:
     def __init__(self, extensions: Sequence[str] = DEFAULT_EXTENSIONS,
                  include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
         self.extensions = tuple(extensions)
-        # Compiled once here, so that a bad pattern fails before anything is read.
-        self._include = GitIgnoreSpec.from_lines(include) if include else None
-        self._exclude = GitIgnoreSpec.from_lines(exclude)
+        # Compiled once here, so that a bad pattern fails before anything is read; pathspec is
+        # imported only for patterns (a hook run on one file has none).
+        self._include = _spec(include) if include else None
+        self._exclude = _spec(exclude) if exclude else None
 
     def wants(self, relative: str) -> bool:
         """True if a file found at `relative` (to the folder walked) is to be audited."""
@@ -57,11 +61,17 @@ class Selection:
             return False
         if self._include is not None and not self._include.match_file(relative):
             return False
-        return not self._exclude.match_file(relative)
+        return self._exclude is None or not self._exclude.match_file(relative)
 
     def skips_folder(self, relative: str) -> bool:
         """True if a whole folder is excluded (`drafts/`): it is not walked at all."""
-        return self._exclude.match_file(relative + "/")
+        return self._exclude is not None and self._exclude.match_file(relative + "/")
+
+
+def _spec(patterns: Sequence[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(patterns)
 
 
 def parse_extensions(text: str) -> tuple[str, ...]:

@@ -15,9 +15,6 @@ from pathlib import Path
 from markaudit.errors import InputError
 from markaudit.model import Document
 from markaudit.read import text as plain
-from markaudit.read.alto import read_alto
-from markaudit.read.hocr import read_hocr
-from markaudit.read.pdf import read_pdf
 
 TEXT_SUFFIXES = {"txt", "md", "text"}
 _HEAD = 4096  # bytes looked at to tell a format
@@ -63,10 +60,16 @@ def document_from_bytes(data: bytes, path: str) -> Document:
     """Read the bytes of a file named `path` with the reader its format needs, or InputError."""
     kind = input_format(data, path)
     if kind == "pdf":
+        from markaudit.read.pdf import read_pdf  # each scan reader only when its format comes
+
         return read_pdf(data, path)
     if kind == "alto":
+        from markaudit.read.alto import read_alto
+
         return read_alto(data, path)
     if kind == "hocr":
+        from markaudit.read.hocr import read_hocr
+
         return read_hocr(data, path)
     if kind == "xml":
         raise InputError(path, "XML but not ALTO (no <alto> root element), not audited")
