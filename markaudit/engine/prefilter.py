@@ -421,7 +421,7 @@ def _better(old: tuple[Alternative, ...] | None,
 # --- searching with a prefilter -------------------------------------------------------------
 
 _LINE_BREAK = regex.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # any `^` may follow
-SPREAD = 4  # past this many tried starts per character of the page, a prefilter is not worth it
+SPREAD = 4  # past this many piece looks per character of the page, a prefilter is not worth it
 
 
 @dataclass
@@ -432,7 +432,8 @@ class PageText:
     text: str
     _found: dict[str, list[int]] = field(default_factory=dict)
     # by id, with the prefilter kept alive so that its id cannot be reused by another
-    _starts: dict[int, tuple[Prefilter, list[int] | None]] = field(default_factory=dict)
+    _starts: dict[int, tuple[Prefilter, list[tuple[int, int]] | None]] = field(
+        default_factory=dict)
     _non_space: list[int] | None = None
     _line_starts: list[int] | None = None
 
@@ -455,7 +456,7 @@ class PageText:
             self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
         return self._line_starts
 
-    def starts(self, prefilter: Prefilter) -> list[int] | None:
+    def starts(self, prefilter: Prefilter) -> list[tuple[int, int]] | None:
         cached = self._starts.get(id(prefilter))
         if cached is None or cached[0] is not prefilter:
             cached = self._starts[id(prefilter)] = (prefilter, prefilter.starts(self))
@@ -478,65 +479,90 @@ class Prefilter:
     alternatives: tuple[Alternative, ...]
     at_line_start: bool  # every match begins where `^` holds
 
-    def starts(self, page: PageText) -> list[int] | None:
-        """Every position of the page where a match could begin, in order (a superset), or
-        None when the pieces are so common that trying them would cost more than it saves.
+    def starts(self, page: PageText) -> list[tuple[int, int]] | None:
+        """Where on the page a match could begin: sorted, disjoint (first, last) intervals
+        holding every real start (and some others), or None when the pieces are so common that
+        looking would cost more than it saves.
 
         The page is taken whole: a window's possible starts are among the page's, since the
         pieces inside the window are among the page's pieces.
         """
-        found: set[int] = set()
+        spans: list[tuple[int, int]] = []
         budget = SPREAD * len(page.text) + 64
         for alternative in self.alternatives:
-            tried = self._alternative_starts(alternative, page, found, budget)
+            tried = self._alternative_starts(alternative, page, spans, budget)
             if tried is None:
                 return None
             budget -= tried
-        return sorted(found)
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for first, last in spans:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        return merged
 
-    def _alternative_starts(self, alternative: Alternative, page: PageText, found: set[int],
-                            budget: int) -> int | None:
+    def _alternative_starts(self, alternative: Alternative, page: PageText,
+                            spans: list[tuple[int, int]], budget: int) -> int | None:
+        """Add the intervals of possible starts of one alternative; the work done, or None.
+
+        Any edits + 1 pieces hold an intact one: the rarest seed the intervals. A seed found at
+        `at` allows starts from `first` (its bound before it) to `at`; such a start needs
+        `needed` pieces, each at most its bound after the start, so each within [first, the
+        point its bound reaches past `at`]. Counting the pieces found there is one look per
+        piece and seed, and keeps every real start.
+        """
         positions = [page.occurrences(p.source) for p in alternative.pieces]
         if sum(1 for p in positions if p) < alternative.needed:
             return 0
         non_space = page.non_space
-        # Any edits + 1 pieces hold an intact one: the rarest seed the starts.
         seeds = sorted(range(len(positions)), key=lambda i: len(positions[i]))
         tried = 0
         for index in seeds[:alternative.edits + 1]:
-            bound = alternative.pieces[index].bound
             for at in positions[index]:
-                first = _earliest(non_space, at, bound, 0)
-                if self.at_line_start:
-                    lines = page.line_starts
-                    span: range | list[int] = lines[bisect.bisect_left(lines, first):
-                                                    bisect.bisect_right(lines, at)]
-                else:
-                    span = range(first, at + 1)
-                tried += len(span)
+                tried += len(positions)
                 if tried > budget:
                     return None
-                found.update(s for s in span
-                             if s not in found and _holds(alternative, positions, non_space, s))
+                first = _earliest(non_space, at, alternative.pieces[index].bound, 0)
+                here = bisect.bisect_left(non_space, at)
+                found = 0
+                for piece, every in zip(alternative.pieces, positions, strict=True):
+                    i = bisect.bisect_left(every, first)
+                    if i < len(every) and (piece.bound == INF or here + piece.bound >= len(
+                            non_space) or every[i] <= non_space[here + int(piece.bound)]):
+                        found += 1
+                if found < alternative.needed:
+                    continue
+                if self.at_line_start:  # `^` holds only at line starts: the span's, if any
+                    lines = page.line_starts
+                    low, high = bisect.bisect_left(lines, first), bisect.bisect_right(lines, at)
+                    if low < high:
+                        spans.append((lines[low], lines[high - 1]))
+                else:
+                    spans.append((first, at))
         return tried
 
     def finditer(self, pattern: regex.Pattern[str], page: PageText, start: int, end: int,
                  timeout: float) -> Iterator[regex.Match[str]]:
         """Exactly the matches of `pattern.finditer(text, start, end)`, found with less work.
 
-        Every match the engine reports is a real match, so it begins at one of `starts`; and
-        finditer reports matches in order, each after the one before. So a window with no
+        Every match the engine reports is a real match, so it begins inside one of `starts`;
+        and finditer reports matches in order, each after the one before. So a window with no
         possible start has no match, and once no possible start is left after the last match
         the scan can stop. The scan itself is the engine's own, from the window's start: a
         search begun anywhere else is not always the same (a fuzzy search begun exactly at a
         line start can miss a match that begins there).
         """
-        starts = page.starts(self)
-        if starts is not None:
-            first = bisect.bisect_left(starts, start)
-            if first == len(starts) or starts[first] >= end:
+        spans = page.starts(self)
+        if spans is not None:
+            # the intervals reaching into the window: the first ends at or after its start
+            first = bisect.bisect_left(spans, (start, -1))
+            if first > 0 and spans[first - 1][1] >= start:
+                first -= 1
+            if first == len(spans) or spans[first][0] >= end:
                 return
-            last = starts[bisect.bisect_left(starts, end) - 1]
+            last = min(spans[bisect.bisect_left(spans, (end, -1)) - 1][1], end - 1)
         else:
             last = end
         for match in pattern.finditer(page.text, start, end, timeout=timeout):
@@ -552,21 +578,6 @@ def _earliest(non_space: list[int], at: int, bound: float, floor: int) -> int:
     before = bisect.bisect_left(non_space, at)  # non-space characters before `at`
     cut = before - int(bound) - 1
     return floor if cut < 0 else max(floor, non_space[cut] + 1)
-
-
-def _holds(alternative: Alternative, positions: list[list[int]], non_space: list[int],
-           start: int) -> bool:
-    """Whether enough pieces occur after `start`, each within its bound of it."""
-    missing = len(positions) - alternative.needed
-    for piece, every in zip(alternative.pieces, positions, strict=True):
-        index = bisect.bisect_left(every, start)
-        ok = index < len(every) and (piece.bound == INF or bisect.bisect_left(
-            non_space, every[index]) - bisect.bisect_left(non_space, start) <= piece.bound)
-        if not ok:
-            missing -= 1
-            if missing < 0:
-                return False
-    return True
 
 
 def prefilter(pattern: str) -> Prefilter | None:
