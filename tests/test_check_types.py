@@ -164,6 +164,28 @@ def test_sequence_gaps_repeats_and_reversals(tmp_path, numbers, problem):
     assert any(problem in f.message for f in findings), [f.message for f in findings]
 
 
+def test_sequence_reads_numbers_against_the_pages_they_stand_on(tmp_path):
+    checks = "- {id: seq, type: sequence, marking: pageno}\n"
+
+    def messages(pages):  # each page: its page numbers, or None for a page without one
+        text = "".join("text of the page\n\n" + "".join(f"Page {n}\n" for n in numbers or ())
+                       + "\f" for numbers in pages)
+        return [f.message for f in audit(tmp_path, checks, text)]
+
+    # Pages 3 and 4 are there, their numbers lost to OCR: nothing is missing.
+    assert messages([[1], [2], None, None, [5]]) == []
+    # One page between 2 and 5: one of pages 3 and 4 is missing.
+    assert messages([[1], [2], None, [5]]) == ["page number 5 after 2: 1 of pages 3 to 4 is "
+                                                "missing"]
+    # Two numbers on one page: its head and foot, or pages OCR ran together.
+    assert messages([[1], [2, 2], [3]]) == []
+    assert messages([[1], [2, 6]]) == []
+    # A second copy numbered from 1 again, pages later: a new run, not pages scanned twice.
+    assert messages([[1], [2], [3], [1], [2], [3]]) == []
+    # A number repeated on the next page is a page scanned twice.
+    assert messages([[1], [2], [2]]) == ["page number 2 after 2: page 2 appears twice"]
+
+
 def test_sequence_clean_run_and_totals(tmp_path):
     checks = "- {id: seq, type: sequence, marking: pageno}\n"
     assert audit(tmp_path, checks, "a\nPage 1 of 2\n\fb\nPage 2 of 2\n") == []
@@ -234,7 +256,7 @@ def test_every_page_reach_counts_a_banner_under_a_form_header(tmp_path):
     notice = ("This material contains information affecting the national defense of the "
               "United States.\n")
     body = "".join(f"Paragraph {n} of the message, as the cable office typed it out.\n\n"
-                   for n in range(16))
+                   for n in range(20))
     text = header + "\n" + notice + "\nSECRET\n\n" + body + "SECRET\n"
     strict = "- {id: ep, type: every_page, marking: banner, zones: [top, bottom], severity: info}\n"
     assert _abbreviated(audit(tmp_path, strict, text)) == [("ep", 1, None)]
@@ -243,3 +265,17 @@ def test_every_page_reach_counts_a_banner_under_a_form_header(tmp_path):
     # Half-way down the page is no longer the top: the finding stays.
     late = header + "\n" + notice + "\n" + body[: len(body) // 2] + "SECRET\n\n" + body + "SECRET\n"
     assert _abbreviated(audit(tmp_path, reach, late)) == [("ep", 1, None)]
+
+
+def test_every_page_reach_counts_lines_of_text_not_the_blank_lines_ocr_puts_between(tmp_path):
+    # OCR spaced the form's header out with blank lines and ran the message's lines together:
+    # the banner is within the first quarter of the page's text, though not of its raw lines.
+    header = "".join(f"ROUTING {n}\n\n" for n in range(1, 6))
+    notice = ("This material contains information affecting the national defense of the "
+              "United States.\n\n")
+    body = "".join(f"Paragraph {n} of the message, as the cable office typed it out.\n"
+                   for n in range(20))
+    text = header + notice + "SECRET\n" + body + "SECRET\n"
+    checks = ("- {id: ep, type: every_page, marking: banner, zones: [top, bottom], "
+              "severity: info, reach: 0.25}\n")
+    assert audit(tmp_path, checks, text) == []

@@ -191,6 +191,19 @@ def test_consistent_field_level_ignores_caveats_but_value_does_not(tmp_path):
     assert "'SECRET -- NOFORN' differs from 'SECRET'" in finding.message
 
 
+def test_consistent_min_confidence_leaves_loosely_read_banners_out(tmp_path):
+    # "SECRFT" on a TOP SECRET document: the first word lost and a letter misread (one OCR
+    # edit, confidence 0.83) is no sign that the document changes level.
+    text = document(page("TOP SECRET", "TOP SECRET"), page("SECRFT", "TOP SECRET"))
+    [finding] = findings(tmp_path, CONSISTENT, text)
+    assert (finding.page, finding.line) == (2, line_of(text, "SECRFT"))
+    sure = CONSISTENT + "  min_confidence: 0.9\n"
+    assert findings(tmp_path, sure, text) == []
+    # A banner read exactly is still compared.
+    text = document(page("TOP SECRET", "TOP SECRET"), page("SECRET", "TOP SECRET"))
+    assert [f.page for f in findings(tmp_path, sure, text)] == [2]
+
+
 def test_consistent_tolerates_ocr_edits_when_asked(tmp_path):
     check = "- {id: office.same, type: consistent, marking: office}\n"
     text = document(page("OFFICE O/R/INR"), page("OFFICE O/R/INR"), page("OFFICE O/R/IMR"))

@@ -5,6 +5,10 @@ on each page does not change. The check takes the value used most often in each 
 reference (the first one seen on a tie) and reports every occurrence that differs from it. OCR
 differences up to `ocr_edits` characters are tolerated.
 
+`min_confidence` leaves out occurrences read with more OCR tolerance than that: a banner
+matched only loosely ("SECRE" for a TOP SECRET whose first word was lost, prose misread as a
+level) says more about the scan than about the document.
+
 ```yaml
 - id: banner.consistent
   type: consistent
@@ -36,6 +40,7 @@ OPTIONS = {
                     choices=("document", "page")),
     "ocr_edits": Option("integer", "differences of at most this many characters agree",
                         default=0),
+    "min_confidence": Option("number", "only markings at least this sure count", default=0.0),
 }
 MESSAGE = "'{value}' differs from '{expected}' used elsewhere in the {scope} (page {pages})"
 PLACEHOLDERS = ("value", "expected", "pages", "scope")
@@ -45,6 +50,8 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     field, tolerance = options["field"], options["ocr_edits"]
     scopes: dict[int, list[tuple[Marking, str]]] = {}
     for marking in context.select(marking_ids(options["marking"])):
+        if marking.confidence < options["min_confidence"]:
+            continue
         value = field_text(marking, field)
         if value is not None:
             key = marking.page if options["scope"] == "page" else 0

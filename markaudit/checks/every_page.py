@@ -19,10 +19,12 @@ banner, so the default pack checks only documents with a classified level marked
 Forms print the classification under a header block (a cable's routing lines, a report's
 espionage notice), where the page's top zone has already ended. `reach` lets the page's first
 marking count for the top, and its last for the bottom, when it stands within that share of the
-page's lines from the end (0.25: the first or last quarter); the default 0 keeps to the zones.
+page's lines of text from the end (0.25: the first or last quarter; blank lines, which OCR puts
+in or leaves out at will, are not counted); the default 0 keeps to the zones.
 
 `skip` names markings whose page is not checked: a withdrawal notice or the FBI's deleted page
-sheet stands in for a withheld page and carries no banner of its own.
+sheet stands in for a withheld page and carries no banner of its own, and a cover form (the
+NARA Record Identification Form) describes the record rather than being a page of it.
 
 OCR loses banners (only about a quarter of OCR pages keep a level word in their first or last
 five lines), so the default severity is low; `raise_to` raises it on pages that carry the
@@ -50,9 +52,10 @@ OPTIONS = {
                        "(the banner survived OCR at its other end, so this one is missing)",
                        default=None, choices=("error", "warning", "info")),
     "skip": Option("markings", "markings whose page is not checked (a sheet standing in for "
-                   "a withheld page)", default=None),
-    "reach": Option("number", "the share of a page's lines from its top or bottom within which "
-                    "the page's first or last marking counts for that zone", default=0.0),
+                   "a withheld page, a cover form)", default=None),
+    "reach": Option("number", "the share of a page's lines of text (not blank) from its top or "
+                    "bottom within which the page's first or last marking counts for that zone",
+                    default=0.0),
 }
 MESSAGE = "page {page}: no {marking} at the {zone}"
 PLACEHOLDERS = ("zone", "marking")
@@ -82,7 +85,7 @@ def _within_reach(on_page: list[Marking], lines: Sequence[Line], zone: str, reac
     """Whether the page's first (top) or last (bottom) marking stands within `reach` of that end."""
     if not reach or not on_page or not lines or zone not in ("top", "bottom"):
         return False
-    numbers = [line.number for line in lines]
+    numbers = [line.number for line in lines if line.text.strip()]
     if zone == "top":
         index = bisect.bisect_left(numbers, min(m.line for m in on_page))
         return index < len(numbers) * reach

@@ -14,6 +14,15 @@ and a `Page N of M` whose M differs from another's or is smaller than N.
   severity: warning
 ```
 
+The numbers are read against the pages they stand on. A number that skips ahead over pages
+that are there (`PAGE TWO` on page 2, `PAGE FIVE` on page 5: the numbers of pages 3 and 4 were
+lost to OCR) misses no page; only the numbers the pages between cannot hold are missing. Two
+numbers on one page are its head and foot, or pages OCR ran together, where how many pages lie
+between them cannot be told: neither is compared with the other. A number that repeats or
+goes back far enough later that the numbering could have started again at 1 on a page between
+(a second copy of a cable, an attachment numbered on its own) begins a new run, not a page
+scanned twice.
+
 `withdrawn` names markings that stand in for withheld pages (a NARA withdrawal notice, the
 FBI's deleted page sheet): a gap with one of them between its two numbers is explained, and
 not reported.
@@ -61,19 +70,11 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
                                  f"number {number} of only {total}")
             totals.setdefault(total, marking)
         if previous is not None and options["running"]:
-            if number == previous.fields[options["field"]]:
-                problem = f"page {number} appears twice"
-            elif number < previous.fields[options["field"]]:
-                problem = "the numbers run backwards"
-            elif number > previous.fields[options["field"]] + 1 and any(
+            problem = _problem(previous.fields[options["field"]], number,
+                               marking.page - previous.page)
+            if problem and number > previous.fields[options["field"]] and any(
                     previous.line < notice.line < marking.line for notice in notices):
                 problem = ""  # the pages between were withheld, and a notice says so
-            elif number > previous.fields[options["field"]] + 1:
-                first, last = previous.fields[options["field"]] + 1, number - 1
-                problem = (f"page {first} is missing" if first == last else
-                           f"pages {first} to {last} are missing")
-            else:
-                problem = ""
             if problem:
                 yield _violation(marking, number, previous, problem)
         previous = marking
@@ -83,6 +84,23 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
             yield _violation(marking, marking.fields[options["field"]], None,
                              f"says {total} pages where page {first[1].fields[options['field']]} "
                              f"says {first[0]}")
+
+
+def _problem(before: int, number: int, pages: int) -> str:
+    """What is wrong with `number` coming `pages` pages after the page numbered `before`."""
+    if pages <= 0:
+        return ""  # one page: its head and foot, or pages run together; nothing to count
+    if number <= before:
+        if pages >= number:
+            return ""  # room for a new run from 1 on a page between: a copy, an attachment
+        return f"page {number} appears twice" if number == before else "the numbers run backwards"
+    missing = number - before - pages
+    if missing <= 0:
+        return ""
+    first, last = before + 1, number - 1
+    if missing < last - first + 1:
+        return f"{missing} of pages {first} to {last} {'is' if missing == 1 else 'are'} missing"
+    return f"page {first} is missing" if first == last else f"pages {first} to {last} are missing"
 
 
 def _violation(marking: Any, number: int, previous: Any, problem: str) -> Violation:

@@ -5,6 +5,12 @@ every typed page carries: page-number lines (`-2-`, `- 2 -`, `Page 2`, `Page 2 o
 lines (a banner repeated at the foot of one page and the head of the next). Each page records how
 its start was found, so that a reader of the report can judge the split.
 
+OCR misreads the banners it repeats (`SECRET` at a foot, `SeCneT` at the next head), so a page
+whose body is interrupted by two classification banners with only margin lines between them
+(prose above the first since its page began, prose below the second) is two pages run together:
+the next page starts below the first banner. The splitter knows the level words for this, read
+with one error (two in CONFIDENTIAL), or spelled out (`S-E-C-R-E-T`).
+
 Zones: the top and bottom of a page are its first and last few non-blank lines, widened to every
 line before the body's first line of prose (and after its last), since a stamp block can be
 long.
@@ -16,6 +22,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
+
+import regex
 
 from markaudit.model import Zone
 
@@ -33,6 +41,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+# A level word as a banner gives it, read with OCR's usual error: SeCneT, S-E-C-R-EP, CONFDENTIAL
+_LEVEL_WORD = regex.compile(r"(?:TOP)?(?:SECRET){e<=1}|(?:CONFIDENTIAL){e<=2}")
+_SPELLED = re.compile(r"\b(?:[A-Za-z][-. ]){3,}[A-Za-z]{1,2}\b")  # S-E-C-R-E-T, S E C R E T
 # a memo's heading lines: "SUBJECT:", "MEMORANDUM FOR:"
 _CAPTION = re.compile(r"[A-Z][A-Z .]{1,25}:")
 
@@ -61,6 +72,20 @@ def is_prose(line: str) -> bool:
     return lower * 2 > letters or len(stripped) >= 60
 
 
+def is_banner(line: str) -> bool:
+    """A short line, not prose, with a classification level among its words, in capitals or
+    in the mixed case OCR makes of them ("SeCneT"): the shape of a page's banner."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > RUNNING_LINE_MAX or is_prose(stripped):
+        return False
+    stripped = _SPELLED.sub(lambda m: re.sub(r"[-. ]", "", m.group()), stripped)
+    for word in _WORD.findall(stripped):
+        if (len(word) >= 5 and sum(c.isupper() for c in word) * 2 >= len(word)
+                and _LEVEL_WORD.fullmatch(word.upper())):
+            return True
+    return False
+
+
 def _running_key(line: str) -> str | None:
     """The letters of a short, mostly upper-case line, the shape of a banner or running head."""
     stripped = line.strip()
@@ -80,11 +105,11 @@ def split_pages(lines: Sequence[str]) -> list[tuple[int, str]]:
     def is_running(index: int) -> bool:
         return _running_key(lines[index]) in repeated
 
-    starts = _starts_from_page_numbers(lines, is_running)
-    if starts:
-        return [(0, "start"), *((i, "page-number") for i in starts)]
-    starts = _starts_from_running_lines(lines, is_running)
-    return [(0, "start"), *((i, "repeated-line") for i in starts)]
+    found = [(i, "page-number") for i in _starts_from_page_numbers(lines, is_running)]
+    if not found:
+        found = [(i, "repeated-line") for i in _starts_from_running_lines(lines, is_running)]
+    found += [(i, "repeated-line") for i in _starts_from_banners(lines, [i for i, _ in found])]
+    return [(0, "start"), *sorted(found)]
 
 
 def _non_blank(lines: Sequence[str], indices: range) -> list[int]:
@@ -110,12 +135,15 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
     if not markers:
         return []
     starts: list[int] = []
-    footers = markers[0][1] == 1
+    # Numbers from 1 are footers; so are numbers whose last stands at the very end of the text
+    # (a header would have its page below it), a first page left unnumbered.
+    last = _non_blank(lines, range(markers[-1][0] + 1, len(lines)))
+    footers = markers[0][1] == 1 or _is_margin(lines, last)
     for index, _number in markers:
         if footers:
             after = _non_blank(lines, range(index + 1, len(lines)))
-            if not after:
-                continue
+            if _is_margin(lines, after):
+                continue  # the last page's foot: a stamp or OCR debris below its number
             start = after[0]
             # A running line right below a footer page number closes the same page.
             if is_running(start) and len(after) > 1:
@@ -133,6 +161,34 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
                 start = previous
         if start > (starts[-1] if starts else 0):
             starts.append(start)
+    return starts
+
+
+def _is_margin(lines: Sequence[str], indices: Sequence[int]) -> bool:
+    """Whether these (non-blank) lines are only what a page's foot holds: few, none prose."""
+    return len(indices) < ZONE_LINES and not any(is_prose(lines[i]) for i in indices)
+
+
+def _starts_from_banners(lines: Sequence[str], known: Sequence[int]) -> list[int]:
+    """Page starts between a page's foot banner and the next page's head banner, where OCR ran
+    the two pages together: two banners with only margin lines between them, prose above the
+    first since its page began and prose below the second before its page ends. `known` are
+    the page starts already found; a pair with one of them between its banners is that break.
+    """
+    prose = [is_prose(line) for line in lines]
+    banners = [i for i, line in enumerate(lines) if is_banner(line)]
+    bounds = sorted({0, *known, len(lines)})
+    starts: list[int] = []
+    for footer, header in pairwise(banners):
+        page_start = max(b for b in bounds if b <= footer)
+        page_end = min(b for b in bounds if b > footer)
+        between = range(footer + 1, header)
+        if (header >= page_end or any(prose[i] for i in between)
+                or len(_non_blank(lines, between)) > ZONE_LINES_MAX):
+            continue
+        since = max(page_start, starts[-1] if starts else 0)
+        if any(prose[since:footer]) and any(prose[header + 1:page_end]):
+            starts.append(footer + 1)
     return starts
 
 
