@@ -18,6 +18,7 @@ from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, normalize
 from markaudit.engine.prefilter import PageText, Prefilter, prefilter
 from markaudit.engine.rules import MarkingRule, RuleSet
+from markaudit.engine.vocabulary import split_words
 from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
 from markaudit.model import Document, Line, Marking, Page
 
@@ -90,7 +91,7 @@ def _search_page(page: Page, rules: RuleSet, timeouts: list[Timeout], deadline: 
     """
     if not page.lines:
         return [], False
-    view = normalize(page.text)
+    view = normalize(page.text, split_words(rules.vocabularies.values()))
     starts: list[int] = []
     offset = 0
     for line in page.lines:

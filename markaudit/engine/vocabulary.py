@@ -14,6 +14,7 @@ from functools import lru_cache
 import regex
 
 from markaudit.engine.compiled import compile_pattern
+from markaudit.engine.normalize import SplitWords
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -48,14 +49,9 @@ def edit_budget(spelling: str, cap: int) -> int:
 
 
 def _term_pattern(spelling: str, ocr_edits: int) -> str:
-    words = []
-    for word in spelling.split():
-        if len(word) >= 4 and word.isalpha():
-            # OCR splits a word ("SEC RET", "S E C R E T"); cables hyphenate it ("S-E-C-R-E-T").
-            words.append("[ -]?".join(regex.escape(char) for char in word))
-        else:
-            words.append(regex.escape(word))
-    body = r"[ \t]*".join(words)
+    # A word OCR split ("SEC RET") or a cable spelled out ("S-E-C-R-E-T") is whole again in
+    # the normalised view (normalize.SplitWords), so a term is its words and nothing between.
+    body = r"[ \t]*".join(regex.escape(word) for word in spelling.split())
     budget = edit_budget(spelling, ocr_edits)
     if not budget:
         return f"(?:{body})"
@@ -63,6 +59,17 @@ def _term_pattern(spelling: str, ocr_edits: int) -> str:
         # OCR misreads letters (SECHET, SaCHET) far more often than it drops or adds them.
         return f"(?:{body}){{s<={budget + 1},i<={budget},d<={budget},e<={budget + 1}}}"
     return f"(?:{body}){{e<={budget}}}"
+
+
+def split_words(vocabularies: Iterable[Vocabulary]) -> SplitWords:
+    """The words of every spelling, for the view to join when OCR split them."""
+    return _split_words(tuple(vocabularies))
+
+
+@lru_cache(maxsize=16)
+def _split_words(vocabularies: tuple[Vocabulary, ...]) -> SplitWords:
+    return SplitWords(word for vocabulary in vocabularies for _, spellings in vocabulary.terms
+                      for spelling in spellings for word in spelling.split())
 
 
 @dataclass(frozen=True, slots=True)
