@@ -436,13 +436,26 @@ class PageText:
         default_factory=dict)
     _non_space: list[int] | None = None
     _line_starts: list[int] | None = None
+    _upper: str | None = None
 
     def occurrences(self, piece: str) -> list[int]:
         found = self._found.get(piece)
         if found is None:
-            finder = _piece_finder(piece)
-            found = self._found[piece] = [m.start() for m in finder.finditer(self.text)]
+            if piece.isalnum() and self.upper is not None:
+                found = _every(self.upper, piece.upper())  # a plain word: str.find is quicker
+            else:
+                finder = _piece_finder(piece)
+                found = [m.start() for m in finder.finditer(self.text)]
+            self._found[piece] = found
         return found
+
+    @property
+    def upper(self) -> str | None:
+        """The text in capitals, where that keeps every position (None where it does not)."""
+        if self._upper is None:
+            upper = self.text.upper()
+            self._upper = upper if len(upper) == len(self.text) else ""
+        return self._upper or None
 
     @property
     def non_space(self) -> list[int]:
@@ -461,6 +474,16 @@ class PageText:
         if cached is None or cached[0] is not prefilter:
             cached = self._starts[id(prefilter)] = (prefilter, prefilter.starts(self))
         return cached[1]
+
+
+def _every(text: str, word: str) -> list[int]:
+    """Every position of `word` in `text`, overlapping ones too."""
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
 
 
 _FINDERS: dict[str, regex.Pattern[str]] = {}
