@@ -20,8 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
-
 from markaudit.config import matches
 from markaudit.engine.rules import RuleSet
 from markaudit.fix import misspellings
@@ -41,8 +39,13 @@ class Policy:
     input: str = "ocr"
 
     def __post_init__(self) -> None:
-        self._per_file = [(GitIgnoreSpec.from_lines([glob]), tuple(ids))
-                          for glob, ids in self.per_file_ignores.items()]
+        if self.per_file_ignores:  # pathspec only when there are globs: a hook run has none
+            from pathspec import GitIgnoreSpec
+
+            self._per_file = [(GitIgnoreSpec.from_lines([glob]), tuple(ids))
+                              for glob, ids in self.per_file_ignores.items()]
+        else:
+            self._per_file = []
         self._every_page: frozenset[str] = frozenset()
         self._caps: dict[str, float] = {}
 
