@@ -190,12 +190,27 @@ def test_fail_on_from_the_configuration_and_the_flag_overriding_it(tmp_path):
     assert _audit(tmp_path, "docs", "--fail-on", "error").returncode == 0
 
 
+# A project's own check that compares levels however unsure their reading (the shipped
+# banner.consistent only compares sure ones).
+LEVELS_AGREE = """\
+checks:
+  - id: project.levels-agree
+    type: consistent
+    description: Every banner gives the same level.
+    marking: [banner.classification]
+    field: level
+    severity: warning
+"""
+
+
 def test_min_confidence_drops_findings_about_markings_read_below_it(tmp_path):
-    _project(tmp_path, "min-confidence = 0.9\n", documents={"docs/misread.txt": MISREAD})
+    _project(tmp_path, 'min-confidence = 0.9\nrules = ["levels-agree.yaml"]\n',
+             documents={"docs/misread.txt": MISREAD})
+    (tmp_path / "levels-agree.yaml").write_text(LEVELS_AGREE, encoding="utf-8")
     assert [rule for _, rule, _ in _findings(_audit(tmp_path, "docs"))] == [
         "release.classified-without-stamp"]
-    assert "banner.consistent" in [rule for _, rule, _ in
-                                   _findings(_audit(tmp_path, "docs", "--min-confidence", "0.8"))]
+    assert "project.levels-agree" in [
+        rule for _, rule, _ in _findings(_audit(tmp_path, "docs", "--min-confidence", "0.8"))]
 
 
 def test_input_transcription_makes_a_missing_banner_an_error(tmp_path):
