@@ -110,3 +110,25 @@ def test_cache_clean_removes_the_patterns_too(tmp_path: Path) -> None:
     assert list((cache / "patterns").glob("*.pickle"))
     result = CliRunner().invoke(app, ["cache", "clean", "--cache-dir", str(cache)])
     assert result.exit_code == 0 and not cache.exists()
+
+
+def test_a_second_run_works_out_no_prefilter_again(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from markaudit.engine import detect
+
+    def audit() -> list[object]:
+        detect._PREFILTERS.clear()  # as a new process starts
+        compiled.open_store(None, "")
+        code, report = _audit(str(SEED), "--cache-dir", str(tmp_path))
+        for entry in tmp_path.glob("??/*.json"):
+            entry.unlink()  # the document is audited again, not taken from the report cache
+        return [code, _findings(report), [(m["rule"], m["line"]) for d in report["documents"]
+                                          for m in d["markings"]]]
+
+    first = audit()
+    worked_out: list[str] = []
+    original = detect.prefilter
+    monkeypatch.setattr(detect, "prefilter",
+                        lambda pattern: worked_out.append(pattern) or original(pattern))
+    assert audit() == first
+    assert worked_out == []

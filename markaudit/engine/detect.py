@@ -14,6 +14,7 @@ from typing import Literal
 
 import regex
 
+from markaudit.engine.compiled import remembered
 from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, normalize
 from markaudit.engine.prefilter import PageText, Prefilter, prefilter
@@ -168,7 +169,8 @@ _PREFILTERS: dict[regex.Pattern[str], Prefilter | None] = {}
 
 def _prefilter(pattern: regex.Pattern[str]) -> Prefilter | None:
     if pattern not in _PREFILTERS:
-        _PREFILTERS[pattern] = prefilter(pattern.pattern)
+        _PREFILTERS[pattern] = remembered("prefilter", pattern.pattern,
+                                          lambda: prefilter(pattern.pattern))
     return _PREFILTERS[pattern]
 
 
