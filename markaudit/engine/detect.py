@@ -16,7 +16,7 @@ import regex
 
 from markaudit.engine.compiled import remembered
 from markaudit.engine.fields import ParseContext, render_value
-from markaudit.engine.normalize import NormalizedText, normalize
+from markaudit.engine.normalize import NormalizedText, SplitWords, normalize
 from markaudit.engine.prefilter import PageText, Prefilter, prefilter
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.engine.vocabulary import split_words
@@ -60,13 +60,14 @@ def detect(document: Document, rules: RuleSet, timeouts: list[Timeout] | None = 
     stops = stops if stops is not None else []
     deadline = time.monotonic() + time_limit if time_limit else float("inf")
     found: list[Marking] = []
+    words = split_words(rules.vocabularies.values())  # once: the pack's, for every page
     for page in document.pages:
         now = time.monotonic()
         if now >= deadline:
             stops.append(Stop(page.number, "document", time_limit or 0.0))
             break
         page_deadline = min(now + PAGE_TIMEOUT, deadline)
-        markings, stopped = _search_page(page, rules, timeouts, page_deadline)
+        markings, stopped = _search_page(page, rules, words, timeouts, page_deadline)
         found.extend(markings)
         if stopped:
             if time.monotonic() >= deadline:
@@ -79,11 +80,12 @@ def detect(document: Document, rules: RuleSet, timeouts: list[Timeout] | None = 
 
 def detect_page(page: Page, rules: RuleSet, timeouts: list[Timeout]) -> list[Marking]:
     """The markings of one page (with no time limit but each pattern's RULE_TIMEOUT)."""
-    return _search_page(page, rules, timeouts, float("inf"))[0]
+    return _search_page(page, rules, split_words(rules.vocabularies.values()), timeouts,
+                        float("inf"))[0]
 
 
-def _search_page(page: Page, rules: RuleSet, timeouts: list[Timeout], deadline: float
-                 ) -> tuple[list[Marking], bool]:
+def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[Timeout],
+                 deadline: float) -> tuple[list[Marking], bool]:
     """The markings of one page found before `deadline`, and whether the deadline stopped it.
 
     Where two matches of the same kind overlap, they are one marking found twice (a stamp's
@@ -92,14 +94,14 @@ def _search_page(page: Page, rules: RuleSet, timeouts: list[Timeout], deadline: 
     """
     if not page.lines:
         return [], False
-    view = normalize(page.text, split_words(rules.vocabularies.values()))
+    view = normalize(page.text, words)
     starts: list[int] = []
     offset = 0
     for line in page.lines:
         starts.append(offset)
         offset += len(line.text) + 1
-    upper = view.text.upper()
     shared = PageText(view.text)  # piece positions, found once for every rule
+    upper = shared.upper or view.text.upper()
     short_lines: dict[tuple[int, float], list[tuple[int, int]]] = {}  # shared by line rules
     candidates: list[tuple[Marking, tuple[int, int], int]] = []
     stopped = False

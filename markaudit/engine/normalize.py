@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,16 +86,11 @@ class SplitWords:
     spelling in the rule pack's word lists (`SECRET`, `CONFIDENTIAL`, `NOFORN`, …). A run of
     pieces reads as one when, put together and upper-cased, it is within the word's edit
     budget: one edit per five letters, at most two, and one more substitution for words of six
-    letters or more, as the word lists' own patterns allow (see vocabulary.edit_budget).
+    letters or more, as the word lists' own patterns allow (see vocabulary.edit_allowance).
     """
 
-    def __init__(self, words: Iterable[str]) -> None:
-        budgets: dict[str, int] = {}
-        for word in words:
-            upper = word.upper()
-            if len(upper) >= 4 and upper.isalpha():
-                budget = min(2, len(upper) // 5)
-                budgets[upper] = budget + (1 if budget and len(upper) >= 6 else 0)
+    def __init__(self, budgets: Mapping[str, int]) -> None:
+        """`budgets`: each word (in capitals) and the edits it tolerates."""
         self._longest = max((len(w) + b for w, b in budgets.items()), default=0)
         # One fuzzy pattern in the regex engine: some ten times faster than edit distances here.
         terms = sorted(budgets.items(), key=lambda item: (-len(item[0]), item[0]))

@@ -48,6 +48,13 @@ def edit_budget(spelling: str, cap: int) -> int:
     return min(cap, len(_squash(spelling)) // 5)
 
 
+def edit_allowance(spelling: str, cap: int) -> int:
+    """Edits tolerated in one term in all: its budget, and the one more substitution that a term
+    of six letters or more may take (as `_term_pattern` allows)."""
+    budget = edit_budget(spelling, cap)
+    return budget + (1 if budget and len(_squash(spelling)) >= 6 else 0)
+
+
 def _term_pattern(spelling: str, ocr_edits: int) -> str:
     # A word OCR split ("SEC RET") or a cable spelled out ("S-E-C-R-E-T") is whole again in
     # the normalised view (normalize.SplitWords), so a term is its words and nothing between.
@@ -68,8 +75,10 @@ def split_words(vocabularies: Iterable[Vocabulary]) -> SplitWords:
 
 @lru_cache(maxsize=16)
 def _split_words(vocabularies: tuple[Vocabulary, ...]) -> SplitWords:
-    return SplitWords(word for vocabulary in vocabularies for _, spellings in vocabulary.terms
-                      for spelling in spellings for word in spelling.split())
+    words = {word.upper() for vocabulary in vocabularies for _, spellings in vocabulary.terms
+             for spelling in spellings for word in spelling.split()
+             if len(word) >= 4 and word.isalpha()}
+    return SplitWords({word: edit_allowance(word, 2) for word in words})
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +133,8 @@ def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | Non
     for canonical, spellings in vocabulary.terms:
         for spelling in spellings:
             distance = edit_distance(squashed, _squash(spelling))
-            budget = edit_budget(spelling, max_edits)
-            if distance > budget + (1 if budget and len(_squash(spelling)) >= 6 else 0):
-                continue  # the extra edit mirrors the extra substitution of _term_pattern
+            if distance > edit_allowance(spelling, max_edits):
+                continue
             candidate = (distance, -len(spelling), canonical)
             if best is None or candidate < best:
                 best = candidate
