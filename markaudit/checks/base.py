@@ -50,10 +50,12 @@ class CheckContext:
     markings: tuple[Marking, ...]
     levels: Sequence[str]
 
-    def select(self, references: Iterable[str]) -> list[Marking]:
-        """The markings whose rule id equals or matches (glob) one of `references`."""
+    def select(self, references: Iterable[str], min_confidence: float = 0.0) -> list[Marking]:
+        """The markings whose rule id equals or matches (glob) one of `references`, read with
+        at least `min_confidence` (a check's option of that name)."""
         refs = list(references)
-        return [m for m in self.markings if any(fnmatch.fnmatchcase(m.rule, r) for r in refs)]
+        return [m for m in self.markings if m.confidence >= min_confidence
+                and any(fnmatch.fnmatchcase(m.rule, r) for r in refs)]
 
     def rank(self, level: object) -> int | None:
         """A level's place on the lattice (UNCLASSIFIED lowest); None for non-levels."""

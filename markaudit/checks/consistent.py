@@ -49,9 +49,7 @@ PLACEHOLDERS = ("value", "expected", "pages", "scope")
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
     field, tolerance = options["field"], options["ocr_edits"]
     scopes: dict[int, list[tuple[Marking, str]]] = {}
-    for marking in context.select(marking_ids(options["marking"])):
-        if marking.confidence < options["min_confidence"]:
-            continue
+    for marking in context.select(marking_ids(options["marking"]), options["min_confidence"]):
         value = field_text(marking, field)
         if value is not None:
             key = marking.page if options["scope"] == "page" else 0

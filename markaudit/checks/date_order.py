@@ -54,9 +54,7 @@ def _bound(value: str | None, context: CheckContext) -> tuple[dt.date | None, st
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
     earliest, earliest_name = _bound(options["not_before"], context)
     latest, latest_name = _bound(options["not_after"], context)
-    for marking in context.select(marking_ids(options["marking"])):
-        if marking.confidence < options["min_confidence"]:
-            continue
+    for marking in context.select(marking_ids(options["marking"]), options["min_confidence"]):
         date = as_date(marking.fields.get(options["field"]))
         if date is None:
             continue

@@ -40,10 +40,8 @@ PLACEHOLDERS = ("lower_level", "upper_level", "scope")
 
 
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
-    sure = options["min_confidence"]
-
     def ranked(refs: Any) -> list[tuple[int, Any]]:
-        return [(rank, m) for m in context.select(marking_ids(refs)) if m.confidence >= sure
+        return [(rank, m) for m in context.select(marking_ids(refs), options["min_confidence"])
                 if (rank := context.rank(m.fields.get("level"))) is not None]
 
     uppers = ranked(options["upper"])

@@ -65,7 +65,7 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
     if options["when"] is not None and context.holds(options["when"]) is None:
         return
     references = marking_ids(options["marking"])
-    found = [m for m in context.select(references) if m.confidence >= options["min_confidence"]]
+    found = context.select(references, options["min_confidence"])
     zones = options["zones"] or ["page"]
     skipped = ({m.page for m in context.select(marking_ids(options["skip"]))}
                if options["skip"] else set())

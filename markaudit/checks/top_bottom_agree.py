@@ -34,8 +34,8 @@ PLACEHOLDERS = ("top", "bottom", "field")
 
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
     field = options["field"]
-    found = [m for m in context.select(marking_ids(options["marking"]))
-             if m.confidence >= options["min_confidence"] and field_text(m, field) is not None]
+    found = [m for m in context.select(marking_ids(options["marking"]), options["min_confidence"])
+             if field_text(m, field) is not None]
     for page in context.document.pages:
         top = [m for m in found if m.page == page.number and m.zone == "top"]
         bottom = [m for m in found if m.page == page.number and m.zone == "bottom"]
