@@ -93,3 +93,33 @@ def test_garbled_variants_are_kept(pattern: str) -> None:
 ])
 def test_patterns_without_a_prefilter(pattern: str) -> None:
     assert prefilter(pattern) is None
+
+
+def test_a_match_at_a_line_start_the_engine_misses_when_begun_there() -> None:
+    # `regex` finds this match searching from before the line, not from its first letter:
+    # the prefilter must begin its scan before the line too, or the stamp is lost.
+    pattern = regex.compile(
+        r"^[^A-Za-z0-9\n]{0,6}(?:DE)?(?:CLASSIFY\s+ON){e<=3}\s*[:;.,]?\s*(?P<on>OADR)", FLAGS)
+    text = "xx\nClassified by,\nBoclassity on: OADR sECEIAED\nyy"
+    fast = prefilter(pattern.pattern)
+    assert fast is not None and fast.at_line_start
+    got = [m.group() for m in fast.finditer(pattern, PageText(text), 0, len(text), 2.0)]
+    assert got == ["Boclassity on: OADR"]
+
+
+def test_line_start_patterns_find_every_match_among_many_candidate_lines() -> None:
+    # many lines hold the pattern's pieces but not the pattern; matches lie between them
+    pattern = regex.compile(r"^[^A-Za-z0-9\n]{0,3}(?:APPROVED\s+FOR\s+RELEASE){e<=3}\s*\d{4}",
+                            FLAGS)
+    lines = []
+    for i in range(40):
+        stamp = f"APPROVED FOR RELEASE {1990 + i}"
+        lines.append("the release was approved for" if i % 3 else stamp)
+        lines.append("APPR0VED F0R RELEESE 2001" if i % 7 == 0 else "memo text")
+    text = "\n".join(lines)
+    fast = prefilter(pattern.pattern)
+    assert fast is not None and fast.at_line_start
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert len(expected) >= 14
+    assert [m.span() for m in fast.finditer(pattern, PageText(text), 0, len(text), 2.0)] == \
+        expected

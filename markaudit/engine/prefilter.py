@@ -572,26 +572,63 @@ class Prefilter:
 
         Every match the engine reports is a real match, so it begins inside one of `starts`;
         and finditer reports matches in order, each after the one before. So a window with no
-        possible start has no match, and once no possible start is left after the last match
-        the scan can stop. The scan itself is the engine's own, from the window's start: a
-        search begun anywhere else is not always the same (a fuzzy search begun exactly at a
-        line start can miss a match that begins there).
+        possible start has no match, the scan may begin on the line break before the first
+        possible start, and once no possible start is left after the last match the scan can
+        stop. It begins on that line break, where no match can begin, because a fuzzy search
+        begun exactly where a match begins can miss it (a search from the "B" of "Boclassity
+        on: OADR" finds nothing; one from the character before finds the match at the "B").
         """
         spans = page.starts(self)
-        if spans is not None:
-            # the intervals reaching into the window: the first ends at or after its start
-            first = bisect.bisect_left(spans, (start, -1))
-            if first > 0 and spans[first - 1][1] >= start:
-                first -= 1
-            if first == len(spans) or spans[first][0] >= end:
-                return
-            last = min(spans[bisect.bisect_left(spans, (end, -1)) - 1][1], end - 1)
-        else:
-            last = end
-        for match in pattern.finditer(page.text, start, end, timeout=timeout):
+        if spans is None:
+            yield from pattern.finditer(page.text, start, end, timeout=timeout)
+            return
+        # the intervals reaching into the window: the first ends at or after its start
+        first = bisect.bisect_left(spans, (start, -1))
+        if first > 0 and spans[first - 1][1] >= start:
+            first -= 1
+        if first == len(spans) or spans[first][0] >= end:
+            return
+        if self.at_line_start:
+            yield from self._line_by_line(pattern, page, spans[first:], start, end, timeout)
+            return
+        last = min(spans[bisect.bisect_left(spans, (end, -1)) - 1][1], end - 1)
+        begin = max(start, page.text.rfind("\n", 0, spans[first][0]))
+        for match in pattern.finditer(page.text, begin, end, timeout=timeout):
             yield match
             if match.end() > last:
                 return
+
+    @staticmethod
+    def _line_by_line(pattern: regex.Pattern[str], page: PageText,
+                      spans: list[tuple[int, int]], start: int, end: int,
+                      timeout: float) -> Iterator[regex.Match[str]]:
+        """The matches of a pattern that begins with `^`, one interval of lines at a time.
+
+        Between intervals lie line starts where the fuzzy pattern is tried in vain, at a cost
+        (measured: most of the time of such patterns). So each interval's lines are searched
+        alone first, with the text cut after them and `partial`: no match, even a partial one
+        running into the cut, means no match begins there. Where one may, the engine searches
+        on from the line break before the interval as a whole-text search would.
+        """
+        text = page.text
+        position = start
+        for first, last in spans:
+            if first >= end:
+                return
+            if last < position:
+                continue
+            begin = max(position, text.rfind("\n", 0, first))
+            cut = text.find("\n", last)
+            cut = end if cut < 0 else min(cut, end)
+            if pattern.search(text, begin, cut, partial=True, timeout=timeout) is None:
+                continue
+            for match in pattern.finditer(text, begin, end, timeout=timeout):
+                yield match
+                position = max(match.end(), match.start() + 1)
+                if match.end() > last:
+                    break
+            else:
+                return  # no more matches after `begin`
 
 
 def _earliest(non_space: list[int], at: int, bound: float, floor: int) -> int:
