@@ -214,8 +214,8 @@ def _short_lines(text: str, limit: int, capitals: float = 0.0) -> list[tuple[int
 
 
 def _capital_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    letters = "".join(filter(str.isalpha, text))
+    return sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
 
 
 def _windows(upper: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:

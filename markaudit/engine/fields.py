@@ -74,8 +74,12 @@ def _upper(value: str, context: ParseContext) -> str:
     return _text(value, context).upper()
 
 
+_NOT_DIGITS = regex.compile(r"\D")
+_LETTERS_AS_DIGITS = str.maketrans("OoIl", "0011")
+
+
 def _int(value: str, _: ParseContext) -> int | None:
-    digits = regex.sub(r"\D", "", value.translate(str.maketrans("OoIl", "0011")))
+    digits = _NOT_DIGITS.sub("", value.translate(_LETTERS_AS_DIGITS))
     return int(digits) if digits else None
 
 
@@ -147,6 +151,9 @@ def resolve_parser(name: str) -> tuple[Callable[[str, ParseContext], Any], str |
     return None
 
 
+_PLACEHOLDER = regex.compile(r"\{(\w+)\}")
+
+
 def render_value(template: str, fields: Mapping[str, Any]) -> str:
     """Fill `{name}` placeholders; an empty field drops itself and the literal text before it.
 
@@ -155,7 +162,7 @@ def render_value(template: str, fields: Mapping[str, Any]) -> str:
     """
     out: list[str] = []
     position = 0
-    for match in regex.finditer(r"\{(\w+)\}", template):
+    for match in _PLACEHOLDER.finditer(template):
         literal = template[position : match.start()]
         value = fields.get(match.group(1))
         if isinstance(value, list | tuple):

@@ -33,9 +33,12 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+_NOT_LETTERS = regex.compile(r"[^\w&]+|_")
+
+
 def _squash(text: str) -> str:
     """Letters and digits only: `S-E-C-R-E-T`, `SEC RET` and `SECRET` compare alike."""
-    return regex.sub(r"[^\w&]+|_", "", text.upper())
+    return _NOT_LETTERS.sub("", text.upper())
 
 
 def edit_budget(spelling: str, cap: int) -> int:

@@ -65,11 +65,10 @@ def is_prose(line: str) -> bool:
     words = _WORD.findall(stripped)
     if len(stripped) < 40 or len(words) < 6 or _CAPTION.match(stripped):
         return False
-    letters = sum(len(w) for w in words)
-    if sum(c.isdigit() for c in stripped) * 2 > letters:
+    letters = "".join(words)
+    if sum(map(str.isdigit, stripped)) * 2 > len(letters):
         return False
-    lower = sum(c.islower() for w in words for c in w)
-    return lower * 2 > letters or len(stripped) >= 60
+    return sum(map(str.islower, letters)) * 2 > len(letters) or len(stripped) >= 60
 
 
 def is_banner(line: str) -> bool:
@@ -80,7 +79,7 @@ def is_banner(line: str) -> bool:
         return False
     stripped = _SPELLED.sub(lambda m: re.sub(r"[-. ]", "", m.group()), stripped)
     for word in _WORD.findall(stripped):
-        if (len(word) >= 5 and sum(c.isupper() for c in word) * 2 >= len(word)
+        if (len(word) >= 5 and sum(map(str.isupper, word)) * 2 >= len(word)
                 and _LEVEL_WORD.fullmatch(word.upper())):
             return True
     return False
@@ -92,7 +91,7 @@ def _running_key(line: str) -> str | None:
     if not stripped or len(stripped) > RUNNING_LINE_MAX:
         return None
     letters = "".join(_WORD.findall(stripped))
-    if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.7 * len(letters):
+    if len(letters) < 3 or sum(map(str.isupper, letters)) < 0.7 * len(letters):
         return None
     return letters.upper()
 
