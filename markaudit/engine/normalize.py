@@ -19,6 +19,7 @@ engine could try each term (measured: the banner rule ran 4 to 7 times slower wi
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ _TYPOGRAPHY = str.maketrans({
 })
 _LOOKALIKES = {"0": "O", "1": "I", "5": "S", "|": "I"}
 # A word mixing letters with look-alike digits; fixed only when letters dominate.
-_MIXED_WORD = regex.compile(
+# (`re`, not `regex`: no fuzzy matching here, and `re` finds these words some 2.5 times quicker)
+_MIXED_WORD = re.compile(
     r"(?<![\w|])[A-Za-z015|]*(?:[A-Za-z][015|]|[015|][A-Za-z])[A-Za-z015|]*")
 
 
@@ -92,21 +94,31 @@ class SplitWords:
     def __init__(self, budgets: Mapping[str, int]) -> None:
         """`budgets`: each word (in capitals) and the edits it tolerates."""
         self._longest = max((len(w) + b for w, b in budgets.items()), default=0)
-        # One fuzzy pattern in the regex engine: some ten times faster than edit distances here.
-        terms = sorted(budgets.items(), key=lambda item: (-len(item[0]), item[0]))
-        self._word = compile_pattern("(?:" + "|".join(
-            f"(?:{word}){{e<={budget}}}" if budget else word for word, budget in terms
-        ) + ")") if terms else None
+        self._terms = sorted(budgets.items(), key=lambda item: (-len(item[0]), item[0]))
+        self._by_length: dict[int, regex.Pattern[str] | None] = {}
+
+    def _words_of_length(self, length: int) -> regex.Pattern[str] | None:
+        """One fuzzy pattern of the words that `length` letters can read as (a word of n
+        letters with b edits spans n - b to n + b): some ten times faster than edit distances,
+        and twice as fast as one pattern of every word."""
+        if length not in self._by_length:
+            terms = [(word, budget) for word, budget in self._terms
+                     if abs(len(word) - length) <= budget]
+            self._by_length[length] = compile_pattern("(?:" + "|".join(
+                f"(?:{word}){{e<={budget}}}" if budget else word for word, budget in terms
+            ) + ")") if terms else None
+        return self._by_length[length]
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one instance per rule pack, for the whole run
     def reads_as_word(self, joined: str) -> bool:
-        return self._word is not None and self._word.fullmatch(
+        words = self._words_of_length(len(joined))
+        return words is not None and words.fullmatch(
             joined.upper().translate(_DIGITS_AS_LETTERS)) is not None
 
     def joins(self, text: str) -> list[tuple[int, int]]:
         """The spans of the separators to drop from `text`, in order."""
         drops: list[tuple[int, int]] = []
-        if self._word is None:
+        if not self._terms:
             return drops
         for run in _SPLIT_RUN.finditer(text):
             pieces = [(m.start(), m.end()) for m in _PIECE.finditer(run.group())]
@@ -162,14 +174,17 @@ def normalize(raw: str, split_words: SplitWords | None = None) -> NormalizedText
         offsets = tuple(kept_map)
     fixes: list[int] = []
     if any(c in text for c in "015|"):
-        chars = list(text)
+        chars: list[str] | None = None  # made only for a page with something to fix
         for match in _MIXED_WORD.finditer(text):
             word = match.group()
-            if 3 * sum(c.isalpha() for c in word) < 2 * len(word):
+            if 3 * sum(map(str.isalpha, word)) < 2 * len(word):
                 continue
             for position, char in enumerate(word, start=match.start()):
                 if char in _LOOKALIKES:
+                    if chars is None:
+                        chars = list(text)
                     chars[position] = _LOOKALIKES[char]
                     fixes.append(position)
-        text = "".join(chars)
+        if chars is not None:
+            text = "".join(chars)
     return NormalizedText(text=text, raw=raw, offsets=offsets, fixes=tuple(fixes))
