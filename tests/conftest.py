@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,17 @@ SHARED = ROOT.parent / "shared"
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Runs under test write their cache in a temporary folder, never in the checkout."""
     os.environ["MARKAUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture
+def no_pattern_store() -> Iterator[None]:
+    """The test starts, and leaves, as a new process does: with no pattern store open
+    (engine/compiled.py keeps one per process)."""
+    from markaudit.engine import compiled
+
+    compiled.open_store(None, "")
+    yield
+    compiled.open_store(None, "")
 
 
 @pytest.fixture

@@ -19,12 +19,7 @@ from markaudit.engine.rules import load_rules
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "frus-1962-10-27-inr.txt"
 
 
-@pytest.fixture(autouse=True)
-def no_store_in_memory() -> Iterator[None]:
-    """Each test starts, and leaves, as a new process does: with no store open."""
-    compiled.open_store(None, "")
-    yield
-    compiled.open_store(None, "")
+pytestmark = pytest.mark.usefixtures("no_pattern_store")
 
 
 @pytest.fixture

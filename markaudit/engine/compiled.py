@@ -14,6 +14,11 @@ process; `compile_pattern` uses the current store, or plain `regex.compile` when
 Only `_regex.compile` and the prefilter's own classes may be called while a file is read back,
 so a planted file fails to load (and is then ignored) but cannot run code. The file is written
 atomically, like the report cache.
+
+A loaded rule pack is kept the same way (`read_pack`, `keep_pack`; engine/rules.py makes the
+key), so that a run of an unchanged pack neither parses its YAML nor validates it again. Its
+file may call nothing but `_regex.compile`, the classes a RuleSet is made of (whose
+constructors only set fields) and the lookup of a field parser by name.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -35,17 +39,56 @@ from markaudit import __version__
 Key = tuple[str, int]  # (pattern, flags)
 _PREFILTER_SOURCE = Path(__file__).with_name("prefilter.py")
 T = TypeVar("T")
+_REGEX = frozenset({("_regex", "compile"), ("regex._regex", "compile")})
 # What a store file may hold: compiled patterns, and the prefilters derived from them.
-_ALLOWED = {("_regex", "compile"), ("regex._regex", "compile"),
-            *(("markaudit.engine.prefilter", name) for name in ("Prefilter", "Alternative",
-                                                                 "Piece"))}
+_ALLOWED = _REGEX | {("markaudit.engine.prefilter", name)
+                     for name in ("Prefilter", "Alternative", "Piece")}
+# What a kept rule pack may hold: compiled patterns, and the classes of a loaded pack.
+_PACK_ALLOWED = _REGEX | {("markaudit.engine.vocabulary", "Vocabulary")} | {
+    ("markaudit.engine.rules", name) for name in ("RuleSet", "MarkingRule", "CheckRule",
+                                                  "NotNear", "FormLists", "_field_spec")}
 
 
-class _OnlyRegex(pickle.Unpickler):
+class _Only(pickle.Unpickler):
+    """An unpickler that may call only the functions and classes `allowed` names."""
+
+    def __init__(self, data: bytes, allowed: frozenset[tuple[str, str]]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.allowed = allowed
+
     def find_class(self, module: str, name: str) -> object:
-        if (module, name) in _ALLOWED:
+        if (module, name) in self.allowed:
             return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not a compiled pattern")
+        raise pickle.UnpicklingError(f"{module}.{name} may not be read from the cache")
+
+
+def _load(data: bytes, allowed: frozenset[tuple[str, str]]) -> object | None:
+    """What `data` holds, or None when it cannot be read with only `allowed` called."""
+    try:
+        return _Only(data, allowed).load()
+    except Exception:  # whatever a damaged or planted file raises, it is not used
+        return None
+
+
+def _write(folder: Path, path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically; a folder that cannot be written only costs the next
+    run the work the file would have saved."""
+    import tempfile
+
+    from markaudit.cache import prepare
+
+    try:
+        prepare(folder, path.parent)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return
 
 
 class CompiledPatterns:
@@ -89,30 +132,16 @@ class CompiledPatterns:
         only costs the next run its compile time."""
         if self.folder is None or self.path is None or not self._added:
             return
-        from markaudit.cache import prepare
-
-        try:
-            prepare(self.folder, self.path.parent)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump({"patterns": self._known, "derived": self._derived}, out,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError:
-            return
+        _write(self.folder, self.path, pickle.dumps(
+            {"patterns": self._known, "derived": self._derived}, protocol=pickle.HIGHEST_PROTOCOL))
         self._added = False
 
     def _read(self) -> tuple[dict[Key, regex.Pattern[str]], dict[str, dict[str, object]]]:
         if self.path is None:
             return {}, {}
         try:
-            data = _OnlyRegex(io.BytesIO(self.path.read_bytes())).load()
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                AttributeError, IndexError, KeyError, regex.error):
+            data = _load(self.path.read_bytes(), _ALLOWED)
+        except OSError:
             return {}, {}
         known, derived = (data.get("patterns"), data.get("derived")) if isinstance(
             data, dict) else (None, None)
@@ -153,3 +182,30 @@ def save() -> None:
     prefilter pieces and word-list finders it needs as it goes)."""
     if _current is not None:
         _current.save()
+
+
+def _pack_path(folder: str | Path, key: str) -> Path:
+    return Path(folder) / "packs" / f"{key}.pickle"
+
+
+def read_pack(folder: str | Path, key: str) -> object | None:
+    """The rule pack kept under `key` in the cache `folder`; None when there is none, or when
+    the file holds anything but compiled patterns and the classes of a pack."""
+    try:
+        data = _pack_path(folder, key).read_bytes()
+    except OSError:
+        return None
+    return _load(data, _PACK_ALLOWED)
+
+
+def keep_pack(folder: str | Path, key: str, pack: object) -> None:
+    """Keep a loaded rule pack under `key` for the next run, if it can be read back."""
+    try:
+        data = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    # A pack holding anything else (a value of a type the reader refuses) would be written on
+    # every run and never read: check once, here, on the run that pays for loading anyway.
+    if _load(data, _PACK_ALLOWED) is None:
+        return
+    _write(Path(folder), _pack_path(folder, key), data)

@@ -11,6 +11,12 @@ A rule file is YAML with up to four sections:
 Every problem in every file is collected and reported as `file:line:column: message` (the
 column where it is known) before any document is read. Patterns compile once, after a static
 check refuses those that can backtrack exponentially (markaudit/engine/backtrack.py).
+
+Given a cache folder, a pack loaded without problems is kept there whole (engine/compiled.py),
+under a key made of its files' names and bytes, the versions of markaudit, `regex` and Python,
+and the code of the engine, the check types and the model: the next run of the same pack reads
+it back instead of parsing and validating the YAML again (the pre-commit case). The YAML reader
+and the backtracking check are imported by the loader's methods only: such a run needs neither.
 """
 
 from __future__ import annotations
@@ -18,23 +24,29 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import hashlib
+import os
 import string
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import regex
-import yaml
 
+from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
-from markaudit.engine import yamlfile
-from markaudit.engine.backtrack import catastrophic
-from markaudit.engine.compiled import CompiledPatterns, compile_pattern, open_store
+from markaudit.engine.compiled import (
+    CompiledPatterns,
+    compile_pattern,
+    keep_pack,
+    open_store,
+    read_pack,
+)
 from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
 from markaudit.engine.vocabulary import Vocabulary
-from markaudit.engine.yamlfile import Position, YamlList, YamlMap
+from markaudit.engine.yamldata import Position, YamlList, YamlMap
 from markaudit.errors import RuleFileError, RuleProblem
 from markaudit.model import SEVERITIES
 
@@ -47,6 +59,8 @@ MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "p
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
+# The package, whose code decides what a loaded pack holds: see `_pack_key`.
+_PACKAGE = Path(__file__).parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,18 @@ class FieldSpec:
     group: str
     parser: str
     parse: Callable[[str, ParseContext], Any]
+
+    def __reduce__(self) -> tuple[Callable[[str, str, str], FieldSpec], tuple[str, str, str]]:
+        # `parse` may be a closure (term:NAME), which pickle cannot keep: a kept pack names the
+        # parser, and reading it back resolves the name again.
+        return _field_spec, (self.name, self.group, self.parser)
+
+
+def _field_spec(name: str, group: str, parser: str) -> FieldSpec:
+    resolved = resolve_parser(parser)
+    if resolved is None:
+        raise ValueError(f"unknown parser '{parser}'")
+    return FieldSpec(name, group, parser, resolved[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,16 +194,53 @@ def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProble
 def load_rules(paths: Iterable[str | Path], compiled_in: str | Path | None = None) -> RuleSet:
     """Load, validate and compile rule files; raise RuleFileError listing every problem.
 
-    With `compiled_in` (a cache folder), patterns compiled by an earlier run of the same pack
-    are taken from there, and this run's are kept there (see engine.compiled).
+    With `compiled_in` (a cache folder), the pack loaded by an earlier run of the same files is
+    taken from there, and so are the patterns compiled by earlier runs; this run's are kept
+    there (see engine.compiled).
     """
     files, problems = rule_files(paths)
+    key = _pack_key(files) if compiled_in is not None and not problems else None
+    if compiled_in is not None and key is not None:
+        kept = read_pack(compiled_in, key)
+        if _is_pack_of(kept, files):
+            open_store(compiled_in, kept.digest)
+            return kept
     loader = _Loader(compiled_in)
     for problem in problems:
         loader.problems.append(problem)
     for path in files:
         loader.read_file(path)
-    return loader.finish()
+    rules = loader.finish()  # a pack with problems raises here: only valid packs are kept
+    # A file edited while it was loaded gave the pack other bytes than the key's: not kept.
+    if compiled_in is not None and key is not None and key == _pack_key(files):
+        keep_pack(compiled_in, key, rules)
+    return rules
+
+
+def _pack_key(files: Sequence[Path]) -> str | None:
+    """What a kept pack of `files` is found under; None when a file cannot be read (loading
+    reports why)."""
+    key = hashlib.sha256(f"{__version__}\0{regex.__version__}\0{sys.version}\0".encode())
+    # The engine, the check types (their options) and the model (severities): a pack kept by
+    # other code, a working copy's say, is not read back.
+    code = sorted([*_PACKAGE.glob("engine/*.py"), *_PACKAGE.glob("checks/*.py"),
+                   _PACKAGE / "model.py"])
+    try:
+        for path in files:
+            data = path.read_bytes()
+            key.update(b"%s\0%d\0%s" % (os.fsencode(path), len(data), data))
+        for path in code:
+            key.update(path.read_bytes())
+    except OSError:
+        return None
+    return key.hexdigest()[:32]
+
+
+def _is_pack_of(kept: object, files: Sequence[Path]) -> TypeGuard[RuleSet]:
+    """Whether what the cache gave back is a pack, loaded from these files."""
+    return (isinstance(kept, RuleSet) and kept.sources == tuple(str(p) for p in files)
+            and all(isinstance(rule, MarkingRule) for rule in kept.markings)
+            and all(isinstance(rule, CheckRule) for rule in kept.checks))
 
 
 def load_rule_texts(files: Iterable[tuple[str, str]]) -> RuleSet:
@@ -220,6 +283,10 @@ class _Loader:
         self.read_text(name, text)
 
     def read_text(self, name: str, text: str) -> None:
+        import yaml  # here: a run whose pack comes from the cache reads no YAML
+
+        from markaudit.engine import yamlfile
+
         self.digest.update(name.encode() + b"\0" + text.encode() + b"\0")
         self.texts.append((name, text))
         try:
@@ -631,6 +698,8 @@ class _Loader:
                              pattern: str, flags: int) -> bool:
         """Report a pattern that can backtrack exponentially (`(a+)+`); True if it was one.
         Checked on the pattern as written, word lists unexpanded: their terms are plain."""
+        from markaudit.engine.backtrack import catastrophic
+
         danger = catastrophic(pattern, case_sensitive=not flags & regex.IGNORECASE)
         if danger is not None:
             self.problem(path, line, f"marking '{rule_id}': {danger}")

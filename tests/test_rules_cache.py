@@ -1,0 +1,173 @@
+"""The loaded rule pack kept in the cache folder between runs (engine/rules.py, engine/compiled.py).
+
+A run of an unchanged pack reads the pack back instead of parsing its YAML again, and reports
+exactly what a run that parses it reports; anything else in the cache is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from markaudit.cli import app
+from markaudit.engine import compiled, rules, yamlfile
+from tests.conftest import FIXTURES, SEED, run_markaudit
+
+# The seed, and documents whose markings are read by parsers named `term:NAME` and `terms:NAME`
+# (portion marks, a downgrading notice).
+DOCUMENTS = [str(SEED), *(str(FIXTURES / "synthetic" / f"{name}.txt")
+                          for name in ("portions-over-banner", "library-nlj"))]
+
+PACK = """\
+levels: [CONFIDENTIAL, SECRET, TOP SECRET]
+vocabularies:
+  caveat: [EYES ONLY]
+markings:
+  - id: x.banner
+    kind: banner
+    pattern: '^(?P<level>{{level}})(?P<caveats>(?:\\s*--\\s*{{caveat}})*)$'
+    ocr_edits: 1
+    fields: {level: level, caveats: caveats}
+    value: "{level} -- {caveats}"
+  - id: x.memo
+    kind: document-start
+    phrase: %s
+checks:
+  - id: x.every-page
+    type: every_page
+    marking: x.banner
+    zones: [top]
+    message: "page {page}: no banner at the {zone}"
+"""
+
+
+pytestmark = pytest.mark.usefixtures("no_pattern_store")
+
+
+@pytest.fixture
+def yaml_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many rule files were parsed as YAML."""
+    reads: list[int] = []
+    original = yamlfile.load
+
+    def counting(text: str) -> object:
+        reads.append(1)
+        return original(text)
+
+    monkeypatch.setattr(yamlfile, "load", counting)
+    return reads
+
+
+def _audit(cache: Path, *args: str) -> tuple[int, str]:
+    """An audit of DOCUMENTS as a new process runs it, the reports taken from no report cache."""
+    compiled.open_store(None, "")
+    for entry in cache.glob("??/*.json"):
+        entry.unlink()
+    result = CliRunner().invoke(app, ["audit", *DOCUMENTS, "--format", "json", "--cache-dir",
+                                      str(cache), *args])
+    return result.exit_code, json.dumps(json.loads(result.stdout)["documents"])
+
+
+def test_a_second_run_reads_the_pack_back_and_reports_the_same(tmp_path: Path,
+                                                               yaml_reads: list[int]) -> None:
+    cache = tmp_path / "cache"
+    first = _audit(cache)
+    assert yaml_reads and list((cache / "packs").glob("*.pickle"))
+    assert '"rule": "portion.mark"' in first[1] and '"text_group": "1"' in first[1]
+    yaml_reads.clear()
+    second = _audit(cache)
+    assert yaml_reads == []  # no rule file was parsed
+    assert second == first
+    fresh = CliRunner().invoke(app, ["audit", *DOCUMENTS, "--format", "json", "--no-cache"])
+    assert (fresh.exit_code, json.dumps(json.loads(fresh.stdout)["documents"])) == first
+
+
+def test_a_changed_rule_file_is_read_again(tmp_path: Path, yaml_reads: list[int]) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK % "MEMORANDUM FOR", encoding="utf-8")
+    cache = tmp_path / "cache"
+    _, before = _audit(cache, "--no-default-rules", "--rules", str(pack))
+    assert "x.memo" in before
+    pack.write_text(PACK % "Relations of the United States", encoding="utf-8")
+    yaml_reads.clear()
+    _, after = _audit(cache, "--no-default-rules", "--rules", str(pack))
+    assert yaml_reads
+    assert '"value": "MEMORANDUM FOR"' in before and '"value": "MEMORANDUM FOR"' not in after
+    assert "Relations of the United States" in after
+
+
+def test_another_markaudit_does_not_read_the_pack_back(tmp_path: Path, yaml_reads: list[int],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    first = _audit(cache)
+    monkeypatch.setattr(rules, "__version__", "0.0.0-another")
+    yaml_reads.clear()
+    assert _audit(cache) == first
+    assert yaml_reads
+    assert len(list((cache / "packs").glob("*.pickle"))) == 2
+
+
+def test_a_rule_file_error_is_reported_as_without_a_cache(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK % "MEMORANDUM FOR", encoding="utf-8")
+    cache = tmp_path / "cache"
+    arguments = ["audit", str(SEED), "--no-default-rules", "--rules", str(pack)]
+    assert run_markaudit(*arguments, "--cache-dir", str(cache)).returncode in (0, 1)
+    pack.write_text((PACK % "MEMORANDUM FOR").replace("zones: [top]", "zone: [top]"),
+                    encoding="utf-8")
+    cached = run_markaudit(*arguments, "--cache-dir", str(cache))
+    uncached = run_markaudit(*arguments, "--no-cache")
+    assert (cached.returncode, cached.stderr, cached.stdout) == \
+        (uncached.returncode, uncached.stderr, uncached.stdout)
+    assert cached.returncode == 2
+    assert f"{pack}:" in cached.stderr and "unknown key 'zone'" in cached.stderr
+
+
+class _Planted:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))  # plain pickle.loads would create the file
+
+
+def test_a_planted_or_damaged_pack_is_ignored_and_runs_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    arguments = ["audit", str(SEED), "--format", "json", "--cache-dir", str(cache)]
+    clean = run_markaudit(*arguments)
+    [kept] = (cache / "packs").glob("*.pickle")
+    marker = tmp_path / "ran"
+    other = tmp_path / "other.yaml"
+    other.write_text(PACK % "MEMORANDUM FOR", encoding="utf-8")
+    plantings = [
+        pickle.dumps(_Planted(marker)),
+        pickle.dumps({"rules": _Planted(marker)}),
+        pickle.dumps(rules.load_rules([other])),  # a pack, but of other files
+        b"not a pickle",
+        b"",
+    ]
+    for planted in plantings:
+        kept.write_bytes(planted)
+        for entry in cache.glob("??/*.json"):
+            entry.unlink()  # the document is audited, not taken from the report cache
+        again = run_markaudit(*arguments)
+        assert (again.returncode, again.stderr) == (clean.returncode, clean.stderr)
+        assert json.loads(again.stdout)["documents"] == json.loads(clean.stdout)["documents"]
+        assert not marker.exists()
+        assert kept.read_bytes() != planted  # replaced by the pack this run loaded
+
+
+def test_no_cache_neither_reads_nor_keeps_a_pack(tmp_path: Path, yaml_reads: list[int]) -> None:
+    cache = tmp_path / "cache"
+    code, _ = _audit(cache)
+    kept = {path: path.read_bytes() for path in cache.rglob("*") if path.is_file()}
+    yaml_reads.clear()
+    result = CliRunner().invoke(app, ["audit", *DOCUMENTS, "--no-cache", "--cache-dir",
+                                      str(cache)])
+    assert result.exit_code == code
+    assert yaml_reads  # parsed, not read back
+    assert {path: path.read_bytes() for path in cache.rglob("*") if path.is_file()} == kept
