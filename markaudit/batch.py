@@ -31,11 +31,11 @@ from markaudit.model import (
     DocumentReport,
 )
 from markaudit.read import document_from_bytes, read_bytes
-from markaudit.rulepack import RulePack, pack_of
-from markaudit.rulepack import load as load_pack
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from markaudit.rulepack import RulePack
 
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
 # A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
@@ -81,6 +81,8 @@ def _prepare(rules: RuleSet, settings: Settings) -> None:
 
 
 def _start_worker(settings: Settings, pack: RulePack) -> None:
+    from markaudit.rulepack import load as load_pack
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _rules is None or _rules.digest != pack.digest or _settings != settings:
         _prepare(load_pack(pack), settings)
@@ -165,6 +167,8 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
         # One file (the pre-commit case) or --jobs 1: workers would cost more than they save.
         yield from map(_audit, tasks)
         return
+    from markaudit.rulepack import pack_of  # the workers' copy of the pack: only they need it
+
     yield from _in_workers(tasks, settings, pack_of(rules), workers)
 
 
