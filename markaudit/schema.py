@@ -75,6 +75,9 @@ MARKING_PROPERTIES: dict[str, dict[str, Any]] = {
                         "Search line by line, only lines this short (banners)."},
     "min_capitals": {"type": "number", "minimum": 0, "maximum": 1, "description":
                      "With max_line_length: only lines with this share of capitals."},
+    "line_ends_with": {"type": "string", "minLength": 1, "description":
+                       "With max_line_length: only lines that end with this (a pattern; "
+                       "word lists allowed), checked from the line's end."},
     "examples": {"type": "object", "description": "Texts the rule must and must not match, "
                  "run by the test suite.", "additionalProperties": False,
                  "properties": {"match": _TEXTS, "no_match": _TEXTS}},

@@ -946,6 +946,44 @@ def test_line_filters_search_only_short_lines_in_capitals(tmp_path):
     assert [m.line for m in report.documents[0].markings] == [1]
 
 
+def test_line_ends_with_searches_only_lines_that_end_so(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "vocabularies:\n"
+        "  grade: [SECRET, CONFIDENTIAL]\n"
+        "markings:\n"
+        "  - id: slug\n"
+        "    kind: banner\n"
+        "    pattern: '^(?P<slug>[A-Z]+) +(?P<grade>{{grade}})'\n"
+        "    line_ends_with: '{{grade}}[.]?'\n"
+        "    ocr_edits: 1\n"
+        "    max_line_length: 40\n", encoding="utf-8")
+    # the pattern alone would match all four; only lines ending with a level are searched,
+    # the level read within its OCR edit ("SECRFT")
+    text = "RYBAT SECRET\nRYBAT SECRET meeting\nKAPOK SECRFT.\nRYBAT CONFIDENTIAL here\n"
+    report = markaudit.audit_text(text, rules=[rules], default_rules=False)
+    assert [m.line for m in report.documents[0].markings] == [1, 3]
+
+
+def test_line_ends_with_needs_max_line_length(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"
+                     "    line_ends_with: 'x'\n", encoding="utf-8")
+    problem = only_problem(rules)
+    assert problem.line == 5
+    assert "'line_ends_with' needs 'max_line_length'" in problem.message
+
+
+def test_line_ends_with_names_an_unknown_word_list(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"
+                     "    max_line_length: 20\n    line_ends_with: '{{nowhere}}'\n",
+                     encoding="utf-8")
+    problem = only_problem(rules)
+    assert problem.line == 6
+    assert "unknown vocabulary {{nowhere}}" in problem.message
+
+
 def test_min_capitals_needs_max_line_length(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("markings:\n  - {id: word, kind: keyword, pattern: 'x', min_capitals: 0.5}\n",

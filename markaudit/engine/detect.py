@@ -115,6 +115,9 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
             if key not in short_lines:
                 short_lines[key] = _short_lines(view.text, *key)
             windows = short_lines[key]
+            if rule.line_ends_with is not None:
+                ends = rule.line_ends_with
+                windows = [(s, e) for s, e in windows if ends.search(view.text, s, e)]
         elif rule.anchors:
             windows = _windows(upper, rule.anchors)
         else:

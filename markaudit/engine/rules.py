@@ -55,7 +55,7 @@ FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
 MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases",
                 "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
                 "value", "exclude", "not_near", "form_lists", "min_confidence", "max_confidence",
-                "max_line_length", "min_capitals", "examples")
+                "max_line_length", "min_capitals", "line_ends_with", "examples")
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
@@ -108,6 +108,8 @@ class MarkingRule:
     anchors: tuple[str, ...] = ()  # upper case; a page with none of them is not searched
     max_line_length: int | None = None  # search line by line, only lines this short
     min_capitals: float = 0.0  # with max_line_length: only lines with this share of capitals
+    # with max_line_length: only lines whose end this matches (searched backwards from the end)
+    line_ends_with: regex.Pattern[str] | None = None
     not_near: tuple[NotNear, ...] = ()
     form_lists: FormLists | None = None
 
@@ -549,6 +551,8 @@ class _Loader:
         if "min_capitals" in entry and max_line_length is None:
             self.problem(path, entry.value_where("min_capitals"), f"marking '{rule_id}': "
                          "'min_capitals' needs 'max_line_length' (it filters lines)")
+        line_ends_with = self._line_ends_with(path, entry, rule_id, vocabularies, ocr_edits,
+                                              flags, max_line_length is not None)
         if len(self.problems) > problems_before or rule_id is None:
             return None
         return MarkingRule(
@@ -560,8 +564,33 @@ class _Loader:
             max_confidence=max_confidence,
             examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
             not_near=tuple(not_near), form_lists=form_lists, max_line_length=max_line_length,
-            min_capitals=min_capitals,
+            min_capitals=min_capitals, line_ends_with=line_ends_with,
         )
+
+    def _line_ends_with(self, path: str, entry: YamlMap, rule_id: str | None,
+                        vocabularies: Mapping[str, Vocabulary], ocr_edits: int, flags: int,
+                        line_rule: bool) -> regex.Pattern[str] | None:
+        """What a line must end with to be searched at all, compiled to be matched backwards
+        from the line's end: for a pattern whose costly part comes first (a list of caveats)
+        and whose telling part comes last (the level), this rejects most lines for a fraction
+        of the cost (measured: a fifth)."""
+        if "line_ends_with" not in entry:
+            return None
+        text = entry["line_ends_with"]
+        where = entry.value_where("line_ends_with")
+        if not line_rule:
+            self.problem(path, where, f"marking '{rule_id}': 'line_ends_with' needs "
+                         "'max_line_length' (it filters lines)")
+            return None
+        if not isinstance(text, str) or not text.strip():
+            self.problem(path, where, f"marking '{rule_id}': 'line_ends_with' is a pattern")
+            return None
+        expanded = self._expand(path, where, rule_id, text, vocabularies, ocr_edits)
+        if expanded is None:
+            return None
+        # (?r): the engine starts at the line's end and works back, so a line that does not end
+        # so is given up after a few characters, not tried from every position.
+        return self._compile(path, where, rule_id, f"(?r)(?:{expanded})$", flags, checked=False)
 
     def _fraction(self, path: str, entry: YamlMap, rule_id: str | None, key: str,
                   default: float) -> float:
