@@ -8,7 +8,8 @@ import pytest
 import regex
 
 from markaudit.audit import default_rules_path
-from markaudit.engine.prefilter import PageText, prefilter
+from markaudit.engine.detect import _short_lines
+from markaudit.engine.prefilter import PageText, line_filter, prefilter
 from markaudit.engine.rules import load_rules
 
 FLAGS = regex.MULTILINE | regex.ENHANCEMATCH | regex.IGNORECASE
@@ -123,3 +124,31 @@ def test_line_start_patterns_find_every_match_among_many_candidate_lines() -> No
     assert len(expected) >= 14
     assert [m.span() for m in fast.finditer(pattern, PageText(text), 0, len(text), 2.0)] == \
         expected
+
+
+def test_line_filter_keeps_every_line_a_line_pattern_matches() -> None:
+    rules = load_rules([default_rules_path()])
+    line_rules = [rule for rule in rules.markings if rule.max_line_length is not None]
+    texts = [*_texts(), "SECRET 142305Z JAN 76 STAFF\nSEGRET SEZZOE JUN 76 STAFF\n"
+             "EECRETSTATE 235297\nSECRET/NOFORN\nmemo\nSECRET STAFF MEETING"]
+    filtered = 0
+    for rule in line_rules:
+        for pattern in rule.compiled:
+            lines = line_filter(pattern.pattern)
+            if lines is None:
+                continue
+            filtered += 1
+            for text in texts:
+                windows = _short_lines(text, rule.max_line_length, rule.min_capitals)
+                kept = lines.windows(PageText(text), windows)
+                assert [m.span() for s, e in windows for m in pattern.finditer(text, s, e)] == \
+                    [m.span() for s, e in kept for m in pattern.finditer(text, s, e)], text
+    assert filtered >= 2  # the cable header, and the banner with a slash
+
+
+def test_line_filter_takes_exact_pieces_only() -> None:
+    cable = line_filter(r"^(?:SECRET){e<=2}[ \t]*(?:\d{6}Z|STATE[ \t]+\d{6})")
+    assert cable is not None
+    assert sorted(p.source for a in cable.alternatives for p in a.pieces) == ["STATE", "Z"]
+    # what a lookaround names need not be on the line; a fuzzy word holds no exact piece
+    assert line_filter(r"^(?!STAFF)(?:SECRET){e<=2}$") is None

@@ -42,7 +42,7 @@ T = TypeVar("T")
 _REGEX = frozenset({("_regex", "compile"), ("regex._regex", "compile")})
 # What a store file may hold: compiled patterns, and the prefilters derived from them.
 _ALLOWED = _REGEX | {("markaudit.engine.prefilter", name)
-                     for name in ("Prefilter", "Alternative", "Piece")}
+                     for name in ("Prefilter", "LineFilter", "Alternative", "Piece")}
 # What a kept rule pack may hold: compiled patterns, and the classes of a loaded pack.
 _PACK_ALLOWED = _REGEX | {("markaudit.engine.vocabulary", "Vocabulary")} | {
     ("markaudit.engine.rules", name) for name in ("RuleSet", "MarkingRule", "CheckRule",

@@ -17,7 +17,7 @@ import regex
 from markaudit.engine.compiled import remembered
 from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, SplitWords, normalize
-from markaudit.engine.prefilter import PageText, Prefilter, prefilter
+from markaudit.engine.prefilter import LineFilter, PageText, Prefilter, line_filter, prefilter
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.engine.vocabulary import split_words
 from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
@@ -127,8 +127,10 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
         for pattern in rule.compiled:
             # A line rule's windows are single short lines already: pieces found on the page
             # reject too few of them to pay for themselves (measured: banner rules ran slower).
+            # Only pieces that no edit may touch are looked for, on the whole page at once.
             fast = _prefilter(pattern) if rule.max_line_length is None else None
-            for start, end in windows:
+            lines = _line_filter(pattern) if rule.max_line_length is not None else None
+            for start, end in lines.windows(shared, windows) if lines else windows:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     stopped = True
@@ -177,6 +179,16 @@ def _prefilter(pattern: regex.Pattern[str]) -> Prefilter | None:
         _PREFILTERS[pattern] = remembered("prefilter", pattern.pattern,
                                           lambda: prefilter(pattern.pattern))
     return _PREFILTERS[pattern]
+
+
+_LINE_FILTERS: dict[regex.Pattern[str], LineFilter | None] = {}
+
+
+def _line_filter(pattern: regex.Pattern[str]) -> LineFilter | None:
+    if pattern not in _LINE_FILTERS:
+        _LINE_FILTERS[pattern] = remembered("line-filter", pattern.pattern,
+                                            lambda: line_filter(pattern.pattern))
+    return _LINE_FILTERS[pattern]
 
 
 def _without_form_lists(candidates: list[tuple[Marking, tuple[int, int], int]],
