@@ -60,7 +60,8 @@ class Cache:
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 # ASCII escapes: a file name that is not valid UTF-8 (lone surrogates) is kept.
-                json.dump(_encode(report), stream)
+                # dumps, not dump: only dumps has the C encoder (dump was half of storing).
+                stream.write(json.dumps(_encode(report)))
             os.replace(temporary, entry)
         except (OSError, ValueError):
             # A read-only or full disk slows the next run down; it must not fail this one. Two
