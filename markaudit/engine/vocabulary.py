@@ -133,15 +133,23 @@ class Vocabulary:
 @lru_cache(maxsize=4096)
 def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | None:
     best: tuple[int, int, str] | None = None
-    for canonical, spellings in vocabulary.terms:
-        for spelling in spellings:
-            distance = edit_distance(squashed, _squash(spelling))
-            if distance > edit_allowance(spelling, max_edits):
-                continue
-            candidate = (distance, -len(spelling), canonical)
-            if best is None or candidate < best:
-                best = candidate
+    for canonical, spelling, letters, allowance in _squashed(vocabulary, max_edits):
+        if abs(len(letters) - len(squashed)) > allowance:
+            continue  # as many edits as the lengths differ, at least: too far, not worked out
+        distance = edit_distance(squashed, letters)
+        if distance > allowance:
+            continue
+        candidate = (distance, -len(spelling), canonical)
+        if best is None or candidate < best:
+            best = candidate
     return best[2] if best else None
+
+
+@lru_cache(maxsize=256)
+def _squashed(vocabulary: Vocabulary, max_edits: int) -> list[tuple[str, str, str, int]]:
+    """(canonical, spelling, its letters, its edit allowance) of every spelling."""
+    return [(canonical, spelling, _squash(spelling), edit_allowance(spelling, max_edits))
+            for canonical, spellings in vocabulary.terms for spelling in spellings]
 
 
 @lru_cache(maxsize=256)
