@@ -22,14 +22,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from markaudit.errors import MarkauditError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 CONFIG_NAMES = (".markaudit.toml", "markaudit.toml", ".markaudit.yaml", ".markaudit.yml",
                 "pyproject.toml")
@@ -95,6 +91,15 @@ def unmatched(selector: str, known: Sequence[str]) -> str | None:
     return f"'{selector}' names no check{hint}"
 
 
+def _tomllib() -> ModuleType:
+    # Imported when a TOML file is read: a run with no configuration file does without it.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
 def discover(paths: Sequence[str], cwd: Path | None = None) -> Path | None:
     """The configuration file nearest to `paths`: their common folder, then its parents."""
     here = (cwd or Path.cwd()).resolve()
@@ -115,6 +120,7 @@ def discover(paths: Sequence[str], cwd: Path | None = None) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     # Parsed only far enough to know: a broken pyproject.toml that is not ours is no concern.
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -149,6 +155,7 @@ def load(path: str | Path) -> Config:
 
 
 def _read_toml(path: Path, text: str) -> tuple[dict[str, Any], Locate]:
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from markaudit.config import matches
 from markaudit.engine.rules import RuleSet
-from markaudit.fix import misspellings
 from markaudit.model import DocumentReport, Finding
 
 
@@ -62,6 +61,8 @@ class Policy:
     def grade(self, report: DocumentReport) -> DocumentReport:
         findings = list(report.findings)
         if self.transcription:
+            from markaudit.fix import misspellings  # transcriptions only: an OCR run does without
+
             findings = [replace(f, severity="error") if f.rule in self._every_page else f
                         for f in findings]
             findings += misspellings(report, self._caps)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich import box
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from markaudit.model import DocumentReport
 from markaudit.report.base import Reporter, plural, summary_line
 from markaudit.rollup import Rollup
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -38,8 +39,17 @@ def _heading(document: DocumentReport) -> Text:
     return heading
 
 
+def _table(**options: Any) -> Table:
+    # Imported here: rich.table (with fractions and decimal) is for findings and roll-ups, and
+    # the report of a clean document, as a pre-commit hook sees it, has neither.
+    from rich import box
+    from rich.table import Table
+
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **options)
+
+
 def _findings_table(document: DocumentReport) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table = _table(expand=False)
     table.add_column("severity", no_wrap=True)
     table.add_column("rule", no_wrap=True)
     table.add_column("page:line", no_wrap=True, justify="right")
@@ -52,8 +62,7 @@ def _findings_table(document: DocumentReport) -> Table:
 
 
 def _markings_table(document: DocumentReport) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                  title="markings", title_style="bold")
+    table = _table(title_justify="left", title="markings", title_style="bold")
     for column in ("kind", "value", "page", "line", "zone", "confidence"):
         justify = "right" if column in ("page", "line", "confidence") else "left"
         table.add_column(column, justify=justify, overflow="fold")
@@ -69,7 +78,7 @@ def _titled(title: str, table: Table) -> Group:
 
 
 def _counts_table(title: str, counts: Counter[str] | dict[str, int], label: str) -> Group:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = _table()
     table.add_column(label)
     table.add_column("count", justify="right")
     for name, count in (counts.most_common() if isinstance(counts, Counter)
@@ -79,7 +88,7 @@ def _counts_table(title: str, counts: Counter[str] | dict[str, int], label: str)
 
 
 def _folders_table(rollup: Rollup) -> Group:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = _table()
     for column in ("folder", "documents", "pages", "errors", "warnings", "info", "not audited"):
         table.add_column(column, justify="left" if column == "folder" else "right")
     for name, counts in sorted(rollup.folders.items()):
@@ -122,7 +131,9 @@ class ConsoleReporter(Reporter):
         if document.findings:
             console.print(_findings_table(document))
         elif not document.errors:
-            console.print("  no findings")
+            # Text, not a string: a string goes through markup and emoji codes, whose table
+            # rich would import for this one line.
+            console.print(Text("  no findings"))
         if self.run.show_markings and document.markings:
             console.print(_markings_table(document))
         console.print()
