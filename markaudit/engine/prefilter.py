@@ -10,9 +10,9 @@ what comes before the piece: bounded repeats, plus one character per edit); runs
 unbounded, so only non-space characters are counted.
 
 So a position can only start a match if, for some alternative, at least n - k of its pieces
-occur after it within their bounds. A window without such a position is not searched, and a
-search stops once none is left (see `Prefilter.finditer`): the matches are exactly those of
-`pattern.finditer` over the window.
+occur after it within their bounds. A window without such a position is not searched, and
+the pattern is tried only at such positions (see `Prefilter.finditer`): the matches are those
+of `pattern.finditer` over the window.
 
 Patterns the parser below does not understand get no prefilter and are searched as before:
 an unknown construct can cost speed, never a match.
@@ -428,6 +428,7 @@ def _better(old: tuple[Alternative, ...] | None,
 # --- searching with a prefilter -------------------------------------------------------------
 
 _LINE_BREAK = regex.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # any `^` may follow
+NARROW = 64  # intervals narrower than this are tried place by place (measured: 16 and 256 slower)
 SPREAD = 4  # past this many piece looks per character of the page, a prefilter is not worth it
 
 
@@ -584,11 +585,10 @@ class Prefilter:
 
         Every match the engine reports is a real match, so it begins inside one of `starts`;
         and finditer reports matches in order, each after the one before. So a window with no
-        possible start has no match, the scan may begin on the line break before the first
-        possible start, and once no possible start is left after the last match the scan can
-        stop. It begins on that line break, where no match can begin, because a fuzzy search
-        begun exactly where a match begins can miss it (a search from the "B" of "Boclassity
-        on: OADR" finds nothing; one from the character before finds the match at the "B").
+        possible start has no match, and a scan need only look where a match could begin.
+        A search begins a character before such a place, never on it: a fuzzy search begun
+        exactly where a match begins can miss it (a search from the "B" of "Boclassity on:
+        OADR" finds nothing; one from the character before finds the match at the "B").
         """
         spans = page.starts(self)
         if spans is None:
@@ -600,47 +600,50 @@ class Prefilter:
             first -= 1
         if first == len(spans) or spans[first][0] >= end:
             return
-        if self.at_line_start:
-            yield from self._line_by_line(pattern, page, spans[first:], start, end, timeout)
-            return
-        last = min(spans[bisect.bisect_left(spans, (end, -1)) - 1][1], end - 1)
-        begin = max(start, page.text.rfind("\n", 0, spans[first][0]))
-        for match in pattern.finditer(page.text, begin, end, timeout=timeout):
-            yield match
-            if match.end() > last:
-                return
+        yield from self._start_by_start(pattern, page, spans[first:], start, end, timeout)
 
     @staticmethod
-    def _line_by_line(pattern: regex.Pattern[str], page: PageText,
-                      spans: list[tuple[int, int]], start: int, end: int,
-                      timeout: float) -> Iterator[regex.Match[str]]:
-        """The matches of a pattern that begins with `^`, one interval of lines at a time.
+    def _start_by_start(pattern: regex.Pattern[str], page: PageText,
+                        spans: list[tuple[int, int]], start: int, end: int,
+                        timeout: float) -> Iterator[regex.Match[str]]:
+        """The matches, found by trying the pattern where a match could begin, not between.
 
-        Between intervals lie line starts where the fuzzy pattern is tried in vain, at a cost
-        (measured: most of the time of such patterns). So each interval's lines are searched
-        alone first, with the text cut after them and `partial`: no match, even a partial one
-        running into the cut, means no match begins there. Where one may, the engine searches
-        on from the line break before the interval as a whole-text search would.
+        A search from an interval scans on through the text after it until a match is found,
+        and a long fuzzy pattern costs much at every character (measured: most of the time
+        went to the gaps between intervals). So a narrow interval's places are tried one by
+        one with `match`; from the first that holds (or at once, for a wide interval), the
+        engine's own search runs from the character before it, as a whole-text search would
+        reach it, and gives the next match. `match` holds wherever that search would report a
+        match beginning (and at a few places more, which only cost a search): the markings of
+        `../shared/corpus` and of the benchmark collection are the same as a whole-page scan's.
         """
         text = page.text
         position = start
-        for first, last in spans:
+        index = 0
+        while index < len(spans):
+            first, last = spans[index]
             if first >= end:
                 return
             if last < position:
+                index += 1
                 continue
-            begin = max(position, text.rfind("\n", 0, first))
-            cut = text.find("\n", last)
-            cut = end if cut < 0 else min(cut, end)
-            if pattern.search(text, begin, cut, partial=True, timeout=timeout) is None:
-                continue
-            for match in pattern.finditer(text, begin, end, timeout=timeout):
-                yield match
-                position = max(match.end(), match.start() + 1)
-                if match.end() > last:
-                    break
-            else:
-                return  # no more matches after `begin`
+            at = max(first, position)
+            if last - at < NARROW:
+                while at <= last and at < end and pattern.match(
+                        text, at, end, timeout=timeout) is None:
+                    at += 1
+                if at > last or at >= end:
+                    index += 1
+                    continue
+            matches = pattern.finditer(text, max(position, at - 1), end, timeout=timeout)
+            match = next(matches, None)
+            if match is None:
+                return
+            yield match
+            if match.end() == match.start():  # an empty match: finditer knows what comes next
+                yield from matches
+                return
+            position = match.end()
 
 
 def _earliest(non_space: list[int], at: int, bound: float, floor: int) -> int:
