@@ -125,6 +125,36 @@ def test_the_cache_returns_the_same_report_and_notices_changes(tmp_path: Path):
     assert other_rules["rollup"]["cached"] == 0
 
 
+def test_a_run_that_finds_everything_cached_starts_no_worker(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    from markaudit import batch
+    from markaudit.audit import default_rules_path
+    from markaudit.collect import Source
+    from markaudit.engine.rules import load_rules
+
+    folder = tmp_path / "docs"
+    shutil.copytree(SYNTHETIC, folder, ignore=shutil.ignore_patterns("*.yaml"))
+    sources = [Source(str(p)) for p in sorted(folder.glob("*.txt"))[:5]]
+    rules = load_rules([default_rules_path()])
+    settings = batch.Settings(cache_dir=str(tmp_path / "cache"))
+    cold = list(batch.audit_sources(sources, rules, settings, jobs=1))
+
+    def no_pool(*_: object) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(batch, "_executor", no_pool)
+    warm = list(batch.audit_sources(sources, rules, settings, jobs=2))
+    assert [r.report for r in warm] == [r.report for r in cold]
+    assert all(r.cached for r in warm)
+    # One edited file needs a worker; the others still come from the cache, in order.
+    monkeypatch.undo()
+    edited = Path(sources[2].path)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nTOP SECRET\n", encoding="utf-8")
+    mixed = list(batch.audit_sources(sources, rules, settings, jobs=2))
+    assert [r.source for r in mixed] == sources
+    assert [r.cached for r in mixed] == [True, True, False, True, True]
+
+
 def test_cache_clean_removes_the_cache_and_only_a_cache(tmp_path: Path):
     cache = tmp_path / "cache"
     run_markaudit("audit", str(SEED), "--cache-dir", str(cache))
