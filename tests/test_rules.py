@@ -974,6 +974,16 @@ def test_line_ends_with_needs_max_line_length(tmp_path):
     assert "'line_ends_with' needs 'max_line_length'" in problem.message
 
 
+def test_line_ends_with_reports_a_bad_pattern_where_it_is_written(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"
+                     "    max_line_length: 20\n    line_ends_with: 'SECRET(('\n",
+                     encoding="utf-8")
+    problem = only_problem(rules)
+    assert problem.line == 6
+    assert "bad regular expression: missing ) at position 8" in problem.message
+
+
 def test_line_ends_with_names_an_unknown_word_list(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"

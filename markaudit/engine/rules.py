@@ -588,6 +588,9 @@ class _Loader:
         expanded = self._expand(path, where, rule_id, text, vocabularies, ocr_edits)
         if expanded is None:
             return None
+        # Compiled as written first, so that an error names a place in what the author wrote.
+        if self._compile(path, where, rule_id, expanded, flags, checked=False) is None:
+            return None
         # (?r): the engine starts at the line's end and works back, so a line that does not end
         # so is given up after a few characters, not tried from every position.
         return self._compile(path, where, rule_id, f"(?r)(?:{expanded})$", flags, checked=False)
