@@ -112,7 +112,7 @@ def test_a_second_run_works_out_no_prefilter_again(tmp_path: Path,
     from markaudit.engine import detect
 
     def audit() -> list[object]:
-        detect._PREFILTERS.clear()  # as a new process starts
+        detect._DERIVED.clear()  # as a new process starts
         compiled.open_store(None, "")
         code, report = _audit(str(SEED), "--cache-dir", str(tmp_path))
         for entry in tmp_path.glob("??/*.json"):

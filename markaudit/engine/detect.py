@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import bisect
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 import regex
 
 from markaudit.engine.compiled import remembered
 from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, SplitWords, normalize
-from markaudit.engine.prefilter import LineFilter, PageText, Prefilter, line_filter, prefilter
+from markaudit.engine.prefilter import PageText, line_filter, prefilter
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.engine.vocabulary import split_words
 from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
@@ -128,8 +129,9 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
             # A line rule's windows are single short lines already: pieces found on the page
             # reject too few of them to pay for themselves (measured: banner rules ran slower).
             # Only pieces that no edit may touch are looked for, on the whole page at once.
-            fast = _prefilter(pattern) if rule.max_line_length is None else None
-            lines = _line_filter(pattern) if rule.max_line_length is not None else None
+            line_rule = rule.max_line_length is not None
+            fast = None if line_rule else _derived("prefilter", prefilter, pattern)
+            lines = _derived("line-filter", line_filter, pattern) if line_rule else None
             for start, end in lines.windows(shared, windows) if lines else windows:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -171,24 +173,16 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
     return [marking for marking, _ in kept], stopped
 
 
-_PREFILTERS: dict[regex.Pattern[str], Prefilter | None] = {}
+T = TypeVar("T")
+# What is worked out once per pattern (its prefilter, its line filter), by kind.
+_DERIVED: dict[tuple[str, regex.Pattern[str]], object] = {}
 
 
-def _prefilter(pattern: regex.Pattern[str]) -> Prefilter | None:
-    if pattern not in _PREFILTERS:
-        _PREFILTERS[pattern] = remembered("prefilter", pattern.pattern,
-                                          lambda: prefilter(pattern.pattern))
-    return _PREFILTERS[pattern]
-
-
-_LINE_FILTERS: dict[regex.Pattern[str], LineFilter | None] = {}
-
-
-def _line_filter(pattern: regex.Pattern[str]) -> LineFilter | None:
-    if pattern not in _LINE_FILTERS:
-        _LINE_FILTERS[pattern] = remembered("line-filter", pattern.pattern,
-                                            lambda: line_filter(pattern.pattern))
-    return _LINE_FILTERS[pattern]
+def _derived(kind: str, derive: Callable[[str], T], pattern: regex.Pattern[str]) -> T:
+    key = (kind, pattern)
+    if key not in _DERIVED:
+        _DERIVED[key] = remembered(kind, pattern.pattern, lambda: derive(pattern.pattern))
+    return cast(T, _DERIVED[key])
 
 
 def _without_form_lists(candidates: list[tuple[Marking, tuple[int, int], int]],
