@@ -965,33 +965,20 @@ def test_line_ends_with_searches_only_lines_that_end_so(tmp_path):
     assert [m.line for m in report.documents[0].markings] == [1, 3]
 
 
-def test_line_ends_with_needs_max_line_length(tmp_path):
+@pytest.mark.parametrize(("keys", "message"), [
+    ("    line_ends_with: 'x'\n", "'line_ends_with' needs 'max_line_length'"),
+    ("    max_line_length: 20\n    line_ends_with: 'SECRET(('\n",
+     "bad regular expression: missing ) at position 8"),  # a place in what was written
+    ("    max_line_length: 20\n    line_ends_with: '{{nowhere}}'\n",
+     "unknown vocabulary {{nowhere}}"),
+])
+def test_a_bad_line_ends_with_is_named_on_its_line(tmp_path, keys, message):
     rules = tmp_path / "rules.yaml"
-    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"
-                     "    line_ends_with: 'x'\n", encoding="utf-8")
-    problem = only_problem(rules)
-    assert problem.line == 5
-    assert "'line_ends_with' needs 'max_line_length'" in problem.message
-
-
-def test_line_ends_with_reports_a_bad_pattern_where_it_is_written(tmp_path):
-    rules = tmp_path / "rules.yaml"
-    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"
-                     "    max_line_length: 20\n    line_ends_with: 'SECRET(('\n",
+    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n" + keys,
                      encoding="utf-8")
     problem = only_problem(rules)
-    assert problem.line == 6
-    assert "bad regular expression: missing ) at position 8" in problem.message
-
-
-def test_line_ends_with_names_an_unknown_word_list(tmp_path):
-    rules = tmp_path / "rules.yaml"
-    rules.write_text("markings:\n  - id: word\n    kind: keyword\n    pattern: 'x'\n"
-                     "    max_line_length: 20\n    line_ends_with: '{{nowhere}}'\n",
-                     encoding="utf-8")
-    problem = only_problem(rules)
-    assert problem.line == 6
-    assert "unknown vocabulary {{nowhere}}" in problem.message
+    assert problem.line == 4 + keys.count("\n")
+    assert message in problem.message
 
 
 def test_min_capitals_needs_max_line_length(tmp_path):
