@@ -52,23 +52,35 @@ class Cache:
             return None  # a damaged entry is a miss: the file is audited again
 
     def store(self, key: str, report: DocumentReport) -> None:
-        entry = self._entry(key)
-        temporary = None
         try:
-            if not entry.parent.is_dir():
-                prepare(self.directory, entry.parent)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                # ASCII escapes: a file name that is not valid UTF-8 (lone surrogates) is kept.
-                # dumps, not dump: only dumps has the C encoder (dump was half of storing).
-                stream.write(json.dumps(_encode(report)))
-            os.replace(temporary, entry)
-        except (OSError, ValueError):
-            # A read-only or full disk slows the next run down; it must not fail this one. Two
-            # runs sharing the cache write the same entry at once safely: each renames a whole
-            # file of its own into place.
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+            # ASCII escapes: a file name that is not valid UTF-8 (lone surrogates) is kept.
+            # dumps, not dump: only dumps has the C encoder (dump was half of storing).
+            data = json.dumps(_encode(report)).encode("ascii")
+        except ValueError:
+            return
+        write_entry(self.directory, self._entry(key), data)
+
+
+def write_entry(directory: Path, path: Path, data: bytes) -> None:
+    """Write `data` to `path` in the cache `directory` atomically: a temporary file, renamed.
+
+    A read-only or full disk slows the next run down; it must not fail this one. Two runs
+    sharing the cache write the same entry at once safely: each renames a whole file of its own
+    into place.
+    """
+    temporary = None
+    try:
+        if not path.parent.is_dir():
+            prepare(directory, path.parent)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException as error:  # Ctrl-C too: no temporary file is left behind
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
 
 
 def prepare(directory: Path, folder: Path) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 import sys
 from collections.abc import Callable
@@ -71,24 +70,11 @@ def _load(data: bytes, allowed: frozenset[tuple[str, str]]) -> object | None:
 
 
 def _write(folder: Path, path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically; a folder that cannot be written only costs the next
-    run the work the file would have saved."""
-    import tempfile
+    """Write `data` atomically; a folder that cannot be written only costs the next run the
+    work the file would have saved."""
+    from markaudit.cache import write_entry  # here: the cache module imports the model
 
-    from markaudit.cache import prepare
-
-    try:
-        prepare(folder, path.parent)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        return
+    write_entry(folder, path, data)
 
 
 class CompiledPatterns:
