@@ -54,3 +54,16 @@ def test_a_split_banner_is_reported_as_typed_with_its_level() -> None:
     assert [(m.text, m.fields["level"]) for m in banners] == [
         ("S-E-C-R-E-T", "SECRET"), ("SE CRE T/RYBAT", "SECRET")]
     assert banners[1].fields["caveats"] == ["RYBAT"]
+
+
+@pytest.mark.parametrize(("raw", "view"), [
+    ("T0P 5ECRET", "TOP SECRET"),
+    ("C1A HQS", "CIA HQS"),
+    ("N0FORN", "NOFORN"),
+    ("\u201cSECRET\u201d \u2014 NOFORN", '"SECRET" - NOFORN'),
+    ("CIA-RDP80-00630A000200050001-3", "CIA-RDP80-00630A000200050001-3"),  # a number stays
+    ("Room 1015 on 15 May", "Room 1015 on 15 May"),
+    ("x2a1b", "x2a1b"),  # after a digit no edit is made: not a word of its own
+])
+def test_look_alike_digits_and_typography_are_read_as_letters(raw: str, view: str) -> None:
+    assert normalize(raw).text == view
