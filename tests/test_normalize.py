@@ -25,6 +25,8 @@ def words() -> SplitWords:
     ("SEC. REI", "SECREI"),  # OCR damage and a split: one edit left for the level's budget
     ("N-O-F-O-R-N", "NOFORN"),
     ("CONF IDEN TIAL", "CONFIDENTIAL"),
+    ("C-O-N-F-I-D-E-N-T-I-A-L", "CONFIDENTIAL"),  # more pieces than a short word has
+    ("U N C L A S S I F I E D", "UNCLASSIFIED"),
 ])
 def test_split_words_of_the_word_lists_are_written_whole(words: SplitWords, raw: str,
                                                          view: str) -> None:
@@ -32,7 +34,8 @@ def test_split_words_of_the_word_lists_are_written_whole(words: SplitWords, raw:
 
 
 @pytest.mark.parametrize("raw", [
-    "GO UP TO THE", "NO FOR", "IT IS TO BE", "TOP SECRET", "SECRET-NOFORN",
+    "GO UP TO THE", "NO FOR", "IT IS TO BE", "A B C D E F G H I J K L", "TOP SECRET",
+    "SECRET-NOFORN",
     "se cret meeting",  # lower case: prose, not a marking
     "SEC 44 B",  # nothing of the word lists
 ])
@@ -54,6 +57,32 @@ def test_a_split_banner_is_reported_as_typed_with_its_level() -> None:
     assert [(m.text, m.fields["level"]) for m in banners] == [
         ("S-E-C-R-E-T", "SECRET"), ("SE CRE T/RYBAT", "SECRET")]
     assert banners[1].fields["caveats"] == ["RYBAT"]
+
+
+def _damaged(word: str, budget: int) -> list[str]:
+    """`word` with `budget` OCR edits: letters misread at the start, middle or end, one
+    dropped, one added."""
+    forms = []
+    for places in ([0], [len(word) // 2], [len(word) - 1], list(range(budget))):
+        chars = list(word)
+        for place in places[:budget]:
+            chars[place] = "X" if chars[place] != "X" else "Q"
+        forms.append("".join(chars))
+    forms.append(word[:1] + word[2:])  # a letter dropped
+    forms.append(word[:2] + "X" + word[2:])  # a letter added
+    return forms
+
+
+def test_every_word_of_the_pack_is_joined_with_the_edits_its_budget_allows(
+        words: SplitWords) -> None:
+    # Runs are turned away early by pieces of the words; no damage within budget may lose one.
+    missed = []
+    for word, budget in words._terms:
+        for form in (_damaged(word, budget) if budget else [word]):
+            raw = "-".join(form)  # S-E-C-R-E-T, letter by letter
+            if normalize(raw, words).text != form:
+                missed.append(raw)
+    assert missed == []
 
 
 @pytest.mark.parametrize(("raw", "view"), [

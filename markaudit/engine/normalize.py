@@ -86,7 +86,6 @@ class NormalizedText:
 _SPLIT_RUN = re.compile(
     r"(?<![A-Za-z0-9])[A-Z0-9]{1,4}(?:(?:[ .-]|\. )[A-Z0-9]{1,4})+(?![A-Za-z0-9])")
 _PIECE = re.compile(r"[A-Z0-9]+")
-_MOST_PIECES = 8
 
 
 class SplitWords:
@@ -159,13 +158,23 @@ class SplitWords:
         return drops
 
     def _longest_word(self, run: str, pieces: list[tuple[int, int]], first: int) -> int | None:
-        """The last piece of the longest run from `first` that reads as a word, if any."""
-        for last in range(min(len(pieces), first + _MOST_PIECES) - 1, first, -1):
-            joined = "".join(run[a:b] for a, b in pieces[first:last + 1])
+        """The last piece of the longest run from `first` that reads as a word, if any.
+
+        A word may stand letter by letter ("C-O-N-F-I-D-E-N-T-I-A-L"): as many pieces as the
+        longest word has letters are tried, no more.
+        """
+        letters: list[str] = []
+        count = 0
+        for a, b in pieces[first:]:
+            if count + b - a > self._longest:
+                break
+            letters.append(run[a:b])
+            count += b - a
+        for last in range(first + len(letters) - 1, first, -1):
+            joined = "".join(letters[:last - first + 1])
             # Two short pieces make common words ("GO UP" is not GROUP): six letters at least,
             # or three pieces.
-            if (len(joined) >= 6 or last - first >= 2) and len(joined) <= self._longest and \
-                    self.reads_as_word(joined):
+            if (len(joined) >= 6 or last - first >= 2) and self.reads_as_word(joined):
                 return last
         return None
 
