@@ -2,18 +2,22 @@
 
 Folders are walked recursively in sorted order, so a run's report is the same on every machine.
 `--include`/`--exclude` take gitignore-style patterns (via pathspec, as black and yamllint do),
-matched against a file's path relative to the folder given. Files named directly are always
-audited, as in ruff: the user asked for them. A file reached twice (the same folder given twice,
-a symlink to a file already seen) is audited once, and a symlink loop is never followed round.
-A URL (`s3://bucket/prefix/`) is listed the same way through fsspec, in `markaudit.storage`.
+matched against a file's path relative to the folder given. Like ruff, a walk skips
+version-control folders (.git, .hg, .svn) and caches: any folder holding a CACHEDIR.TAG (as
+markaudit's own .markaudit_cache/ does). A path named directly, file or folder, is always
+audited, as in ruff: the user asked for it. A file reached twice (the same folder given twice, a
+symlink to a file already seen, `-` given twice) is audited once; a folder symlink loop is never
+followed round, and a file symlink loop is listed as not audited, with the reason, as a dangling
+symlink is. A URL (`s3://bucket/prefix/`) is listed the same way through fsspec, in
+`markaudit.storage`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +31,11 @@ if TYPE_CHECKING:
 DEFAULT_EXTENSIONS = ("txt", "md", "pdf", "xml", "hocr")
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})
+# https://bford.info/cachedir/: a tag is a cache's only if it opens with this signature, so that
+# a note that happens to carry the name hides no documents.
+CACHEDIR_TAG = "CACHEDIR.TAG"
+CACHEDIR_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +44,10 @@ class Source:
 
     path: str
     folder: str = "."
+    """Its row in `--group-by folder`: the folder given and, for a file deeper down, the first
+    subfolder below it (`c/jfk`, `c/jfk/box1`). A file named directly counts in the folder it is
+    in (`c/seed/a.txt` in `c/seed`), standard input in `<stdin>`. With one path given, rows are
+    named relative to it: `box1`, and `.` for the files at its top (or a file named alone)."""
 
     @property
     def name(self) -> str:
@@ -84,22 +97,37 @@ def collect(paths: Sequence[str | Path], selection: Selection | None = None) -> 
     selection = selection or Selection()
     seen: set[tuple[int, int]] = set()
     urls_seen: set[str] = set()
+    # With several paths, rows of --group-by folder carry the path given: otherwise the top of
+    # every folder given would be one row ".", and c/jfk/box1 one row with c/state/box1.
+    several = len(paths) > 1
+    stdin_read = False
     for given in paths:
         if str(given) == STDIN:
-            yield Source(STDIN)
+            if not stdin_read:  # a second read would find it empty
+                stdin_read = True
+                yield Source(STDIN, STDIN_NAME if several else ".")
             continue
         if isinstance(given, str) and "://" in given:
             from markaudit.storage import collect_url, is_url  # fsspec only when a URL is given
 
             if is_url(given):
-                yield from collect_url(given, selection, urls_seen)
+                for source in collect_url(given, selection, urls_seen):
+                    yield replace(source, folder=_url_row(given, source)) if several else source
                 continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, selection, seen)
+            yield from _walk(path, selection, seen, PurePath(given) if several else None)
         elif _first_visit(path, seen):
             # Missing or unreadable files are yielded too: the report lists them with the reason.
-            yield Source(str(given))
+            yield Source(str(given), PurePath(given).parent.as_posix() if several else ".")
+
+
+def _url_row(url: str, source: Source) -> str:
+    """The --group-by folder row of an object listed from a URL, when several paths are given."""
+    if source.path == url:  # an object named directly
+        return url.rsplit("/", 1)[0]
+    base = url.rstrip("/")
+    return base if source.folder == "." else f"{base}/{source.folder}"
 
 
 def _first_visit(path: Path, seen: set[tuple[int, int]]) -> bool:
@@ -122,7 +150,29 @@ def _is_document(path: str) -> bool:
     return is_alto(path)
 
 
-def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]]) -> Iterator[Source]:
+def _is_cache(entries: Sequence[os.DirEntry[str]]) -> bool:
+    tag = next((e for e in entries if e.name == CACHEDIR_TAG), None)
+    if tag is None:
+        return False
+    try:
+        with open(tag.path, "rb") as stream:
+            return stream.read(len(CACHEDIR_SIGNATURE)) == CACHEDIR_SIGNATURE
+    except OSError:
+        return False
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        # A symlink loop, or a target that cannot be examined: taken as a file, so that the
+        # report lists it with the reason instead of leaving it out.
+        return False
+
+
+def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]],
+          label: PurePath | None) -> Iterator[Source]:
+    """The files below `root`; `label` is the folder as given, prefixed to --group-by rows."""
     folders_seen: set[tuple[int, int]] = set()
 
     def walk(folder: Path) -> Iterator[Source]:
@@ -132,18 +182,16 @@ def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]]) -> Itera
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             return
+        if folder != root and _is_cache(entries):
+            return  # a cache holds entries, not documents (the folder given is still walked)
         for entry in entries:
             relative = Path(entry.path).relative_to(root).as_posix()
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                continue
-            if is_dir:
-                if not selection.skips_folder(relative):
+            if _is_folder(entry):
+                if entry.name not in VCS_FOLDERS and not selection.skips_folder(relative):
                     yield from walk(Path(entry.path))
             elif (selection.wants(relative) and _is_document(entry.path)
                   and _first_visit(Path(entry.path), seen)):
                 top = relative.split("/", 1)[0] if "/" in relative else "."
-                yield Source(entry.path, top)
+                yield Source(entry.path, top if label is None else (label / top).as_posix())
 
     yield from walk(root)

@@ -107,7 +107,7 @@ def discover(paths: Sequence[str], cwd: Path | None = None) -> Path | None:
     for given in paths:
         if given == "-":
             continue
-        path = (here / given).resolve()
+        path = _resolved(here / given)
         folders.append(str(path if path.is_dir() else path.parent))
     start = Path(os.path.commonpath(folders)) if folders else here
     for folder in (start, *start.parents):
@@ -116,6 +116,15 @@ def discover(paths: Sequence[str], cwd: Path | None = None) -> Path | None:
             if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
                 return candidate
     return None
+
+
+def _resolved(path: Path) -> Path:
+    """`path` made absolute with its links followed; as given where a link loops (the file
+    is then listed as unreadable by the run, not refused here)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
 
 
 def _has_tool_table(path: Path) -> bool:

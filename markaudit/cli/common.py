@@ -151,14 +151,16 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
     chosen_extensions = (parse_extensions(extensions) if extensions is not None else
                          config.extensions if config and config.extensions else
                          DEFAULT_EXTENSIONS)
-    selection = Selection(
-        chosen_extensions,
-        include if include else (config.include or () if config else ()),
-        exclude if exclude else (config.exclude or () if config else ()))
+    chosen_include = include if include else (config.include or () if config else ())
+    chosen_exclude = exclude if exclude else (config.exclude or () if config else ())
+    selection = Selection(chosen_extensions, chosen_include, chosen_exclude)
     sources = list(collect(paths, selection))
     if not sources:
-        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} (extensions: "
-                   f"{', '.join(selection.extensions)})", err=True)
+        chosen = [f"extensions: {', '.join(selection.extensions)}"]
+        chosen += [f"include: {', '.join(chosen_include)}"] if chosen_include else []
+        chosen += [f"exclude: {', '.join(chosen_exclude)}"] if chosen_exclude else []
+        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} "
+                   f"({'; '.join(chosen)})", err=True)
         raise typer.Exit(EXIT_ERROR)
     settings = Settings(
         split_parts=not no_split,
