@@ -166,7 +166,7 @@ def _size(path: str) -> int:
 def _refuse_if_too_large(name: str, size: int, limit: int) -> None:
     if size > limit:
         raise InputError(name, f"too large to audit ({size / 1e6:,.1f} MB; the limit is "
-                               f"{limit / 1e6:g} MB, see --max-size), not audited")
+                               f"{limit / 1e6:g} MB, see --max-size)")
 
 
 def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,

@@ -20,6 +20,7 @@ from typing import Any
 from markaudit.errors import MarkauditError
 from markaudit.model import Classification, DocumentReport, Finding, Marking
 from markaudit.parts import Part
+from markaudit.report.output import set_mode
 
 DEFAULT_DIR = ".markaudit_cache"
 # Kept beside the entries: backup tools skip the folder (CACHEDIR.TAG), git ignores it.
@@ -73,6 +74,7 @@ def write_entry(directory: Path, path: Path, data: bytes) -> None:
         if not path.parent.is_dir():
             prepare(directory, path.parent)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        set_mode(temporary)  # not mkstemp's 0o600: a team may share one cache
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)

@@ -17,7 +17,6 @@ Anything else is left alone and reported without a fix. Fixes are never made on 
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -166,7 +165,6 @@ def write_fixed(fixed: FileFix) -> None:
     """Replace the file with its fixed text, atomically, in its own encoding and mode."""
     from markaudit.report.output import AtomicFile
 
-    mode = os.stat(fixed.path).st_mode
     data = fixed.after.encode(fixed.encoding)  # utf-8-sig and utf-16 write their BOM again
     target = AtomicFile(fixed.path)
     try:
@@ -174,8 +172,7 @@ def write_fixed(fixed: FileFix) -> None:
     except BaseException:
         target.discard()
         raise
-    target.commit()
-    os.chmod(fixed.path, mode & 0o7777)  # a temporary file is private; keep the file's mode
+    target.commit()  # the file keeps its mode: AtomicFile gives the replacement the old one's
 
 
 def summary(fixed: Sequence[FileFix]) -> str:

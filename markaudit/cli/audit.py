@@ -94,7 +94,8 @@ def audit(
     no_default_rules: NoDefaultOption = False,
     formats: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--format", "-f", help="Report format (repeatable, each with its own --output): "
-        "console, json, jsonl, sarif, junit, github, csv, inventory, markdown, html. "
+        "console, json, jsonl, sarif, junit, github, csv, csv-excel, inventory, markdown, "
+        "html. "
         "Default: console (github in GitHub Actions).")] = None,
     outputs: Annotated[Optional[list[Path]], typer.Option(  # noqa: UP045
         "--output", "-o", help="Write the report of the --format at the same place to this "
@@ -134,8 +135,8 @@ def audit(
         "--no-cache", help="Audit every file again; neither read nor write the cache.")] = False,
     cache_dir: CacheDirOption = None,
     statistics: Annotated[bool, typer.Option(
-        "--statistics", help="Print only the roll-up: counts by level, issuer, check and "
-        "document.")] = False,
+        "--statistics", help="Console and html reports: only the roll-up (counts by level, "
+        "issuer, check and document); the other formats still hold every document.")] = False,
     group_by: Annotated[GroupBy, typer.Option(
         "--group-by", help="Add to the roll-up the counts per top-level folder.")
     ] = GroupBy.none,

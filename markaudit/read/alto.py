@@ -33,9 +33,9 @@ def parse_xml(data: bytes, path: str, kind: str) -> Element:
         return SafeTree.fromstring(data)
     except DefusedXmlException as error:
         raise InputError(path, f"{kind} declares XML entities or a DTD that could be unsafe "
-                               f"({type(error).__name__}), not audited") from None
+                               f"({type(error).__name__})") from None
     except ParseError as error:
-        raise InputError(path, f"malformed {kind} XML ({error}), not audited") from None
+        raise InputError(path, f"malformed {kind} XML ({error})") from None
 
 
 def _number(element: Element, name: str) -> float | None:
@@ -62,8 +62,7 @@ def read_alto(data: bytes, path: str) -> Document:
     """An ALTO file's pages, or InputError when it is malformed or holds no text."""
     root = parse_xml(data, path, "ALTO")
     if _local(root.tag) != "alto":
-        raise InputError(path, f"not ALTO (the root element is <{_local(root.tag)}>), "
-                               "not audited")
+        raise InputError(path, f"not ALTO (the root element is <{_local(root.tag)}>)")
     image = None
     for element in root.iter():
         if _local(element.tag) == "fileName" and (element.text or "").strip():

@@ -72,7 +72,7 @@ def document_from_bytes(data: bytes, path: str) -> Document:
 
         return read_hocr(data, path)
     if kind == "xml":
-        raise InputError(path, "XML but not ALTO (no <alto> root element), not audited")
+        raise InputError(path, "XML but not ALTO (no <alto> root element)")
     return plain.document_from_bytes(data, path)
 
 

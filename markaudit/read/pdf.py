@@ -38,13 +38,13 @@ def read_pdf(data: bytes, path: str) -> Document:
     try:
         reader = pypdf.PdfReader(BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(path, "encrypted PDF (a password is needed), not audited")
+            raise InputError(path, "encrypted PDF (a password is needed)")
         pages = [_page(page) for page in reader.pages]
     except InputError:
         raise
     except Exception as error:  # pypdf raises many kinds of error on a damaged file
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(path, f"damaged PDF ({reason}), not audited") from None
+        raise InputError(path, f"damaged PDF ({reason})") from None
     if not pages:
         raise InputError(path, "a PDF without pages, nothing to audit")
     if not any(page.lines for page in pages):

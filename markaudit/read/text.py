@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 from pathlib import Path
 
 from markaudit.errors import InputError
@@ -41,7 +42,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         return _strict(data, "utf-16", path), "utf-16"
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
-            raise InputError(path, f"binary content ({kind}), not audited")
+            raise InputError(path, f"binary content ({kind})")
     if (utf16 := _utf16_without_bom(data[:_SNIFF_BYTES])) is not None:
         # Read as single bytes, such text would come out as letters between NULs: decode it as
         # UTF-16, and refuse it rather than guess when it is not valid UTF-16 after all.
@@ -49,18 +50,17 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             text = data.decode(utf16)
         except UnicodeDecodeError as error:
             raise InputError(path, f"looks like UTF-16 without a byte-order mark, but is not "
-                             f"valid {utf16} ({error.reason} at byte {error.start}), "
-                             "not audited") from None
+                             f"valid {utf16} ({error.reason} at byte {error.start})") from None
         sample = text[:_SNIFF_BYTES]
         if len(sample) - len(sample.translate(_CONTROL_CHARS)) > 0.05 * len(sample):
-            raise InputError(path, "binary content (control characters), not audited")
+            raise InputError(path, "binary content (control characters)")
         return text, utf16
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(path, f"binary content (NUL byte at offset {nul}), not audited")
+        raise InputError(path, f"binary content (NUL byte at offset {nul})")
     head = data[:_SNIFF_BYTES]
     if head and len(head) - len(head.translate(None, _CONTROL_BYTES)) > 0.05 * len(head):
-        raise InputError(path, "binary content (control characters), not audited")
+        raise InputError(path, "binary content (control characters)")
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding), encoding
@@ -112,6 +112,8 @@ def unreadable(name: str, error: OSError) -> InputError:
         return InputError(name, "no such file")
     if isinstance(error, PermissionError):
         return InputError(name, "permission denied")
+    if error.errno == errno.ELOOP:
+        return InputError(name, "symlink loop (the link leads back to itself)")
     return InputError(name, error.strerror or str(error))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import stat
@@ -30,18 +31,23 @@ class AtomicFile:
 
     A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
     written directly: renaming a file over it would replace the device or pipe itself.
+
+    The file renamed into place has the mode of the file it replaces, or, when new, the mode any
+    program would give it (`new_file_mode`), not the private mode of a temporary file.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._temporary: str | None = None
         try:
-            if _is_special(self.path):
+            existing = _mode(self.path)
+            if existing is not None and _is_special(existing):
                 handle = os.open(self.path, os.O_WRONLY | os.O_TRUNC)
             else:
                 directory = self.path.parent if str(self.path.parent) else Path(".")
                 handle, self._temporary = tempfile.mkstemp(
                     dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
+                set_mode(self._temporary, existing)
         except OSError as error:
             raise _naming(error, self.path) from None
         # A file name that is not valid UTF-8 (bytes from another system) reaches a report as
@@ -92,11 +98,39 @@ class _ReportStream(io.TextIOWrapper):
             raise _naming(error, self.target) from None
 
 
-def _is_special(path: Path) -> bool:
+@functools.cache
+def new_file_mode() -> int:
+    """The mode a program gives a file it creates: 0o666 less the process umask.
+
+    For files written to a temporary first (reports, cache entries): mkstemp makes them 0o600.
+    """
+    # The umask can be read only by setting it. Set back at once, and read once per process: a
+    # file another thread created in between would not be masked, and markaudit makes its files
+    # in the main thread (its workers are processes, each with a umask of its own).
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def set_mode(temporary: str, replaced: int | None = None) -> None:
+    """Give a temporary file the mode of the file it will replace (`replaced`, an st_mode), or
+    when there is none the mode of a new file, before anything is written to it."""
+    mode = stat.S_IMODE(replaced) if replaced is not None else new_file_mode()
+    # A file system without modes (some network mounts) refuses: the file keeps what it gives.
+    with contextlib.suppress(OSError):
+        os.chmod(temporary, mode)
+
+
+def _mode(path: Path) -> int | None:
+    """The mode of the file at `path`; None when it is absent (the usual case) or unreachable,
+    which mkstemp or the rename will then say."""
     try:
-        mode = os.stat(path).st_mode
+        return os.stat(path).st_mode
     except OSError:
-        return False  # absent (the usual case) or unreachable: mkstemp will say
+        return None
+
+
+def _is_special(mode: int) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
