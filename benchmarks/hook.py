@@ -5,7 +5,8 @@
 
 Builds a throw-away project (a `markaudit.toml` with `input = "transcription"`, a baseline) around
 the seed document and times, as the hook runs it, `markaudit audit FILE` (configuration found,
-baseline applied), against `python -c "import markaudit"`, the floor of any Python hook:
+baseline applied), against `python -c "import markaudit"`, the floor of any Python hook, and
+against the import of typer and rich, which the command line and its console report need:
 
 - first commit: the project's cache folder is empty (removed before every run): the pack is
   parsed, checked and compiled, then kept in the cache folder;
@@ -70,7 +71,11 @@ def main() -> None:
         later = median_seconds([markaudit, "audit", "memo.txt"], project, runs + 1,
                                edit=project / "memo.txt")
         floor = median_seconds([sys.executable, "-c", "import markaudit"], project, runs)
+        libraries = median_seconds([sys.executable, "-c", "import typer, rich.console"],
+                                   project, runs)
     print(f"import markaudit: {floor * 1000:.0f} ms; median of {runs}")
+    print(f"import typer, rich.console (the command line's libraries, paid by any run): "
+          f"{libraries * 1000:.0f} ms ({libraries / floor:.1f}x)")
     print(f"hook run, one file, first commit (empty cache): {first * 1000:.0f} ms "
           f"({first / floor:.1f}x)")
     print(f"hook run, one file, later commits (changed text): {later * 1000:.0f} ms "

@@ -14,8 +14,12 @@ temporary folder, then times the installed `markaudit` command as a user runs it
   left there (its compiled patterns), as on any run after a pack's first;
 - warm: the same run twice with a cache, the second timed;
 - memory: the cold run again on a collection four times as large (peak memory must stay flat);
+- floor: the cold run with 2 workers and a pack of the shipped word lists and one rule that
+  finds nothing: reading, pages, zones, the normalised view, the report and the cache, with no
+  matching and no checks; no pack with these word lists runs faster;
 - single file: one document whose text changes before every run, with the cache folder of the
-  runs before (the pre-commit case), against `python -c "import markaudit"`;
+  runs before (the pre-commit case), against `python -c "import markaudit"`, and the import of
+  the command line's libraries alone (typer and rich), which any run of the command pays;
 - ripgrep (`rg`, Debian package `ripgrep`): one search of the same collection for every pattern of
   the pack that ripgrep's syntax accepts, fuzzy counts removed.
 
@@ -47,6 +51,16 @@ from markaudit.read import read_document  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 FUZZY = "{e<=", "{s<=", "{i<=", "{d<="
+# A rule that finds nothing, beside the shipped word lists (rules/levels.yaml): the floor.
+NOTHING_RULE = """\
+markings:
+  - id: floor.nothing
+    kind: banner
+    description: Finds nothing; the pack's word lists still shape the normalised view.
+    pattern: 'QZXQJV(?P<level>{{level}})'
+    fields:
+      level: level
+"""
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
@@ -173,6 +187,13 @@ def main() -> None:
         line("cold, 1 worker", one, one_peak)
         two, two_peak = median_run([*cold, "--jobs", "2"], options.runs, before=renew)
         line("cold, 2 workers", two, two_peak)
+        floor_pack = workspace / "floor"
+        floor_pack.mkdir()
+        shutil.copy(default_rules_path() / "levels.yaml", floor_pack)
+        (floor_pack / "nothing.yaml").write_text(NOTHING_RULE, encoding="utf-8")
+        floor, _ = median_run([*cold, "--no-default-rules", "--rules", str(floor_pack),
+                               "--jobs", "2"], options.runs, before=renew)
+        line("floor (no matching), 2 workers", floor)
         cache = ["--cache-dir", str(workspace / "cache")]
         warm, _ = median_run([*audit, *cache, "--jobs", "2"], options.runs,
                              before=[*audit, *cache, "--jobs", "2"])
@@ -197,6 +218,8 @@ def main() -> None:
                        env=ENVIRONMENT)
         single_run, _ = median_run(hook, options.runs, before=edit)
         imported, _ = median_run([sys.executable, "-c", "import markaudit"], options.runs)
+        libraries, _ = median_run([sys.executable, "-c", "import typer, rich.console"],
+                                  options.runs)
 
         print()
         print(f"2 workers over 1:                 {one / two:5.2f}x  (target >= 1.8x)")
@@ -205,6 +228,10 @@ def main() -> None:
               "(target: flat)")
         print(f"single file vs import markaudit:  {single_run / imported:5.2f}x  "
               f"({single_run * 1000:.0f} ms vs {imported * 1000:.0f} ms; target <= 3x)")
+        print(f"  typer and rich imported alone:  {libraries / imported:5.2f}x  "
+              f"({libraries * 1000:.0f} ms)")
+        print(f"cold (2 workers) over the floor:  {two / floor:5.2f}x  "
+              f"(the floor: {page_count / floor:,.0f} pages/s; target >= 5,000 pages/s)")
 
         if shutil.which("rg"):
             patterns, total = ripgrep_patterns()

@@ -138,7 +138,8 @@ def audit(
         "--statistics", help="Console and html reports: only the roll-up (counts by level, "
         "issuer, check and document); the other formats still hold every document.")] = False,
     group_by: Annotated[GroupBy, typer.Option(
-        "--group-by", help="Add to the roll-up the counts per top-level folder.")
+        "--group-by", help="Add to the roll-up the counts per top-level folder (below each "
+        "folder given).")
     ] = GroupBy.none,
     config_path: ConfigOption = None,
     isolated: IsolatedOption = False,
