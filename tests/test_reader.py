@@ -205,6 +205,17 @@ def test_footer_banner_of_one_page_stays_with_it_above_the_next_header_banner():
     assert texts(document.pages[1])[:2] == ["SECRET", "-2-"]
 
 
+def test_form_foot_legend_ends_a_page_where_text_follows():
+    # A message form's foot legend (read with OCR errors), then the next page of the form.
+    legend = "REPRODUCTION SY OTHER THAN THE ISSUING OFFICE 1S PROHIBITED. Copy No."
+    text = f"SECRET\n{PROSE}\n{PROSE}\nSECRET\n{legend}\n\nDIRECTOR\n{PROSE}\n{PROSE}\n{legend}\n"
+    document = document_from_text(text)
+    assert len(document.pages) == 2
+    assert document.pages[1].boundary == "form-foot"
+    assert texts(document.pages[0])[-1] == legend
+    assert texts(document.pages[1]) == ["DIRECTOR", PROSE, PROSE, legend]
+
+
 # --- running lines ------------------------------------------------------------------------
 
 

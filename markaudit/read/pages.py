@@ -11,6 +11,10 @@ whose body is interrupted by two classification banners with only margin lines b
 the next page starts below the first banner. The splitter knows the level words for this, read
 with one error (two in CONFIDENTIAL), or spelled out (`S-E-C-R-E-T`).
 
+A printed form ends each of its pages with the same legend, whatever was typed on it: the CIA's
+message forms with "REPRODUCTION BY OTHER THAN THE ISSUING OFFICE IS PROHIBITED" (beside the
+copy number). Where text follows such a legend, the next page starts below it.
+
 Zones: the top and bottom of a page are its first and last few non-blank lines, widened to every
 line before the body's first line of prose (and after its last), since a stamp block can be
 long.
@@ -46,6 +50,13 @@ _LEVEL_WORD = regex.compile(r"(?:TOP)?(?:SECRET){e<=1}|(?:CONFIDENTIAL){e<=2}")
 _SPELLED = re.compile(r"\b(?:[A-Za-z][-. ]){3,}[A-Za-z]{1,2}\b")  # S-E-C-R-E-T, S E C R E T
 # a memo's heading lines: "SUBJECT:", "MEMORANDUM FOR:"
 _CAPTION = re.compile(r"[A-Z][A-Z .]{1,25}:")
+# The legend a printed form carries at the foot of every page, read with OCR's errors
+# ("REPRODUCTION SY OTHER THAN THE ISSUING OFFICE 1S PROMIS!", "_REPROOUCTION BY ...").
+_FOOT_LEGEND = regex.compile(r"(?:REPRODUCTION BY OTHER THAN THE ISSUING OFFICE){e<=6}",
+                             regex.IGNORECASE)
+# What any reading of it keeps, in capitals: a cheap test before the slow fuzzy match.
+_FOOT_LEGEND_HINT = re.compile(r"PRODU|ISSU|OTH\w{1,3}\s+T\w{2,3}\b")
+FOOT_LEGEND_MAX = 120  # the legend's line: the legend, the copy number field and OCR debris
 
 
 def page_number(line: str) -> int | None:
@@ -107,8 +118,28 @@ def split_pages(lines: Sequence[str]) -> list[tuple[int, str]]:
     found = [(i, "page-number") for i in _starts_from_page_numbers(lines, is_running)]
     if not found:
         found = [(i, "repeated-line") for i in _starts_from_running_lines(lines, is_running)]
+    found += [(i, "form-foot") for i in _starts_from_foot_legends(lines, [i for i, _ in found])]
     found += [(i, "repeated-line") for i in _starts_from_banners(lines, [i for i, _ in found])]
     return [(0, "start"), *sorted(found)]
+
+
+def _starts_from_foot_legends(lines: Sequence[str], known: Sequence[int]) -> list[int]:
+    """Page starts below a form's foot legend, where the text goes on after it: the next
+    non-blank line, when what follows is more than a page's foot (prose, or more than margin
+    lines). `known` are the page starts already found; one within the next few lines is this
+    break, found from the next page's head."""
+    starts: list[int] = []
+    for index, line in enumerate(lines):
+        if (len(line) > FOOT_LEGEND_MAX or not _FOOT_LEGEND_HINT.search(line)
+                or not _FOOT_LEGEND.search(line)):
+            continue
+        after = _non_blank(lines, range(index + 1, len(lines)))
+        if not after or _is_margin(lines, after):
+            continue
+        reach = after[min(len(after), ZONE_LINES) - 1]
+        if not any(index < start <= reach for start in known):
+            starts.append(after[0])
+    return starts
 
 
 def _non_blank(lines: Sequence[str], indices: range) -> list[int]:
