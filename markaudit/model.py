@@ -61,8 +61,8 @@ class Page:
     number: int
     lines: tuple[Line, ...]
     # "start" for page 1; else "form-feed", "page-number", "form-foot" (below a printed form's
-    # foot legend) or "repeated-line"; "page" where the input has pages of its own (PDF, ALTO,
-    # hOCR)
+    # foot legend), "record-form" (below a Record Identification Form's COMMENTS field) or
+    # "repeated-line"; "page" where the input has pages of its own (PDF, ALTO, hOCR)
     boundary: str = "start"
     image: str | None = None  # the scan the page was read from, as the input names it
     width: float | None = None  # the page's size, in the units of its lines' boxes

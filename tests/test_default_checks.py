@@ -123,6 +123,23 @@ def test_record_form_is_split_from_the_record_it_describes(pack):
         (1, 1, "start"), (2, 2, "after the cover form on page 1")]
 
 
+def test_a_foia_review_worksheet_needs_no_banner(pack):
+    # A reviewer's worksheet filed inside a classified record: its list of determinations, two
+    # of the options read by OCR with errors.
+    page = "The committee met again to weigh the new proposal in full detail today.\n" * 6
+    worksheet = ("INITIAL REVIEW FORM\n\nDocument Description: cable\n\nRECOMMEND:\n\n"
+                 "A. Release in full text\n\nB. Relcase in sanitized forn\n\nC. Deny in tato\n\n"
+                 "D. Defer decision to\n\nSIGNATURE OF REVIEWING OFFICER\n")
+    text = f"SECRET\n{page}SECRET\n\f{worksheet}\fSECRET\n{page}SECRET\n"
+    findings = markaudit.audit_text(text).documents[0].findings
+    assert not [f for f in findings if f.rule == "banner.every-page"]
+    # one option alone, in a page's prose, is no worksheet: that page still needs its banners
+    prose = "The request was denied in toto by the agency after a long review of it.\n" * 6
+    text = f"SECRET\n{page}SECRET\n\f{prose}\fSECRET\n{page}SECRET\n"
+    findings = markaudit.audit_text(text).documents[0].findings
+    assert [f.page for f in findings if f.rule == "banner.every-page"] == [2, 2]
+
+
 def test_banners_may_change_between_sub_documents_but_not_within_one(tmp_path):
     page = "The committee met again to weigh the new proposal in full detail today.\n" * 6
     compilation = (f"SECRET\n{page}SECRET\n\fMEMORANDUM FOR THE RECORD\n\nCONFIDENTIAL\n{page}"

@@ -216,6 +216,47 @@ def test_form_foot_legend_ends_a_page_where_text_follows():
     assert texts(document.pages[1]) == ["DIRECTOR", PROSE, PROSE, legend]
 
 
+# A Record Identification Form filled in field by field, COMMENTS last (its value on two lines).
+RECORD_FORM = ("JFK ASSASSINATION SYSTEM\nIDENTIFICATION FORM\nAGENCY : CIA\n"
+               "RECORD NUMBER : 104-10001-10001\nTITLE : CABLE\nDATE : 01/02/1963\nPAGES : 2\n"
+               "DATE OF LAST REVIEW : 06/04/1998\nOPENING CRITERIA :\n"
+               "COMMENTS : Box 12, Folder 3,\nreel 4\n")
+
+
+def test_record_form_ends_its_page_where_the_record_follows():
+    document = document_from_text(f"{RECORD_FORM}\nSECRET\n{PROSE}\n{PROSE}\nSECRET\n")
+    assert len(document.pages) == 2
+    assert document.pages[1].boundary == "record-form"
+    assert texts(document.pages[0])[-2:] == ["COMMENTS : Box 12, Folder 3,", "reel 4"]
+    assert texts(document.pages[1]) == ["SECRET", PROSE, PROSE, "SECRET"]
+
+
+def test_record_form_value_below_a_lone_comments_name_stays_on_the_form():
+    form = RECORD_FORM.replace("COMMENTS : Box 12, Folder 3,\nreel 4\n", "COMMENTS ;\nBOX 445-5\n")
+    # the record's prose right below the value is the record's, not the value's
+    document = document_from_text(f"{form}{PROSE}\n{PROSE}\nSECRET\n")
+    assert [texts(page)[0] for page in document.pages] == ["JFK ASSASSINATION SYSTEM", PROSE]
+    assert texts(document.pages[0])[-1] == "BOX 445-5"
+
+
+def test_record_form_already_on_its_own_page_is_not_split_again():
+    # The collection's footer ends the form's page, a stamp and the footer below COMMENTS.
+    text = (f"{RECORD_FORM}\n[R] - ITEM IS RESTRICTED\nNW 50955 DocId:32000001 Page 1\n\n"
+            f"SECRET\n{PROSE}\n{PROSE}\nNW 50955 DocId:32000001 Page 2\n")
+    document = document_from_text(text)
+    assert [page.boundary for page in document.pages] == ["start", "page-number"]
+    assert texts(document.pages[1])[0] == "SECRET"
+
+
+def test_record_form_listing_its_field_names_before_their_values_is_not_split():
+    # The other printout of the form: the names (COMMENTS among them), then the values.
+    names = ("AGENCY :\nRECORD NUMBER :\nTITLE :\nDATE :\nDATE OF LAST REVIEW :\n"
+             "OPENING CRITERIA :\nCOMMENTS :\n")
+    values = "FBI\n124-10001-10001\nHQ\nMEMO\n06/04/1963\n09/28/1998\nAPPROVAL OF CIA\n"
+    document = document_from_text(f"{names}{values}{PROSE}\n{PROSE}\n")
+    assert len(document.pages) == 1
+
+
 # --- running lines ------------------------------------------------------------------------
 
 

@@ -15,6 +15,11 @@ A printed form ends each of its pages with the same legend, whatever was typed o
 message forms with "REPRODUCTION BY OTHER THAN THE ISSUING OFFICE IS PROHIBITED" (beside the
 copy number). Where text follows such a legend, the next page starts below it.
 
+The JFK collection's cover form, the Record Identification Form, is filled in field by field
+("RECORD NUMBER : 176-10036-10134", "DATE OF LAST REVIEW : 9/10/2000", "COMMENTS : Box 2"),
+COMMENTS last. Where the record's text follows the form with no page break found below it, the
+record's first page starts below the COMMENTS field's value.
+
 Zones: the top and bottom of a page are its first and last few non-blank lines, widened to every
 line before the body's first line of prose (and after its last), since a stamp block can be
 long.
@@ -57,6 +62,14 @@ _FOOT_LEGEND = regex.compile(r"(?:REPRODUCTION BY OTHER THAN THE ISSUING OFFICE)
 # What any reading of it keeps, in capitals: a cheap test before the slow fuzzy match.
 _FOOT_LEGEND_HINT = re.compile(r"PRODU|ISSU|OTH\w{1,3}\s+T\w{2,3}\b")
 FOOT_LEGEND_MAX = 120  # the legend's line: the legend, the copy number field and OCR debris
+# The Record Identification Form's last field, and the field before last filled in on its line
+# with a date: the form as printed field by field, the values beside their names (not the
+# layout that lists the names, then the values below them).
+_FORM_COMMENTS = re.compile(r"^\W{0,3}COMMENTS\s*(?:[:;]\s*(?P<value>.*?)\s*)?$")
+_FORM_REVIEW_DATE = re.compile(
+    r"^\W{0,3}DATE\s*OF\s*LAST\s*REVIEW\s*[:;]?\W{0,3}\d{1,2}/\d{1,2}/\d{2,4}")
+FORM_FIELD_LINES = 6  # the review date stands within this many lines above COMMENTS
+FORM_VALUE_LINES = 2  # a COMMENTS value runs on over at most this many lines below its own
 
 
 def page_number(line: str) -> int | None:
@@ -119,6 +132,7 @@ def split_pages(lines: Sequence[str]) -> list[tuple[int, str]]:
     if not found:
         found = [(i, "repeated-line") for i in _starts_from_running_lines(lines, is_running)]
     found += [(i, "form-foot") for i in _starts_from_foot_legends(lines, [i for i, _ in found])]
+    found += [(i, "record-form") for i in _starts_from_record_forms(lines, [i for i, _ in found])]
     found += [(i, "repeated-line") for i in _starts_from_banners(lines, [i for i, _ in found])]
     return [(0, "start"), *sorted(found)]
 
@@ -137,6 +151,39 @@ def _starts_from_foot_legends(lines: Sequence[str], known: Sequence[int]) -> lis
         if not after or _is_margin(lines, after):
             continue
         reach = after[min(len(after), ZONE_LINES) - 1]
+        if not any(index < start <= reach for start in known):
+            starts.append(after[0])
+    return starts
+
+
+def _starts_from_record_forms(lines: Sequence[str], known: Sequence[int]) -> list[int]:
+    """Page starts below a Record Identification Form's COMMENTS field, where the record's text
+    follows it: the next non-blank line after the field's value, when what follows is more than
+    a page's foot. The value is the rest of the COMMENTS line (or, where the name stands alone,
+    the next non-blank line), with the lines that run on directly below it (no blank line
+    between, none prose: prose is the record's). `known` are the page starts already found; one
+    within a margin block's reach below the value is the form's own page end (its foot holds
+    stamps and the collection's footer, "NW 50955 DocId:32202033 Page 1")."""
+    starts: list[int] = []
+    for index, line in enumerate(lines):
+        match = _FORM_COMMENTS.match(line.strip())
+        if not match:
+            continue
+        above = _non_blank(lines, range(index - 1, -1, -1))[:FORM_FIELD_LINES]
+        if not any(_FORM_REVIEW_DATE.match(lines[i].strip()) for i in above):
+            continue
+        end = index
+        if not match.group("value"):
+            below = _non_blank(lines, range(index + 1, len(lines)))
+            end = below[0] if below else index
+        for _ in range(FORM_VALUE_LINES):
+            if end + 1 >= len(lines) or not lines[end + 1].strip() or is_prose(lines[end + 1]):
+                break
+            end += 1
+        after = _non_blank(lines, range(end + 1, len(lines)))
+        if not after or _is_margin(lines, after):
+            continue
+        reach = after[min(len(after), ZONE_LINES_MAX) - 1]
         if not any(index < start <= reach for start in known):
             starts.append(after[0])
     return starts
