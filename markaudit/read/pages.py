@@ -147,12 +147,9 @@ def _starts_from_foot_legends(lines: Sequence[str], known: Sequence[int]) -> lis
         if (len(line) > FOOT_LEGEND_MAX or not _FOOT_LEGEND_HINT.search(line)
                 or not _FOOT_LEGEND.search(line)):
             continue
-        after = _non_blank(lines, range(index + 1, len(lines)))
-        if not after or _is_margin(lines, after):
-            continue
-        reach = after[min(len(after), ZONE_LINES) - 1]
-        if not any(index < start <= reach for start in known):
-            starts.append(after[0])
+        start = _start_below(lines, index, index, known, ZONE_LINES)
+        if start is not None:
+            starts.append(start)
     return starts
 
 
@@ -180,13 +177,24 @@ def _starts_from_record_forms(lines: Sequence[str], known: Sequence[int]) -> lis
             if end + 1 >= len(lines) or not lines[end + 1].strip() or is_prose(lines[end + 1]):
                 break
             end += 1
-        after = _non_blank(lines, range(end + 1, len(lines)))
-        if not after or _is_margin(lines, after):
-            continue
-        reach = after[min(len(after), ZONE_LINES_MAX) - 1]
-        if not any(index < start <= reach for start in known):
-            starts.append(after[0])
+        start = _start_below(lines, end, index, known, ZONE_LINES_MAX)
+        if start is not None:
+            starts.append(start)
     return starts
+
+
+def _start_below(lines: Sequence[str], end: int, since: int, known: Sequence[int],
+                 reach_lines: int) -> int | None:
+    """The next page's start below line `end` (its next non-blank line), when more than a
+    page's foot follows; None where a start in `known` after line `since` lies within
+    `reach_lines` non-blank lines below: that break is found already."""
+    after = _non_blank(lines, range(end + 1, len(lines)))
+    if not after or _is_margin(lines, after):
+        return None
+    reach = after[min(len(after), reach_lines) - 1]
+    if any(since < start <= reach for start in known):
+        return None
+    return after[0]
 
 
 def _non_blank(lines: Sequence[str], indices: range) -> list[int]:
