@@ -84,7 +84,9 @@ MARKING_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 
 _CONDITION = {"type": "object", "minProperties": 1, "additionalProperties": False,
-              "properties": {key: _TEXT_OR_TEXTS if key in ("marking", "caveat") else _TEXT
+              "properties": {key: _TEXT_OR_TEXTS if key in ("marking", "caveat")
+                             else {"anyOf": [{"type": "boolean"}, _TEXT, _TEXTS]}
+                             if key == "classified" else _TEXT
                              for key in CONDITION_KEYS}}
 
 OPTION_SCHEMAS: dict[str, dict[str, Any]] = {

@@ -220,6 +220,10 @@ def test_format_field_must_match_pattern(tmp_path):
      "'pattern' is a bad regular expression"),
     ("{id: c, type: era, marking: stamp, from: soon}", "'from' must be 'document', 'today'"),
     ("{id: c, type: dominates, lower: portion}", "needs 'upper'"),
+    ("{id: c, type: every_page, marking: banner, when: {classified: [nothing.*]}}",
+     "'when' classified names marking 'nothing.*'"),
+    ("{id: c, type: every_page, marking: banner, when: {classified: 1}}",
+     "'when' classified names a marking rule id"),
 ])
 def test_new_check_options_are_validated(tmp_path, check, message):
     rules = tmp_path / "rules.yaml"
@@ -279,3 +283,42 @@ def test_every_page_reach_counts_lines_of_text_not_the_blank_lines_ocr_puts_betw
     checks = ("- {id: ep, type: every_page, marking: banner, zones: [top, bottom], "
               "severity: info, reach: 0.25}\n")
     assert audit(tmp_path, checks, text) == []
+
+
+CLASSIFIED_PAGES = """\
+- id: ep
+  type: every_page
+  marking: banner
+  zones: [top, bottom]
+  when: {classified: [group]}
+"""
+
+
+def test_classified_counts_a_marking_only_a_classified_document_carries(tmp_path):
+    # OCR garbled the banners; the GROUP note still shows the memo classified
+    findings = audit(tmp_path, CLASSIFIED_PAGES, "CONRICZNTEL\n\ntext\n\nGROUP 3\n")
+    assert [(f.page, f.message) for f in findings] == [
+        (1, "page 1: no banner at the top"), (1, "page 1: no banner at the bottom")]
+    assert audit(tmp_path, CLASSIFIED_PAGES, "CONRICZNTEL\n\ntext\n") == []
+    # `true` asks for a classified level: the GROUP note alone does not give one
+    level_only = CLASSIFIED_PAGES.replace("[group]", "true")
+    assert audit(tmp_path, level_only, "CONRICZNTEL\n\ntext\n\nGROUP 3\n") == []
+    assert len(audit(tmp_path, level_only, "SECRET\n\ntext\n\nSECRET\n\fpage two\n")) == 2
+
+
+def test_classified_keeps_a_document_marked_unclassified_unclassified(tmp_path):
+    text = "UNCLASSIFIED\n\ntext\n\nGROUP 3\n\nUNCLASSIFIED\n\fpage two\n"
+    assert audit(tmp_path, CLASSIFIED_PAGES, text) == []
+    assert len(audit(tmp_path, CLASSIFIED_PAGES, text.replace("UNCLASSIFIED", "SECRET"))) == 2
+
+
+def test_classified_false_holds_on_a_document_with_no_classified_level(tmp_path):
+    checks = """\
+    - id: noforn-unclassified
+      type: forbids
+      when: {marking: banner, caveat: NOFORN}
+      then: {classified: false}
+    """
+    [finding] = audit(tmp_path, checks, "UNCLASSIFIED/NOFORN\n\ntext\n")
+    assert "no classified level" in finding.message
+    assert audit(tmp_path, checks, "SECRET/NOFORN\n\ntext\n") == []

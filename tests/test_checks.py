@@ -300,3 +300,38 @@ def test_seed_has_no_date_finding():
              if "date" in m.fields}
     assert dated.get("transmittal.note") == "1962-10-27"
     assert dated.get("document-date.line") == "1962-10-27"
+
+
+# --- banner.every-page where OCR garbled every banner --------------------------------------
+
+GARBLED = "CONRICZNTEL"  # CONFIDENTIAL, beyond what the rules read
+
+
+def shipped_banner_findings(text: str) -> list[tuple[int | None, str]]:
+    report = markaudit.audit_text(text)
+    return [(f.page, f.message.split(" at the ")[1].split(";")[0])
+            for f in report.documents[0].findings if f.rule == "banner.every-page"]
+
+
+def test_a_document_whose_banners_ocr_garbled_is_checked_by_its_classification_block():
+    memo = document(page(GARBLED, GARBLED, body="Classified by 5668 SLO/GL"),
+                    page(body="Declassify on: OADR"))
+    assert shipped_banner_findings(memo) == [(1, "top"), (1, "bottom"), (2, "top"),
+                                             (2, "bottom")]
+    # without its classification block, the same memo reads as unclassified
+    assert shipped_banner_findings(document(page(GARBLED, GARBLED), page())) == []
+
+
+def test_a_document_marked_unclassified_is_not_checked_for_its_old_classification_block():
+    # a downgraded memo keeps its old block; its banner, read surely, says what it is now
+    memo = document(page("UNCLASSIFIED", "UNCLASSIFIED", body="Classified by 5668 SLO/GL"),
+                    page(body="Declassify on: OADR"))
+    assert shipped_banner_findings(memo) == []
+
+
+def test_release_stamps_do_not_make_a_document_classified():
+    letter = document(
+        page("DECLASSIFIED BY 60324 UC BAW ON 5/14/94",
+             body="ALL INFORMATION CONTAINED HEREIN IS UNCLASSIFIED DATE 5-14-94 BY 60324"),
+        page(body="declassify relevant material. The results of this review were sent."))
+    assert shipped_banner_findings(letter) == []

@@ -42,6 +42,14 @@ class Violation:
     severity: str | None = None  # set by a check whose options raise or lower the rule's own
 
 
+LEVEL_KINDS = ("banner", "portion")
+"""The kinds of marking whose `level` field gives the document's level."""
+
+SURE = 0.9
+"""The confidence from which a level counts as read surely (the pack's checks comparing levels
+ask for the same)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CheckContext:
     """What a check reads: the document's pages and the markings found in it."""
@@ -64,9 +72,25 @@ class CheckContext:
     @property
     def level_rank(self) -> int | None:
         """The rank of the highest level marked by any banner or portion mark."""
-        ranks = [r for m in self.markings if m.kind in ("banner", "portion")
+        ranks = [r for m in self.markings if m.kind in LEVEL_KINDS
                  if (r := self.rank(m.fields.get("level"))) is not None]
         return max(ranks) if ranks else None
+
+    def is_classified(self, evidence: Iterable[str] = ()) -> bool:
+        """Whether the document is classified: a banner or portion mark gives a level above the
+        lowest (UNCLASSIFIED); or none does, none reads the lowest surely (`SURE`), and one of
+        the `evidence` markings (ids or globs: markings only a classified document carries, such
+        as "Classified by") stands in it, as where OCR garbled every banner ("CONRICZNTEL").
+        A document marked UNCLASSIFIED stays unclassified whatever authority lines it keeps (a
+        downgraded document keeps its old block)."""
+        level = self.level_rank
+        if level is not None and level > 0:
+            return True
+        refs = list(evidence)
+        if not refs or any(m.kind in LEVEL_KINDS and m.confidence >= SURE
+                           and self.rank(m.fields.get("level")) == 0 for m in self.markings):
+            return False
+        return bool(self.select(refs))
 
     def holds(self, condition: Mapping[str, Any]) -> list[Marking] | None:
         """Whether a condition holds in the document: the markings that make it hold, or None.
@@ -74,7 +98,9 @@ class CheckContext:
         A condition is a mapping of any of: `marking` (ids or globs: some such marking exists),
         `caveat` (one of those markings carries it, or one of a list of caveats),
         `level_at_least` / `level_at_most` (the document's highest marked level; a document
-        with no level marked satisfies neither). Every key given must hold.
+        with no level marked satisfies neither), `classified` (true: a level above the lowest is
+        marked; false: none is; marking ids or globs: as true, or, where no level says otherwise,
+        one of these markings stands, see `is_classified`). Every key given must hold.
         """
         found: list[Marking] = []
         if "marking" in condition or "caveat" in condition:
@@ -92,6 +118,11 @@ class CheckContext:
                             ("level_at_most", lambda have, bound: have > bound)):
             if key in condition and (
                     level is None or broken(level, self.levels.index(condition[key]))):
+                return None
+        if "classified" in condition:
+            wanted = condition["classified"]
+            evidence = () if isinstance(wanted, bool) else marking_ids(wanted)
+            if self.is_classified(evidence) is (wanted is False):
                 return None
         return found
 
@@ -118,7 +149,7 @@ def as_date(value: object) -> dt.date | None:
         return None
 
 
-CONDITION_KEYS = ("marking", "caveat", "level_at_least", "level_at_most")
+CONDITION_KEYS = ("marking", "caveat", "level_at_least", "level_at_most", "classified")
 
 
 def describe(condition: Mapping[str, Any]) -> str:
@@ -132,6 +163,12 @@ def describe(condition: Mapping[str, Any]) -> str:
         parts.append(f"classified {condition['level_at_least']} or higher")
     if "level_at_most" in condition:
         parts.append(f"classified no higher than {condition['level_at_most']}")
+    if condition.get("classified") is False:
+        parts.append("no classified level")
+    elif condition.get("classified") is True:
+        parts.append("a classified level")
+    elif "classified" in condition:
+        parts.append(f"a classified level (or {' or '.join(condition['classified'])})")
     return " ".join(parts)
 
 

@@ -13,8 +13,11 @@ one violation. Without `zones` the marking may stand anywhere on the page.
   message: "page {page}: no classification banner at the {zone}"
 ```
 
-`when` limits the check to documents where a condition holds: an unclassified letter needs no
-banner, so the default pack checks only documents with a classified level marked somewhere.
+`when` limits the check to documents where a condition holds (see `requires`): an
+unclassified letter needs no banner, so the default pack checks only classified documents:
+those with a classified level marked somewhere, and those whose banners OCR garbled beyond the
+rules but which keep a classification authority line ("Classified by", "Declassify on"), which
+only a classified document carries: `when: {classified: [authority.classified-by, ...]}`.
 
 Forms print the classification under a header block (a cable's routing lines, a report's
 espionage notice), where the page's top zone has already ended. `reach` lets the page's first
@@ -47,7 +50,7 @@ OPTIONS = {
     "zones": Option("zones", "the zones each page must carry the marking in", default=[]),
     "min_confidence": Option("number", "only markings at least this sure count", default=0.0),
     "when": Option("condition", "check only documents where this condition holds (see "
-                   "`requires`), such as {level_at_least: CONFIDENTIAL}", default=None),
+                   "`requires`), such as {classified: true}", default=None),
     "raise_to": Option("choice", "the severity when the page carries the marking elsewhere "
                        "(the banner survived OCR at its other end, so this one is missing)",
                        default=None, choices=("error", "warning", "info")),

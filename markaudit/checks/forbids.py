@@ -2,7 +2,7 @@
 
 Contradictions within one document: NOFORN together with REL TO (ISM-ID-00032), a GROUP note on
 a document marked no higher than UNCLASSIFIED. `when` and `then` are conditions as in
-`requires` (`marking`, `caveat`, `level_at_least`, `level_at_most`).
+`requires` (`marking`, `caveat`, `level_at_least`, `level_at_most`, `classified`).
 
 ```yaml
 - id: caveat.noforn-with-rel-to

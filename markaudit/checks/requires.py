@@ -7,7 +7,16 @@ document, a classified document that was released carries a release stamp. Both 
 
 - `marking`: marking ids or globs, one of which is found;
 - `caveat`: a caveat one of those markings carries;
-- `level_at_least` / `level_at_most`: the document's highest marked level.
+- `level_at_least` / `level_at_most`: the document's highest marked level;
+- `classified`: `true`: a banner or portion mark gives a level above the lowest
+  (UNCLASSIFIED); `false`: none does; or marking ids or globs that only a classified document
+  carries (a "Classified by" line, a GROUP note): as `true`, or, where no banner or portion mark
+  gives a level above the lowest, one of these markings stands. That is a classified document
+  whose banners OCR garbled beyond the rules ("CONRICZNTEL") but whose classification block
+  survived. A banner or portion mark read surely (confidence 0.9) as the lowest level keeps the
+  document unclassified all the same: a downgraded document keeps its old block. Name no
+  release here: "DECLASSIFIED BY" and the FBI's "ALL INFORMATION CONTAINED HEREIN IS
+  UNCLASSIFIED" stand on unclassified documents too.
 
 ```yaml
 - id: caveat.noforn-needs-classified

@@ -866,6 +866,8 @@ def _option_value(option: Any, value: Any, marking_ids: set[str],
         condition: dict[str, Any] = {}
         for key, item in value.items():
             sub_kind = {"marking": "markings", "caveat": "words"}.get(key, "level")
+            if key == "classified":  # true, false, or the markings that show it classified
+                sub_kind = "boolean" if isinstance(item, bool) else "markings"
             checked, error = _option_value(Option(sub_kind, ""), item, marking_ids, levels)
             if error:
                 return None, f"{key} {error}"
