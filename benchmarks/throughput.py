@@ -4,8 +4,9 @@
     python benchmarks/throughput.py [--documents N] [--runs 3] [--keep DIR]
 
 Builds a collection of N documents from real pages (the fixtures' documents and, when
-`../shared/corpus` is there, its OCR pages) recombined at random with a fixed seed, written to a
-temporary folder, then times the installed `markaudit` command as a user runs it:
+`../shared/corpus` is there, its OCR pages; cut at their form feeds, or every 55 lines where a
+file has none) recombined at random with a fixed seed, written to a temporary folder, then
+times the installed `markaudit` command as a user runs it:
 
 - first run: `--no-cache`, one worker: nothing kept from any run before, so the rule pack is
   compiled first (a cost paid once per pack, not per document);
@@ -64,6 +65,12 @@ markings:
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
+# Lines per page where a file has no form feed: a typed page's length. The collection is cut
+# at the files' own form feeds and at this count, never where markaudit's page splitter cuts,
+# so that a change to the splitter cannot change the collection two versions are timed on.
+LINES_PER_PAGE = 55
+
+
 def real_pages() -> list[str]:
     """The text of every page of every fixture document and shared corpus document."""
     files = sorted((ROOT / "fixtures").rglob("*.txt"))
@@ -72,9 +79,15 @@ def real_pages() -> list[str]:
     pages: list[str] = []
     for file in files:
         try:
-            pages.extend(page.text for page in read_document(file).pages)
+            document = read_document(file)  # for its decoding, not for its pages
         except InputError:  # an unreadable source page is simply not used
             continue
+        if b"\f" in file.read_bytes():  # pages of its own: cut at its form feeds alone
+            pages.extend(page.text for page in document.pages)
+        else:
+            lines = [line.text for line in document.lines]
+            pages.extend("\n".join(lines[start:start + LINES_PER_PAGE])
+                         for start in range(0, len(lines), LINES_PER_PAGE))
     return [p for p in pages if p.strip()]
 
 
