@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import islice, pairwise
 
 import regex
 
@@ -166,12 +166,12 @@ def _starts_from_record_forms(lines: Sequence[str], known: Sequence[int]) -> lis
         match = _FORM_COMMENTS.match(line.strip())
         if not match:
             continue
-        above = _non_blank(lines, range(index - 1, -1, -1))[:FORM_FIELD_LINES]
+        above = _non_blank(lines, range(index - 1, -1, -1), FORM_FIELD_LINES)
         if not any(_FORM_REVIEW_DATE.match(lines[i].strip()) for i in above):
             continue
         end = index
         if not match.group("value"):
-            below = _non_blank(lines, range(index + 1, len(lines)))
+            below = _non_blank(lines, range(index + 1, len(lines)), 1)
             end = below[0] if below else index
         for _ in range(FORM_VALUE_LINES):
             if end + 1 >= len(lines) or not lines[end + 1].strip() or is_prose(lines[end + 1]):
@@ -188,7 +188,7 @@ def _start_below(lines: Sequence[str], end: int, since: int, known: Sequence[int
     """The next page's start below line `end` (its next non-blank line), when more than a
     page's foot follows; None where a start in `known` after line `since` lies within
     `reach_lines` non-blank lines below: that break is found already."""
-    after = _non_blank(lines, range(end + 1, len(lines)))
+    after = _non_blank(lines, range(end + 1, len(lines)), max(reach_lines, ZONE_LINES))
     if not after or _is_margin(lines, after):
         return None
     reach = after[min(len(after), reach_lines) - 1]
@@ -197,8 +197,10 @@ def _start_below(lines: Sequence[str], end: int, since: int, known: Sequence[int
     return after[0]
 
 
-def _non_blank(lines: Sequence[str], indices: range) -> list[int]:
-    return [i for i in indices if lines[i].strip()]
+def _non_blank(lines: Sequence[str], indices: range, most: int | None = None) -> list[int]:
+    """The indices of the non-blank lines among `indices`, the first `most` of them at most:
+    a look below one line needs a page's foot, not the rest of a file of thousands of lines."""
+    return list(islice((i for i in indices if lines[i].strip()), most))
 
 
 def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
@@ -222,11 +224,11 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
     starts: list[int] = []
     # Numbers from 1 are footers; so are numbers whose last stands at the very end of the text
     # (a header would have its page below it), a first page left unnumbered.
-    last = _non_blank(lines, range(markers[-1][0] + 1, len(lines)))
+    last = _non_blank(lines, range(markers[-1][0] + 1, len(lines)), ZONE_LINES)
     footers = markers[0][1] == 1 or _is_margin(lines, last)
     for index, _number in markers:
         if footers:
-            after = _non_blank(lines, range(index + 1, len(lines)))
+            after = _non_blank(lines, range(index + 1, len(lines)), ZONE_LINES)
             if _is_margin(lines, after):
                 continue  # the last page's foot: a stamp or OCR debris below its number
             start = after[0]
@@ -235,7 +237,7 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
                 start = after[1]
         else:
             start = index
-            before = _non_blank(lines, range(index - 1, -1, -1))[:2]
+            before = _non_blank(lines, range(index - 1, -1, -1), 2)
             head: set[str | None] = set()
             for previous in before:
                 key = _running_key(lines[previous])
