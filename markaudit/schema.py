@@ -15,6 +15,9 @@ from typing import Any
 
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
+from markaudit.engine.kinds import KINDS
+from markaudit.engine.kinds.banner import LINES
+from markaudit.engine.ocr import POLICY_KEYS
 from markaudit.engine.rules import ZONES
 from markaudit.model import SEVERITIES
 
@@ -27,6 +30,9 @@ _ZONES = {"type": "array", "items": {"enum": list(ZONES)}, "uniqueItems": True}
 _REGEX_NOTE = ("a regular expression of the `regex` module, case-insensitive unless "
                "`case_sensitive: true`; `{{name}}` inserts a word list")
 
+_BANNER_SHAPE = {"type": "object", "additionalProperties": False, "properties": {
+    "levels": _TEXT_OR_TEXTS, "caveats": _TEXT_OR_TEXTS, "line": {"enum": list(LINES)}}}
+
 MARKING_PROPERTIES: dict[str, dict[str, Any]] = {
     "id": {**_TEXT, "description": "Unique across all rule files, e.g. `release.nara-nnd`."},
     "kind": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$", "description":
@@ -35,13 +41,29 @@ MARKING_PROPERTIES: dict[str, dict[str, Any]] = {
     "description": {**_TEXT, "description": "One line for `rules list`; more for `explain`."},
     "pattern": {**_TEXT, "description": f"What the marking looks like: {_REGEX_NOTE}."},
     "patterns": {**_TEXTS, "description": f"Several patterns, each {_REGEX_NOTE}."},
-    "phrase": {**_TEXT, "description": "Plain words of a stamp, no regex; any spacing and line "
-               "breaks between words."},
-    "phrases": {**_TEXTS, "description": "Several phrases."},
+    "phrase": {**_TEXT_OR_TEXTS, "description": "The marking's words in order, with {slots} "
+               "for what varies and [optional words]; no regex (`rules explain phrase`)."},
+    "phrases": {**_TEXTS, "description": "Several phrases (the older spelling of a list of "
+                "phrases)."},
+    "slots": {"type": "object", "description": KINDS["phrase"].keys["slots"],
+              "additionalProperties": {"anyOf": [_TEXT, _TEXTS, {
+                  "type": "object", "required": ["code"], "additionalProperties": False,
+                  "properties": {"code": _TEXT}}]}},
+    "stamp": {"type": "array", "minItems": 2, "description": KINDS["stamp"].keys["stamp"],
+              "items": {"anyOf": [_TEXT, {"type": "object", "required": ["optional"],
+                                          "additionalProperties": False,
+                                          "properties": {"optional": _TEXT}}]}},
+    "gap_lines": {"type": "integer", "minimum": 0, "maximum": 5,
+                  "description": KINDS["stamp"].keys["gap_lines"]},
+    "banner": {"anyOf": [_BANNER_SHAPE, {"type": "array", "items": _BANNER_SHAPE}],
+               "description": KINDS["banner"].keys["banner"]},
+    "words": {**_TEXT_OR_TEXTS, "description": KINDS["words"].keys["words"]},
+    "alone": {"type": "boolean", "description": KINDS["words"].keys["alone"]},
     "anchors": {**_TEXTS, "description": "Words one of which every match contains: pages "
                 "without any are skipped (keeps fuzzy patterns fast)."},
     "ocr_edits": {"type": "integer", "minimum": 0, "maximum": 5, "description":
-                  "OCR errors tolerated in each word list or phrase."},
+                  "OCR errors tolerated in each word list of a pattern; on a declarative rule, "
+                  "a tighter cap than the pack's OCR policy."},
     "case_sensitive": {"type": "boolean", "description": "Match letter case exactly."},
     "zones": {**_ZONES, "description": "Where on a page the marking may stand."},
     "pages": {"enum": ["all", "first"], "description": "On every page, or the first only."},
@@ -143,9 +165,15 @@ def rule_file_schema() -> dict[str, Any]:
     marking = {"type": "object", "required": ["id", "kind"], "additionalProperties": False,
                "properties": MARKING_PROPERTIES,
                "oneOf": [{"required": [key]} for key in
-                         ("pattern", "patterns", "phrase", "phrases")]}
+                         ("pattern", "patterns", *KINDS, "phrases")]}
     properties: dict[str, Any] = {
         "description": {**_TEXT, "description": "What this file holds."},
+        "ocr": {"type": "object", "description": "The pack's OCR policy, declared once: how "
+                "many edits a run of words of a declarative rule may take.",
+                "additionalProperties": False,
+                "properties": {key: {"type": "integer", "minimum": 0, "maximum": 9,
+                                     "description": text}
+                               for key, text in POLICY_KEYS.items()}},
         "levels": {"type": "array", "description": "Classification levels, lowest first: a "
                    "name, or {name, aliases}.", "items": {"anyOf": [_TEXT, {
                        "type": "object", "required": ["name"], "additionalProperties": False,

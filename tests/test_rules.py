@@ -13,6 +13,7 @@ import pytest
 import markaudit
 from markaudit.audit import default_rules_path
 from markaudit.engine.detect import detect
+from markaudit.engine.examples import placed
 from markaudit.engine.rules import load_rules
 from markaudit.errors import RuleFileError
 from markaudit.read import document_from_text
@@ -255,7 +256,7 @@ def test_pattern_and_phrase_both_given(tmp_path):
         """)
     problem = only_problem(path)
     assert problem.line == 5
-    assert "give one of 'pattern', 'patterns', 'phrase' or 'phrases'" in problem.message
+    assert "give one of phrase, stamp, banner, words, or 'pattern'" in problem.message
 
 
 @pytest.mark.parametrize("extra", ["", "    patterns: []\n"])
@@ -713,13 +714,19 @@ def test_phrase_with_ocr_edits_matches_damaged_text(tmp_path):
     assert not found(rules, "Declassified for Export\n")
 
 
-def test_phrase_without_ocr_edits_needs_the_exact_words(tmp_path):
+def test_a_phrase_takes_the_packs_ocr_policy_and_ocr_edits_0_asks_for_the_exact_words(
+        tmp_path):
     rules = ruleset(tmp_path, """\
         markings:
           - {id: r, kind: release, phrase: Declassified for Publication}
         """)
     assert found(rules, "declassified   for\npublication\n")  # spacing and case do not matter
-    assert not found(rules, "Declasified for Publication\n")
+    assert found(rules, "Declasified for Publication\n")
+    exact = ruleset(tmp_path, """\
+        markings:
+          - {id: r, kind: release, phrase: Declassified for Publication, ocr_edits: 0}
+        """)
+    assert not found(exact, "Declasified for Publication\n")
 
 
 LEVEL_RULE = """\
@@ -871,19 +878,6 @@ def pack():
     return load_rules([default_rules_path()])
 
 
-def _placed(rule, text: str) -> str:
-    """The example on a page where it stands in a zone the rule reads.
-
-    A page this short is all margin: its first half top, its second bottom. A rule that reads
-    only the body gets its example between lines of prose.
-    """
-    if "top" in rule.zones:
-        return text
-    if "bottom" in rule.zones:
-        return "\n".join([PROSE] * 8) + "\n" + text
-    return "\n".join([PROSE] * 8) + "\n" + text + "\n" + "\n".join([PROSE] * 8)
-
-
 def test_shipped_pack_has_examples_to_test():
     assert any(expected == "match" for _, expected, _ in (p.values for p in SHIPPED_EXAMPLES))
     assert any(expected == "no_match" for _, expected, _ in (p.values for p in SHIPPED_EXAMPLES))
@@ -912,7 +906,7 @@ def test_shipped_rule_examples(pack, rule_id, expected, text):
     [rule] = [r for r in pack.markings if r.id == rule_id]
     alone = dataclasses.replace(pack, markings=(rule,), checks=())
     with time_limit(EXAMPLE_SECONDS, f"{rule_id} on its example {text!r}"):
-        markings = detect(document_from_text(_placed(rule, text)), alone)
+        markings = detect(document_from_text(placed(rule, text)), alone)
     if expected == "match":
         assert markings, f"{rule_id} does not find its example {text!r}"
     else:
@@ -930,7 +924,7 @@ def test_example_test_would_catch_a_broken_example(tmp_path):
             examples: {match: [SECRET, CONFIDENTIAL], no_match: [SECRETARY]}
         """)
     [rule] = rules.markings
-    hits = {text: bool(detect(document_from_text(_placed(rule, text)), rules))
+    hits = {text: bool(detect(document_from_text(placed(rule, text)), rules))
             for text in (*rule.examples["match"], *rule.examples["no_match"])}
     assert hits == {"SECRET": True, "CONFIDENTIAL": False, "SECRETARY": False}
 

@@ -68,8 +68,18 @@ def rules_validate(
     paths: Annotated[list[Path], typer.Argument(help="Rule files or folders to check.")],
     no_default_rules: NoDefaultOption = False,
 ) -> None:
-    """Report every problem in the rule files at once; exit 2 if there is any."""
+    """Report every problem in the rule files at once, and every example a rule fails;
+    exit 2 if there is any."""
+    from markaudit.engine.examples import failed_examples
+    from markaudit.errors import RuleProblem
+
     ruleset = load_ruleset(paths, no_default_rules)
+    failed = [RuleProblem(f.path, *(f.where or (None, None))[:1], f.message,
+                          (f.where or (None, None))[1]) for f in failed_examples(ruleset)]
+    for problem in failed:
+        typer.echo(f"markaudit: {problem}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
     typer.echo(f"{len(ruleset.markings)} markings and {len(ruleset.checks)} checks in "
                f"{len(ruleset.sources)} files: no problem found")
 

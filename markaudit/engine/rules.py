@@ -45,17 +45,25 @@ from markaudit.engine.compiled import (
     read_pack,
 )
 from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
+from markaudit.engine.kinds import KINDS
+from markaudit.engine.ocr import DEFAULT_POLICY, POLICY_KEYS, OcrPolicy
+from markaudit.engine.phrasing import PhraseCompiler, PhraseError, did_you_mean
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamldata import Position, YamlList, YamlMap
 from markaudit.errors import RuleFileError, RuleProblem
 from markaudit.model import SEVERITIES
 
 ZONES = ("top", "bottom", "body")
-FILE_KEYS = ("description", "levels", "vocabularies", "markings", "checks")
-MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "phrases",
-                "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields", "set",
-                "value", "exclude", "not_near", "form_lists", "min_confidence", "max_confidence",
-                "max_line_length", "min_capitals", "line_ends_with", "examples")
+FILE_KEYS = ("description", "ocr", "levels", "vocabularies", "markings", "checks")
+# The keys of the declarative kinds (engine/kinds/) come from their modules.
+DECLARATIVE_KEYS = tuple(dict.fromkeys(k for kind in KINDS.values() for k in kind.keys))
+MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", *DECLARATIVE_KEYS,
+                "phrases", "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields",
+                "set", "value", "exclude", "not_near", "form_lists", "min_confidence",
+                "max_confidence", "max_line_length", "min_capitals", "line_ends_with",
+                "examples")
+# What a declarative rule never needs: the engine works it out from the rule's words.
+WORKED_OUT_KEYS = ("anchors", "line_ends_with", "min_capitals")
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
@@ -112,6 +120,13 @@ class MarkingRule:
     line_ends_with: regex.Pattern[str] | None = None
     not_near: tuple[NotNear, ...] = ()
     form_lists: FormLists | None = None
+    # The declarative kind the rule is written in (phrase, stamp, banner, words), or "" for a
+    # raw `pattern:`; and the literal words of a declarative rule, for the engine's scans.
+    declared: str = ""
+    words: tuple[str, ...] = ()
+    # Where each example stands in its rule file, for `rules validate` to point at.
+    example_places: Mapping[str, tuple[tuple[int, int | None], ...]] = field(
+        default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +282,8 @@ class _Loader:
         self.raw_checks: list[tuple[str, YamlMap]] = []
         self.digest = hashlib.sha256()
         self.texts: list[tuple[str, str]] = []
+        self.policy = DEFAULT_POLICY
+        self.policy_at: str | None = None
 
     def problem(self, path: str, where: int | Position | None, message: str) -> None:
         """Record a problem at a line, or at a (line, column) position."""
@@ -307,8 +324,11 @@ class _Loader:
             return
         for key in data:
             if key not in FILE_KEYS:
-                self.problem(name, data.where(key),
-                             f"unknown key '{key}' (expected one of: {', '.join(FILE_KEYS)})")
+                self.problem(name, data.where(key), f"unknown key '{key}'"
+                             f"{did_you_mean(str(key), list(FILE_KEYS))} "
+                             f"(expected one of: {', '.join(FILE_KEYS)})")
+        if "ocr" in data:
+            self._read_policy(name, data)
         if "levels" in data:
             self._read_levels(name, data)
         if "vocabularies" in data:
@@ -326,6 +346,32 @@ class _Loader:
                 else:
                     self.problem(name, entries.where(index),
                                  f"each entry of '{section}' must be a mapping")
+
+    def _read_policy(self, name: str, data: YamlMap) -> None:
+        """The pack's OCR policy (engine/ocr.py), declared once in any one file."""
+        section = data["ocr"]
+        where = data.value_where("ocr")
+        if not isinstance(section, YamlMap) or not section:
+            self.problem(name, where, "'ocr' maps letters_per_edit and max_edits to numbers")
+            return
+        values: dict[str, int] = {}
+        for key, value in section.items():
+            if key not in POLICY_KEYS:
+                self.problem(name, section.where(key), f"ocr: unknown key '{key}'"
+                             f"{did_you_mean(str(key), list(POLICY_KEYS))} (expected one of: "
+                             f"{', '.join(POLICY_KEYS)})")
+            elif not isinstance(value, int) or isinstance(value, bool) or not (
+                    1 if key == "letters_per_edit" else 0) <= value <= 9:
+                self.problem(name, section.value_where(key),
+                             f"ocr: '{key}' is a whole number ({POLICY_KEYS[key]})")
+            else:
+                values[str(key)] = value
+        if self.policy_at is not None:
+            self.problem(name, data.where("ocr"), "the OCR policy is declared once for the "
+                         f"pack; it is declared already at {self.policy_at}")
+            return
+        self.policy_at = f"{name}:{data.line_of('ocr')}"
+        self.policy = OcrPolicy(**values)
 
     def _read_levels(self, name: str, data: YamlMap) -> None:
         entries = data["levels"]
@@ -404,7 +450,7 @@ class _Loader:
         for check in checks:
             path, entry = next((p, e) for p, e in self.raw_checks if e.get("id") == check.id)
             self._fields_read(path, entry, check, produced)
-        self._levels_read()
+        self._levels_read(markings)
         if self.problems:
             raise RuleFileError(self.problems)
         if self.store is not None:
@@ -434,10 +480,12 @@ class _Loader:
                          f"({shown}) produces (their fields: {', '.join(sorted(made)) or 'none'};"
                          " add it to a marking's 'fields' or 'set', or name another field)")
 
-    def _levels_read(self) -> None:
+    def _levels_read(self, markings: list[MarkingRule]) -> None:
         """Levels no marking can carry: defined, but no field of any marking parses a level.
         (A file of levels alone, without markings, is a library, and not judged.)"""
         if self.levels is None or not self.raw_markings:
+            return
+        if any(spec.parser == "level" for rule in markings for spec in rule.fields):
             return
         for _, entry in self.raw_markings:
             fields = entry.get("fields")
@@ -470,7 +518,8 @@ class _Loader:
         for key in entry:
             if key not in MARKING_KEYS:
                 self.problem(path, entry.where(key), f"marking '{rule_id}': unknown key "
-                             f"'{key}' (expected one of: {', '.join(MARKING_KEYS)})")
+                             f"'{key}'{did_you_mean(str(key), list(MARKING_KEYS))} "
+                             f"(expected one of: {', '.join(MARKING_KEYS)})")
         kind = entry.get("kind")
         if not isinstance(kind, str) or not _KIND.match(kind):
             self.problem(path, entry.value_where("kind"), f"marking '{rule_id}': 'kind' must be a "
@@ -480,7 +529,15 @@ class _Loader:
             self.problem(path, entry.value_where("ocr_edits"),
                          f"marking '{rule_id}': 'ocr_edits' must be a whole number from 0 to 5")
             ocr_edits = 0
-        patterns, pattern_lines = self._patterns(path, entry, rule_id, ocr_edits)
+        declared = self._declared_kind(path, entry, rule_id)
+        compiled_kind = None
+        if declared:
+            compiled_kind = self._declarative(path, entry, rule_id, declared, vocabularies)
+            patterns = compiled_kind.patterns if compiled_kind else []
+            pattern_lines = [entry.value_where(declared)] * len(patterns)
+        else:
+            patterns, pattern_lines = self._patterns(path, entry, rule_id, ocr_edits)
+            self._ignored_ocr_edits(path, entry, rule_id, patterns)
         case_sensitive = entry.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
             self.problem(path, entry.value_where("case_sensitive"),
@@ -489,9 +546,10 @@ class _Loader:
         # page and lose every fuzzy one before it (a damaged top banner above an exact one).
         flags = regex.MULTILINE | regex.ENHANCEMATCH | (0 if case_sensitive else regex.IGNORECASE)
         compiled: list[regex.Pattern[str]] = []
-        written = not any(key in entry for key in ("phrase", "phrases"))  # not generated
+        written = not declared  # a generated pattern is safe by construction
         for pattern, line in zip(patterns, pattern_lines, strict=True):
-            expanded = self._expand(path, line, rule_id, pattern, vocabularies, ocr_edits)
+            expanded = (pattern if declared else
+                        self._expand(path, line, rule_id, pattern, vocabularies, ocr_edits))
             if expanded is not None and (done := self._compile(path, line, rule_id, expanded,
                                                                 flags, checked=False)):
                 compiled.append(done)
@@ -499,6 +557,8 @@ class _Loader:
                     self._refuse_backtracking(path, line, rule_id, pattern, flags)
         groups = {g for c in compiled for g in c.groupindex}
         fields = self._fields(path, entry, rule_id, groups, vocabularies, bool(compiled))
+        if compiled_kind is not None:
+            fields += self._slot_fields(compiled_kind, fields)
         constants = entry.get("set", {})
         if not isinstance(constants, dict) or not all(
             isinstance(v, str | int | float | bool) for v in constants.values()
@@ -507,7 +567,7 @@ class _Loader:
                          f"marking '{rule_id}': 'set' maps field names to fixed values")
             constants = {}
         value = entry.get("value")
-        if value is not None:
+        if value is not None and not (declared and compiled_kind is None):
             known = {f.name for f in fields} | set(constants)
             names = _placeholders(value) if isinstance(value, str) else None
             if names is None:
@@ -539,20 +599,27 @@ class _Loader:
             self.problem(path, entry.value_where("examples"), f"marking '{rule_id}': 'examples' "
                          "has 'match' and 'no_match' lists of text")
             examples = {}
-        anchors = self._anchors(path, entry, rule_id, ocr_edits)
-        max_line_length = entry.get("max_line_length")
+        anchors = self._anchors(path, entry, rule_id, ocr_edits) if not declared else \
+            (compiled_kind.anchors if compiled_kind else ())
+        max_line_length = entry.get("max_line_length", compiled_kind.max_line_length
+                                    if compiled_kind else None)
         if max_line_length is not None and (
                 not isinstance(max_line_length, int) or isinstance(max_line_length, bool)
                 or max_line_length < 1):
             self.problem(path, entry.value_where("max_line_length"), f"marking '{rule_id}': "
                          "'max_line_length' is a whole number of characters")
             max_line_length = None
-        min_capitals = self._fraction(path, entry, rule_id, "min_capitals", 0.0)
+        min_capitals = self._fraction(path, entry, rule_id, "min_capitals",
+                                      compiled_kind.min_capitals if compiled_kind else 0.0)
         if "min_capitals" in entry and max_line_length is None:
             self.problem(path, entry.value_where("min_capitals"), f"marking '{rule_id}': "
                          "'min_capitals' needs 'max_line_length' (it filters lines)")
         line_ends_with = self._line_ends_with(path, entry, rule_id, vocabularies, ocr_edits,
                                               flags, max_line_length is not None)
+        if compiled_kind is not None and compiled_kind.line_ends_with:
+            line_ends_with = self._compile(path, entry.value_where(declared), rule_id,
+                                           f"(?r)(?:{compiled_kind.line_ends_with})$", flags,
+                                           checked=False)
         if len(self.problems) > problems_before or rule_id is None:
             return None
         return MarkingRule(
@@ -565,7 +632,93 @@ class _Loader:
             examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
             not_near=tuple(not_near), form_lists=form_lists, max_line_length=max_line_length,
             min_capitals=min_capitals, line_ends_with=line_ends_with,
+            declared=declared, words=tuple(compiled_kind.words) if compiled_kind else (),
+            example_places=_example_places(entry),
         )
+
+    def _declared_kind(self, path: str, entry: YamlMap, rule_id: str | None) -> str:
+        """The declarative kind a marking is written in, or "" for a raw pattern."""
+        if "phrases" in entry and "phrase" not in entry:
+            entry["phrase"] = entry.pop("phrases")  # the older spelling of a list of phrases
+            for places in (entry.key_lines, getattr(entry, "key_columns", {}),
+                           getattr(entry, "value_positions", {})):
+                if "phrases" in places:
+                    places["phrase"] = places.pop("phrases")
+        given = [key for key in KINDS if key in entry]
+        found = [key for key in entry if key in KINDS or key in ("pattern", "patterns")]
+        if len(found) > 1:
+            self.problem(path, entry.where(found[1]), f"marking '{rule_id}': give one of "
+                         f"{', '.join(KINDS)}, or 'pattern' (found {' and '.join(found)})")
+        if not given:
+            for key in ("slots", "gap_lines", "alone"):
+                if key in entry:
+                    self.problem(path, entry.where(key), f"marking '{rule_id}': '{key}' would "
+                                 "be ignored: it belongs to a declarative kind "
+                                 f"({', '.join(KINDS)})")
+            return ""
+        kind = given[0]
+        for key in entry:
+            if key in DECLARATIVE_KEYS and key not in KINDS[kind].keys:
+                self.problem(path, entry.where(key), f"marking '{rule_id}': '{key}' would be "
+                             f"ignored: a {kind} rule reads {', '.join(KINDS[kind].keys)}")
+            if key in WORKED_OUT_KEYS:
+                self.problem(path, entry.where(key), f"marking '{rule_id}': '{key}' is not "
+                             f"needed: the engine works it out for a {kind} rule")
+        return kind
+
+    def _declarative(self, path: str, entry: YamlMap, rule_id: str | None, kind: str,
+                     vocabularies: Mapping[str, Vocabulary]) -> Any:
+        """The patterns, fields and words a declarative rule compiles to; None after reporting
+        why it cannot be compiled."""
+        slots = entry.get("slots", YamlMap())
+        if not isinstance(slots, YamlMap):
+            self.problem(path, entry.value_where("slots"), f"marking '{rule_id}': 'slots' maps "
+                         "each slot's name to its type")
+            return None
+        cap = entry.get("ocr_edits")
+        compiler = PhraseCompiler(self.policy, vocabularies, slots,
+                                  cap if isinstance(cap, int) else None)
+        try:
+            compiled = KINDS[kind].compile(entry, compiler)
+        except PhraseError as error:
+            value = entry[kind]
+            where = (value.where(error.item) if error.item is not None
+                     and isinstance(value, YamlList) else entry.value_where(kind))
+            self.problem(path, where, f"marking '{rule_id}': {error}")
+            return None
+        for name in slots:
+            if name not in compiler.used_slots:
+                self.problem(path, slots.where(name), f"marking '{rule_id}': slot '{name}' is "
+                             f"typed in 'slots' but no {kind} names {{{name}}}")
+        compiled.anchors = _anchors_of(compiler.anchor_sets)
+        return compiled
+
+    def _slot_fields(self, compiled: Any, given: list[FieldSpec]) -> list[FieldSpec]:
+        """The fields a declarative rule's slots fill, but those its `fields` parse anew."""
+        named = {spec.name for spec in given}
+        specs = []
+        for slot in compiled.fields:
+            resolved = resolve_parser(slot.parser)
+            if slot.name not in named and resolved is not None:
+                specs.append(FieldSpec(slot.name, slot.name, slot.parser, resolved[0]))
+        return specs
+
+    def _ignored_ocr_edits(self, path: str, entry: YamlMap, rule_id: str | None,
+                           patterns: list[str]) -> None:
+        """`ocr_edits` on a pattern reaches only its `{{vocabularies}}`: without one it would
+        be silently ignored."""
+        fields = entry.get("fields")
+        parsers = [spec if isinstance(spec, str) else spec.get("parse", "")
+                   for spec in (fields.values() if isinstance(fields, dict) else [])
+                   if isinstance(spec, str | dict)]
+        edits = entry.get("ocr_edits")
+        if type(edits) is int and 0 < edits <= 5 and patterns and not any(
+                _VOCABULARY_REFERENCE.search(p) for p in patterns) and not any(
+                p == "caveats" or str(p).startswith("terms:") for p in parsers):
+            self.problem(path, entry.where("ocr_edits"), f"marking '{rule_id}': 'ocr_edits' "
+                         "would be ignored: it bends the {{vocabularies}} a pattern names, and "
+                         "this pattern names none (write the budget in the pattern, {e<=2}, or "
+                         "write the rule as a phrase)")
 
     def _line_ends_with(self, path: str, entry: YamlMap, rule_id: str | None,
                         vocabularies: Mapping[str, Vocabulary], ocr_edits: int, flags: int,
@@ -929,6 +1082,28 @@ def phrase_pattern(phrase: str, ocr_edits: int = 0) -> str:
     words = r"\s+".join(regex.escape(word) for word in phrase.split())
     budget = f"{{e<={ocr_edits}}}" if ocr_edits > 0 else ""
     return rf"(?<!\w)(?:{words}){budget}(?!\w)"
+
+
+def _example_places(entry: YamlMap) -> dict[str, tuple[tuple[int, int | None], ...]]:
+    """Where each example of a marking stands in its file."""
+    examples = entry.get("examples")
+    if not isinstance(examples, YamlMap):
+        return {}
+    places = {}
+    for key, texts in examples.items():
+        if isinstance(texts, YamlList):
+            places[str(key)] = tuple(texts.where(i) for i in range(len(texts)))
+        elif isinstance(texts, list):
+            places[str(key)] = tuple(examples.value_where(key) for _ in texts)
+    return places
+
+
+def _anchors_of(anchor_sets: list[list[str] | None]) -> tuple[str, ...]:
+    """Words one of which every match of the rule contains: each phrase's anchor words; none
+    at all where one phrase has none (it could match without any)."""
+    if not anchor_sets or any(words is None for words in anchor_sets):
+        return ()
+    return tuple(dict.fromkeys(w for words in anchor_sets if words for w in words))
 
 
 def _produced_fields(entry: YamlMap) -> set[str]:

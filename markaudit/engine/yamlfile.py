@@ -112,5 +112,8 @@ def error_message(error: yaml.YAMLError) -> str:
     problem = getattr(error, "problem", None)
     context = getattr(error, "context", None)
     if problem:
-        return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+        hint = ("; a phrase or pattern that holds ': ' or starts with '{' or '[' must be put "
+                "in quotes" if "mapping values are not allowed" in problem
+                or "flow" in str(context or "") else "")
+        return f"invalid YAML: {problem}" + (f" ({context})" if context else "") + hint
     return f"invalid YAML: {str(error).splitlines()[0]}"

@@ -1,0 +1,58 @@
+"""words: any one term of a list, or of a vocabulary of the pack, as a marking.
+
+    - id: caveat.dissemination
+      kind: caveat
+      words: caveat              # a vocabulary: its terms and their spellings
+      alone: true                # only where the term stands alone on its line
+
+    - id: handling.limdis
+      kind: caveat
+      words: [LIMDIS, LIMITED DISTRIBUTION]
+
+Each term takes the OCR edits the pack's policy allows; a term found reads as its canonical
+form (the vocabulary's term) in the field `term`, and is the marking's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from markaudit.engine.kinds.base import Compiled
+from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
+
+KEYS = {
+    "words": "a vocabulary's name, or a list of terms",
+    "alone": "true: only a term that stands alone on its line (default false)",
+}
+_ALONE_BEFORE = r"^[^\w\n]{0,3}"
+_ALONE_AFTER = r"[^\w\n]{0,3}$"
+
+
+def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled:
+
+    words = entry["words"]
+    alone = entry.get("alone", False)
+    if not isinstance(alone, bool):
+        raise PhraseError("'alone' is true or false")
+    if isinstance(words, str):
+        if words not in compiler.vocabularies:
+            raise PhraseError(f"'words' names vocabulary '{words}', which no rule file defines "
+                              f"(defined: {', '.join(sorted(compiler.vocabularies))})")
+        vocabulary = compiler.vocabularies[words]
+        edits = min(2, compiler.policy.max_edits if compiler.cap is None else compiler.cap)
+        body, parser = vocabulary.pattern(edits), ("level" if words == "level"
+                                                   else f"term:{words}")
+        terms = vocabulary.spellings
+    elif isinstance(words, list) and words and all(isinstance(w, str) and w.strip()
+                                                   for w in words):
+        body = "(?:" + "|".join(compiler.compile(w, bounded=False).pattern
+                                for w in sorted(words, key=len, reverse=True)) + ")"
+        parser, terms = "upper", list(words)
+    else:
+        raise PhraseError("'words' is a vocabulary's name or a list of terms")
+    before, after = (_ALONE_BEFORE, _ALONE_AFTER) if alone else (r"(?<![^\W_])", r"(?![^\W_])")
+    compiled = Compiled()
+    compiled.add(f"{before}(?P<term>{body}){after}", [SlotField("term", parser)],
+                 [w for term in terms for w in term.split()])
+    return compiled

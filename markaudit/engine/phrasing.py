@@ -1,0 +1,268 @@
+"""A phrase of a declarative rule -> the regex the engine runs, and the fields it fills.
+
+A phrase is what the archivist reads on the page, with slots for what varies:
+
+    Approved For Release {date} : {document_id: rdp}
+    DECLASSIFIED [Authority] NND {authority: number}
+
+- words are matched in order, whatever the case, with any spacing or line break between
+  them; a run of words takes the OCR edits the pack's policy allows for its letters
+  (engine/ocr.py), so the archivist never writes a budget;
+- `{name}` is a slot of the type `name` (engine/slots/, or a vocabulary of the pack);
+  `{name: type}` names the slot and its type apart; a rule's `slots:` may type it at length;
+- `[...]` is optional;
+- punctuation standing alone (`:`, `,`, `#`, `/`, `--`) is optional: OCR drops it, and so does
+  the typist; inside a word (`E.O.`) it is optional too.
+
+The compiled phrase keeps its words (`words`), which the engine needs to know without parsing
+the regex back (prefilters, a multi-pattern scan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from markaudit.engine.ocr import OcrPolicy
+from markaudit.engine.slots import SLOT_TYPES
+from markaudit.engine.vocabulary import Vocabulary
+
+_TOKEN = regex.compile(r"\{[^{}]*\}|\[|\]|[{}]|[^\s\[\]{}]+")
+_SLOT = regex.compile(r"^\{\s*(?P<name>[A-Za-z_]\w*)\s*(?::\s*(?P<type>[A-Za-z_]\w*)\s*)?\}$")
+_PUNCTUATION_ONLY = regex.compile(r"^[^\w]+$")
+# Between two words of a run; around a slot or punctuation, nothing need stand between.
+WORD_GAP = r"\s+"
+GAP = r"\s*"
+_NO_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
+
+
+class PhraseError(ValueError):
+    """A phrase the engine cannot compile; the message says why, for the rule's author.
+    `item` is the index of the phrase in its rule's list, where it is one of several."""
+
+    def __init__(self, message: str, item: int | None = None) -> None:
+        super().__init__(message)
+        self.item = item
+
+
+@dataclass(frozen=True, slots=True)
+class SlotField:
+    """A field a slot fills: the regex group it reads and the parser its text goes through."""
+
+    name: str
+    parser: str
+
+
+@dataclass(slots=True)
+class CompiledPhrase:
+    pattern: str
+    fields: list[SlotField] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Punctuation:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    name: str
+    type: str | None
+
+
+@dataclass(slots=True)
+class _Optional:
+    items: list[Any]
+
+
+def parse_phrase(text: str) -> list[Any]:
+    """The phrase's items: words, punctuation, slots and optional groups."""
+    stack: list[list[Any]] = [[]]
+    for token in _TOKEN.findall(text):
+        if token == "[":
+            stack.append([])
+        elif token == "]":
+            if len(stack) == 1:
+                raise PhraseError("a ']' closes no '['")
+            group = stack.pop()
+            if not group:
+                raise PhraseError("'[]' holds nothing")
+            stack[-1].append(_Optional(group))
+        elif token in ("{", "}"):
+            raise PhraseError(f"a '{token}' that {'opens' if token == '{' else 'closes'} no "
+                              "slot: write {name}, or {name:type}")
+        elif token.startswith("{"):
+            slot = _SLOT.match(token)
+            if slot is None:
+                raise PhraseError(f"'{token}' is not a slot: write {{name}} or {{name: type}}")
+            stack[-1].append(_Slot(slot["name"], slot["type"]))
+        elif _PUNCTUATION_ONLY.match(token):
+            stack[-1].append(_Punctuation(token))
+        else:
+            stack[-1].append(_Word(token))
+    if len(stack) > 1:
+        raise PhraseError("a '[' is never closed by ']'")
+    if not stack[0]:
+        raise PhraseError("the phrase is empty")
+    if not any(isinstance(item, _Word | _Slot) for item in _flatten(stack[0])):
+        raise PhraseError("the phrase has no word and no slot")
+    return stack[0]
+
+
+def _flatten(items: list[Any]) -> list[Any]:
+    flat: list[Any] = []
+    for item in items:
+        flat.extend(_flatten(item.items) if isinstance(item, _Optional) else [item])
+    return flat
+
+
+class PhraseCompiler:
+    """Compiles the phrases of one rule: its slot types, the pack's vocabularies and policy."""
+
+    def __init__(self, policy: OcrPolicy, vocabularies: Mapping[str, Vocabulary],
+                 slot_specs: Mapping[str, Any] | None = None, cap: int | None = None) -> None:
+        self.policy = policy
+        self.vocabularies = vocabularies
+        self.slot_specs = dict(slot_specs or {})
+        self.cap = cap
+        self.used_slots: set[str] = set()
+        # For each phrase compiled: long words one of which every match keeps intact (a run
+        # of n long words matched with e < n edits keeps n - e of them), or None.
+        self.anchor_sets: list[list[str] | None] = []
+
+    def compile(self, text: str, *, bounded: bool = True) -> CompiledPhrase:
+        """The phrase as a regex; `bounded` keeps a letter from standing against its ends."""
+        items = parse_phrase(text)
+        out = CompiledPhrase("")
+        seen: set[str] = set()
+        body = self._sequence(items, out, seen)
+        flat = _flatten(items)
+        before = _NO_LETTER_BEFORE if bounded and isinstance(flat[0], _Word) else ""
+        after = _NO_LETTER_AFTER if bounded and isinstance(flat[-1], _Word) else ""
+        out.pattern = f"{before}{body}{after}"
+        self.anchor_sets.append(self._anchor_words(items))
+        return out
+
+    def _anchor_words(self, items: list[Any]) -> list[str] | None:
+        """The long words of the required run whose words best anchor the phrase."""
+        best: list[str] | None = None
+        run: list[str] = []
+        for item in [*items, None]:
+            if isinstance(item, _Word):
+                run.append(item.text)
+                continue
+            if run:
+                long_words = [w.upper() for w in run if len(w) >= 4 and w.isalpha()]
+                if len(long_words) > self.policy.budget(" ".join(run), self.cap) and (
+                        best is None or len(long_words) < len(best)):
+                    best = long_words
+                run = []
+        return best
+
+    def _sequence(self, items: list[Any], out: CompiledPhrase, seen: set[str]) -> str:
+        parts: list[str] = []
+        run: list[str] = []
+        previous: object = None
+
+        def close_run() -> None:
+            if run:
+                parts.append(self._run(run, out))
+                run.clear()
+
+        for item in items:
+            if isinstance(item, _Word):
+                if run:
+                    run.append(item.text)
+                    continue
+                if previous is not None:
+                    parts.append(GAP)
+                run.append(item.text)
+            else:
+                close_run()
+                if isinstance(item, _Optional):
+                    inner = self._sequence(item.items, out, seen)
+                    parts.append(f"(?:{GAP if previous is not None else ''}{inner})?")
+                else:
+                    if previous is not None:
+                        parts.append(GAP)
+                    parts.append(self._slot(item, out, seen) if isinstance(item, _Slot)
+                                 else _punctuation(item.text))
+            previous = item
+        close_run()
+        return "".join(parts)
+
+    def _run(self, words: list[str], out: CompiledPhrase) -> str:
+        out.words.extend(words)
+        body = WORD_GAP.join(_word(word) for word in words)
+        budget = self.policy.budget(" ".join(words), self.cap)
+        return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
+
+    def _slot(self, slot: _Slot, out: CompiledPhrase, seen: set[str]) -> str:
+        if slot.name in seen:
+            raise PhraseError(f"slot {{{slot.name}}} is used twice")
+        seen.add(slot.name)
+        self.used_slots.add(slot.name)
+        spec = self.slot_specs.get(slot.name, slot.type or slot.name)
+        pattern, parser, subfields = self._slot_type(slot.name, spec)
+        out.fields.append(SlotField(slot.name, parser))
+        out.fields.extend(SlotField(name, sub) for name, sub in subfields.items())
+        return f"(?P<{slot.name}>{pattern})"
+
+    def _slot_type(self, name: str, spec: Any) -> tuple[str, str, dict[str, str]]:
+        """(pattern, parser, sub-fields) of a slot typed by `spec`: a type's name, a list of
+        words, or {code: REGEX}."""
+        if isinstance(spec, str):
+            if spec in SLOT_TYPES:
+                kind = SLOT_TYPES[spec]
+                return kind.pattern, kind.parser, kind.subfields
+            if spec in self.vocabularies:
+                edits = min(2, self.policy.max_edits if self.cap is None else self.cap)
+                parser = "level" if spec == "level" else f"term:{spec}"
+                return self.vocabularies[spec].pattern(edits), parser, {}
+            known = ", ".join([*SLOT_TYPES, "code", *sorted(self.vocabularies)])
+            hint = did_you_mean(spec, [*SLOT_TYPES, *self.vocabularies])
+            raise PhraseError(f"slot {{{name}}} has unknown type '{spec}'{hint} "
+                              f"(types: {known})")
+        if isinstance(spec, list) and spec and all(isinstance(w, str) and w.strip()
+                                                    for w in spec):
+            choices = sorted(spec, key=len, reverse=True)  # the longest first: IN FULL, IN
+            return "(?:" + "|".join(self._run(w.split(), CompiledPhrase(""))
+                                    for w in choices) + ")", "upper", {}
+        if isinstance(spec, Mapping) and set(spec) == {"code"} and isinstance(spec["code"], str):
+            try:
+                compiled = regex.compile(spec["code"])
+            except regex.error as error:
+                raise PhraseError(f"slot {{{name}}}: bad code pattern: {error}") from None
+            if compiled.groups:
+                raise PhraseError(f"slot {{{name}}}: a code pattern may not capture groups; "
+                                  "write (?:...) for a group")
+            return f"(?:{spec['code']})", "upper", {}
+        raise PhraseError(f"slot {{{name}}} is typed by a type's name, a list of words, "
+                          "or {code: REGEX}")
+
+
+def _word(word: str) -> str:
+    """A word of a phrase; punctuation inside it (`E.O.`, `FBI/JFK`) is optional."""
+    return "".join(regex.escape(char) if char.isalnum() else f"(?:{regex.escape(char)}\\s?)?"
+                   for char in word)
+
+
+def _punctuation(text: str) -> str:
+    return f"(?:{regex.escape(text)})?"
+
+
+def did_you_mean(word: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,211 @@
+"""Declarative rule kinds (phrase, stamp, banner, words): an archivist writes a rule without a
+regex, and `rules validate` tells them, located, what is wrong with it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import markaudit
+from markaudit.engine.rules import load_rules
+from markaudit.errors import RuleFileError
+from tests.conftest import run_markaudit
+
+LEVELS = """\
+vocabularies:
+  caveat: {NOFORN: [NO FOREIGN DISSEM], EYES ONLY: []}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "rules.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(LEVELS + textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def markings(tmp_path: Path, rules: str, text: str) -> list[markaudit.Marking]:
+    pack = load_rules([write(tmp_path, rules)])
+    return markaudit.audit_text(text, pack).documents[0].markings
+
+
+SANITIZED = """\
+markings:
+  - id: release.sanitized-copy
+    kind: release
+    phrase: SANITIZED COPY FOR RELEASE {year}
+    set: {issuer: CIA}
+    value: "Sanitized copy for release {year}"
+"""
+
+
+def test_a_phrase_with_a_year_slot_reads_the_year_as_a_field(tmp_path):
+    [marking] = markings(tmp_path, SANITIZED, "Memo\n\nSANITIZED COPY FOR RELEASE 1998\n")
+    assert marking.fields == {"year": 1998, "issuer": "CIA"}
+    assert marking.value == "Sanitized copy for release 1998"
+    assert marking.confidence == 1.0
+
+
+def test_a_phrase_takes_ocr_damage_within_the_packs_policy_with_lower_confidence(tmp_path):
+    [marking] = markings(tmp_path, SANITIZED, "SANITIZED C0PY FOR RELEASF\n2001\n")
+    assert marking.fields["year"] == 2001
+    assert marking.confidence < 1.0
+
+
+def test_a_phrase_does_not_match_prose_or_a_year_out_of_range(tmp_path):
+    assert not markings(tmp_path, SANITIZED, "A sanitized copy was released in 1998.\n")
+    assert not markings(tmp_path, SANITIZED, "SANITIZED COPY FOR RELEASE 3001\n")
+
+
+def test_the_packs_ocr_policy_is_declared_once_and_a_rule_tightens_it(tmp_path):
+    strict = SANITIZED.replace("    set:", "    ocr_edits: 0\n    set:")
+    assert not markings(tmp_path, strict, "SANITIZED C0PY FOR RELEASF 2001\n")
+    no_fuzz = "ocr: {max_edits: 0}\n" + SANITIZED
+    assert not markings(tmp_path, no_fuzz, "SANITIZED C0PY FOR RELEASF 2001\n")
+    assert markings(tmp_path, no_fuzz, "SANITIZED COPY FOR RELEASE 2001\n")
+
+
+NARA = """\
+markings:
+  - id: release.nara
+    kind: release
+    stamp:
+      - DECLASSIFIED
+      - Authority NND {authority}
+      - optional: By {reviewer} NARA Date {date}
+    slots: {authority: number, reviewer: name}
+    set: {issuer: NARA}
+"""
+
+
+def test_a_stamp_reads_its_lines_and_their_slots(tmp_path):
+    [marking] = markings(tmp_path, NARA, "DECLASSIFIED\nAuthority NND 959000\n\n"
+                                         "By JK NARA Date 5/3/05\n")
+    assert marking.fields == {"authority": "959000", "reviewer": "JK", "date": "2005-05-03",
+                              "issuer": "NARA"}
+
+
+def test_a_stamp_without_its_optional_line_is_found_and_without_a_required_one_is_not(
+        tmp_path):
+    [marking] = markings(tmp_path, NARA, "DECLASSIFIED\nAuthority NND 959000\n")
+    assert marking.fields["authority"] == "959000"
+    assert "date" not in marking.fields
+    assert not markings(tmp_path, NARA, "DECLASSIFIED\nThe memo follows.\n")
+
+
+def test_a_stamp_allows_a_line_of_debris_between_its_lines_but_not_a_page_of_prose(tmp_path):
+    assert markings(tmp_path, NARA, "DECLASSIFIED\n~ ' .\nAuthority NND 959000\n")
+    prose = "The committee met again to weigh the proposal.\n" * 4
+    assert not markings(tmp_path, NARA, f"DECLASSIFIED\n{prose}Authority NND 959000\n")
+
+
+def test_words_finds_any_term_of_a_list_as_its_canonical_form(tmp_path):
+    rules = """\
+    markings:
+      - id: caveat.alone
+        kind: caveat
+        words: caveat
+        alone: true
+    """
+    found = markings(tmp_path, rules, "NO FOREIGN DISSEM\n\nThe eyes only copy went out.\n")
+    assert [(m.text, m.fields["term"]) for m in found] == [("NO FOREIGN DISSEM", "NOFORN")]
+
+
+def test_a_banner_rule_is_built_from_the_packs_levels_and_caveats(tmp_path):
+    rules = """\
+    levels: [UNCLASSIFIED, CONFIDENTIAL, SECRET, TOP SECRET]
+    markings:
+      - id: banner.line
+        kind: banner
+        banner: {levels: [level], caveats: [caveat]}
+    """
+    text = "T0P SECRET -- EYES ONLY\n\nThe Secretary of State met the press.\n\nSECRET/NOFORN\n"
+    found = markings(tmp_path, rules, text)
+    assert [(m.fields["level"], m.fields.get("caveats")) for m in found] == [
+        ("TOP SECRET", ["EYES ONLY"]), ("SECRET", ["NOFORN"])]
+    assert found[0].confidence < 1.0
+
+
+# --- rules validate: every problem located --------------------------------------------
+
+
+def validate(tmp_path: Path, rules: str) -> list[str]:
+    result = run_markaudit("rules", "validate", "--no-default-rules", str(write(tmp_path, rules)))
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    return result.stderr.splitlines()
+
+
+def test_validate_runs_the_examples_and_locates_a_broken_one(tmp_path):
+    rules = SANITIZED + """\
+    examples:
+      match: ["SANITIZED COPY FOR RELEASE 1998", "COPY FOR RELEASE"]
+      no_match: ["SANITIZED COPY FOR RELEASE 1999"]
+"""
+    path = tmp_path / "rules.yaml"
+    lines = validate(tmp_path, rules)
+    line = LEVELS.count("\n") + 8
+    assert lines == [
+        f"markaudit: {path}:{line}:50: marking 'release.sanitized-copy': does not find its "
+        "example 'COPY FOR RELEASE'",
+        f"markaudit: {path}:{line + 1}:18: marking 'release.sanitized-copy': finds its "
+        "no_match example 'SANITIZED COPY FOR RELEASE 1999' (as 'SANITIZED COPY FOR RELEASE "
+        "1999')"]
+
+
+def test_validate_names_an_unknown_slot_type_with_a_suggestion(tmp_path):
+    [line] = validate(tmp_path, SANITIZED.replace("{year}", "{year:yaer}"))
+    assert line.endswith(f"rules.yaml:{LEVELS.count(chr(10)) + 4}:13: marking "
+                         "'release.sanitized-copy': slot {year} has unknown type 'yaer' "
+                         "(did you mean 'year'?) (types: date, year, number, name, text, rdp, "
+                         "jfk_record, case_number, code, caveat)")
+
+
+def test_validate_names_a_slot_typed_but_never_used(tmp_path):
+    [line] = validate(tmp_path, SANITIZED + "    slots: {case: number}\n")
+    assert line.endswith(":9:13: marking 'release.sanitized-copy': slot 'case' is typed in "
+                         "'slots' but no phrase names {case}")
+
+
+def test_validate_suggests_the_key_meant_for_a_misspelt_one(tmp_path):
+    [line] = validate(tmp_path, SANITIZED.replace("    set:", "    phrse: x\n    set:"))
+    assert "unknown key 'phrse' (did you mean 'phrase'?)" in line
+    assert f"rules.yaml:{LEVELS.count(chr(10)) + 5}:5:" in line
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("    gap_lines: 2\n", "'gap_lines' would be ignored: a phrase rule reads phrase, slots"),
+    ("    anchors: [SANITIZED]\n",
+     "'anchors' is not needed: the engine works it out for a phrase rule"),
+])
+def test_validate_reports_a_key_that_would_be_ignored(tmp_path, extra, message):
+    [line] = validate(tmp_path, SANITIZED + extra)
+    assert line.endswith(message)
+
+
+def test_validate_reports_ocr_edits_a_pattern_would_ignore(tmp_path):
+    [line] = validate(tmp_path, """\
+    markings:
+      - id: release.pattern
+        kind: release
+        pattern: 'SANITIZED COPY'
+        ocr_edits: 2
+    """)
+    assert "'ocr_edits' would be ignored" in line
+
+
+def test_a_phrase_holding_colon_space_unquoted_gets_a_hint_to_quote_it(tmp_path):
+    [line] = validate(tmp_path, SANITIZED.replace(
+        "phrase: SANITIZED COPY FOR RELEASE {year}",
+        "phrase: Approved For Release {date} : {year}"))
+    assert "must be put in quotes" in line
+
+
+def test_a_broken_stamp_line_is_located_at_the_line(tmp_path):
+    rules = NARA.replace("Authority NND {authority}", "Authority NND {authority")
+    with pytest.raises(RuleFileError) as error:
+        load_rules([write(tmp_path, rules)])
+    [problem] = error.value.problems
+    assert (problem.line, problem.column) == (LEVELS.count("\n") + 6, 9)
+    assert problem.message.endswith("a '{' that opens no slot: write {name}, or {name:type}")
