@@ -33,7 +33,14 @@ def corpus_files(root: Path = CORPUS) -> list[Path]:
 
 
 def snapshot_lines(root: Path = CORPUS) -> list[str]:
-    """One line per marking of every corpus document, in file and reading order."""
+    """One line per marking of every corpus document, in file and reading order.
+
+    The time limits are lifted: a snapshot must not depend on how busy the machine is (a
+    page of the FBI Vault parts takes seconds, and a loaded machine would stop its search).
+    """
+    from markaudit.engine import detect
+
+    detect.PAGE_TIMEOUT = detect.RULE_TIMEOUT = 1e6  # regex takes no infinite timeout
     rules = load_rules([default_rules_path()])
     lines = [HEADER]
     for path in corpus_files(root):

@@ -6,7 +6,10 @@ import inspect
 from pathlib import Path
 
 from markaudit.checks import CHECK_TYPES
+from markaudit.engine.kinds import KINDS
 from markaudit.engine.rules import CheckRule, MarkingRule, RuleSet
+from markaudit.engine.slots import CODE_DOC, SLOT_TYPES
+from markaudit.engine.spec import keys_reference
 
 
 def _first_line(text: str) -> str:
@@ -37,6 +40,16 @@ def explain(rules: RuleSet, name: str) -> str | None:
             return _explain_check(check)
     if name in CHECK_TYPES:
         return f"check type {name}\n\n{check_type_doc(name)}"
+    if name in KINDS:
+        kind = KINDS[name]
+        keys = "\n".join(f"  {key}: {text}" for key, text in kind.keys.items())
+        return f"marking kind {name}\n\n{kind.doc}\n\nKeys:\n{keys}"
+    if name in SLOT_TYPES:
+        return f"slot type {name}\n\n{SLOT_TYPES[name].doc}"
+    if name == "code":
+        return f"slot type code\n\n{CODE_DOC}"
+    if name == "keys":
+        return keys_reference()
     return None
 
 
@@ -54,9 +67,16 @@ def _explain_marking(rule: MarkingRule) -> str:
     lines = [f"marking {rule.id}", f"  kind: {rule.kind}", f"  defined at: {rule.source}"]
     if rule.description:
         lines.append(f"  description: {' '.join(rule.description.split())}")
-    lines.append("  patterns:")
+    if rule.declared:
+        lines.append(f"  {rule.declared} (as written):")
+        lines += [f"    {line}" for line in rule.written]
+        lines.append("  compiled to:")
+    else:
+        lines.append("  patterns:")
     lines += ["    " + pattern.rstrip().replace("\n", "\n    ") for pattern in rule.patterns]
-    lines.append(f"  ocr edits per word list or phrase: {rule.ocr_edits}")
+    lines.append("  ocr edits: the pack's OCR policy" + (f", at most {rule.ocr_edits} a run"
+                                                        if rule.ocr_edits else "")
+                 if rule.declared else f"  ocr edits per word list: {rule.ocr_edits}")
     lines.append(f"  zones: {', '.join(sorted(rule.zones))}"
                  + ("; first page only" if rule.first_page_only else ""))
     if rule.fields:

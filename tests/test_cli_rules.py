@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import FIXTURES, ROOT, run_markaudit
 
 
@@ -23,10 +25,30 @@ def test_rules_explain_a_check_prints_its_options_and_type_documentation():
 
 
 def test_rules_explain_a_marking_prints_patterns_and_examples():
-    result = run_markaudit("rules", "explain", "banner.classification")
+    result = run_markaudit("rules", "explain", "banner.cable-header")
     assert "{{level}}" in result.stdout
-    assert "matches: 'T0P SECRFT'" in result.stdout
-    assert "does not match: 'SECRETARY OF STATE'" in result.stdout
+    assert "matches: 'SECRET 142305Z JAN 76 STAFF'" in result.stdout
+    assert "does not match: 'SECRETARY 142305Z'" in result.stdout
+
+
+def test_rules_explain_a_declarative_marking_prints_it_as_written_then_compiled():
+    result = run_markaudit("rules", "explain", "release.cia-crest")
+    assert result.returncode == 0
+    assert ("  phrase (as written):\n    [{extent}] Approved For Release {date} : "
+            "[{document_id}]\n  compiled to:\n") in result.stdout
+    assert "(?:Approved\\s+For\\s+Release){e<=3}" in result.stdout
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("stamp", "stamp: several phrases printed together"),
+    ("date", "date: a date in any of the archive's usual forms"),
+    ("code", "code: a small regular expression for one slot"),
+    ("keys", "  gap_lines: how many lines of other text may stand between two lines"),
+])
+def test_rules_explain_documents_kinds_slot_types_and_keys(name, shown):
+    result = run_markaudit("rules", "explain", name)
+    assert result.returncode == 0
+    assert shown in result.stdout
 
 
 def test_rules_explain_a_check_type():
@@ -38,7 +60,7 @@ def test_rules_explain_a_check_type():
 def test_rules_explain_unknown_name_exits_2():
     result = run_markaudit("rules", "explain", "no.such.rule")
     assert result.returncode == 2
-    assert "no rule or check type named 'no.such.rule'" in result.stderr
+    assert "no rule, check type, marking kind or slot type named 'no.such.rule'" in result.stderr
 
 
 def test_rules_validate_reports_every_problem_at_once(tmp_path):

@@ -106,7 +106,7 @@ def test_words_finds_any_term_of_a_list_as_its_canonical_form(tmp_path):
       - id: caveat.alone
         kind: caveat
         words: caveat
-        alone: true
+        line: whole
     """
     found = markings(tmp_path, rules, "NO FOREIGN DISSEM\n\nThe eyes only copy went out.\n")
     assert [(m.text, m.fields["term"]) for m in found] == [("NO FOREIGN DISSEM", "NOFORN")]
@@ -175,7 +175,8 @@ def test_validate_suggests_the_key_meant_for_a_misspelt_one(tmp_path):
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    ("    gap_lines: 2\n", "'gap_lines' would be ignored: a phrase rule reads phrase, slots"),
+    ("    gap_lines: 2\n",
+     "'gap_lines' would be ignored: a phrase rule reads phrase, slots, line"),
     ("    anchors: [SANITIZED]\n",
      "'anchors' is not needed: the engine works it out for a phrase rule"),
 ])

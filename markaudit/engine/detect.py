@@ -291,6 +291,8 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         value = spec.parse(captured, context)
         if value not in (None, "", []):
             fields[spec.name] = value
+        elif rule.declared:
+            return None  # a typed slot that does not read as its type: no such marking
     fields.update(rule.constants)
     value = render_value(rule.value, fields) if rule.value else " ".join(stripped.split())
     return Marking(

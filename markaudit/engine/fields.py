@@ -148,6 +148,11 @@ def resolve_parser(name: str) -> tuple[Callable[[str, ParseContext], Any], str |
     if form == "terms":
         return (lambda value, context: context.vocabularies[vocabulary].find_all(
             value, context.ocr_edits), vocabulary)
+    if form == "one-of":
+        # A slot typed by a list of words: the listed words nearest to what OCR left.
+        choices = Vocabulary.from_terms("one-of", [(c, ()) for c in vocabulary.split("|")])
+        return (lambda value, context: choices.canonical(value, max_edits=3)
+                or _text(value, context)), None
     return None
 
 

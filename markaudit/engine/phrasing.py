@@ -2,14 +2,14 @@
 
 A phrase is what the archivist reads on the page, with slots for what varies:
 
-    Approved For Release {date} : {document_id: rdp}
-    DECLASSIFIED [Authority] NND {authority: number}
+    Approved For Release {date} : {document_id:rdp}
+    DECLASSIFIED [Authority] NND {authority:number}
 
 - words are matched in order, whatever the case, with any spacing or line break between
   them; a run of words takes the OCR edits the pack's policy allows for its letters
   (engine/ocr.py), so the archivist never writes a budget;
 - `{name}` is a slot of the type `name` (engine/slots/, or a vocabulary of the pack);
-  `{name: type}` names the slot and its type apart; a rule's `slots:` may type it at length;
+  `{name:type}` names the slot and its type apart; a rule's `slots:` may type it at length;
 - `[...]` is optional;
 - punctuation standing alone (`:`, `,`, `#`, `/`, `--`) is optional: OCR drops it, and so does
   the typist; inside a word (`E.O.`) it is optional too.
@@ -38,6 +38,7 @@ WORD_GAP = r"\s+"
 GAP = r"\s*"
 _NO_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NO_LETTER_AFTER = r"(?![^\W\d_])"
+_STARTS_ON_WORD = r"(?=\w)"
 
 
 class PhraseError(ValueError):
@@ -104,7 +105,7 @@ def parse_phrase(text: str) -> list[Any]:
         elif token.startswith("{"):
             slot = _SLOT.match(token)
             if slot is None:
-                raise PhraseError(f"'{token}' is not a slot: write {{name}} or {{name: type}}")
+                raise PhraseError(f"'{token}' is not a slot: write {{name}} or {{name:type}}")
             stack[-1].append(_Slot(slot["name"], slot["type"]))
         elif _PUNCTUATION_ONLY.match(token):
             stack[-1].append(_Punctuation(token))
@@ -147,14 +148,22 @@ class PhraseCompiler:
         seen: set[str] = set()
         body = self._sequence(items, out, seen)
         flat = _flatten(items)
-        before = _NO_LETTER_BEFORE if bounded and isinstance(flat[0], _Word) else ""
+        # A match starts on a letter or digit: a fuzzy run would otherwise take the
+        # punctuation and line breaks before it as insertions, and start a line early.
+        before = ((_NO_LETTER_BEFORE if bounded else "") + _STARTS_ON_WORD
+                  if isinstance(items[0], _Word) else "")
         after = _NO_LETTER_AFTER if bounded and isinstance(flat[-1], _Word) else ""
         out.pattern = f"{before}{body}{after}"
         self.anchor_sets.append(self._anchor_words(items))
         return out
 
     def _anchor_words(self, items: list[Any]) -> list[str] | None:
-        """The long words of the required run whose words best anchor the phrase."""
+        """Pieces of a required run of words, one of which every match keeps intact.
+
+        A run matched with at most e edits, cut into e + 1 pieces, keeps one piece whole: an
+        edit touches one piece at most. The run whose shortest piece is longest anchors the
+        phrase; pieces shorter than three letters would anchor nothing, and give none.
+        """
         best: list[str] | None = None
         run: list[str] = []
         for item in [*items, None]:
@@ -162,10 +171,9 @@ class PhraseCompiler:
                 run.append(item.text)
                 continue
             if run:
-                long_words = [w.upper() for w in run if len(w) >= 4 and w.isalpha()]
-                if len(long_words) > self.policy.budget(" ".join(run), self.cap) and (
-                        best is None or len(long_words) < len(best)):
-                    best = long_words
+                pieces = _pieces(run, self.policy.budget(" ".join(run), self.cap) + 1)
+                if pieces and (best is None or min(map(len, pieces)) > min(map(len, best))):
+                    best = pieces
                 run = []
         return best
 
@@ -201,10 +209,16 @@ class PhraseCompiler:
         close_run()
         return "".join(parts)
 
-    def _run(self, words: list[str], out: CompiledPhrase) -> str:
+    def _run(self, words: list[str], out: CompiledPhrase, cap: int | None = None) -> str:
         out.words.extend(words)
-        body = WORD_GAP.join(_word(word) for word in words)
-        budget = self.policy.budget(" ".join(words), self.cap)
+        body = ""
+        for index, word in enumerate(words):
+            if index:  # punctuation standing alone needs no space around it
+                alone = _PUNCTUATION_ONLY.match(word) or _PUNCTUATION_ONLY.match(words[index - 1])
+                body += GAP if alone else WORD_GAP
+            body += _word(word)
+        caps = [c for c in (self.cap, cap) if c is not None]
+        budget = self.policy.budget(" ".join(words), min(caps) if caps else None)
         return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
 
     def _slot(self, slot: _Slot, out: CompiledPhrase, seen: set[str]) -> str:
@@ -236,8 +250,14 @@ class PhraseCompiler:
         if isinstance(spec, list) and spec and all(isinstance(w, str) and w.strip()
                                                     for w in spec):
             choices = sorted(spec, key=len, reverse=True)  # the longest first: IN FULL, IN
-            return "(?:" + "|".join(self._run(w.split(), CompiledPhrase(""))
-                                    for w in choices) + ")", "upper", {}
+            if any("|" in w for w in spec):
+                raise PhraseError(f"slot {{{name}}}: a listed word may not hold '|'")
+            # Listed words are matched as written (case and spacing aside): they qualify a
+            # marking more than they find it, and an optional list before a phrase, fuzzy,
+            # would be tried at every place of a page (measured: the CREST stamp's search took
+            # 8 times as long). A vocabulary is the way to a list OCR may bend.
+            return "(?:" + "|".join(self._run(w.split(), CompiledPhrase(""), cap=0)
+                                    for w in choices) + ")", "one-of:" + "|".join(spec), {}
         if isinstance(spec, Mapping) and set(spec) == {"code"} and isinstance(spec["code"], str):
             try:
                 compiled = regex.compile(spec["code"])
@@ -249,6 +269,42 @@ class PhraseCompiler:
             return f"(?:{spec['code']})", "upper", {}
         raise PhraseError(f"slot {{{name}}} is typed by a type's name, a list of words, "
                           "or {code: REGEX}")
+
+
+_SEGMENT = regex.compile(r"[^\W_]+")
+MIN_PIECE = 3
+
+
+def _pieces(words: list[str], count: int) -> list[str] | None:
+    """`count` disjoint pieces of the words' letters, as long as they can be; None if one
+    would be shorter than MIN_PIECE."""
+    every = [segment.upper() for word in words for segment in _SEGMENT.findall(word)]
+    # Short words (FOR, THE) stand on every page: pieces of the long words are rarer, and
+    # fewer pieces, all disjoint, still keep one intact.
+    for shortest in (MIN_PIECE + 1, MIN_PIECE):
+        pieces = _cut([s for s in every if len(s) >= shortest], count)
+        if pieces is not None:
+            return pieces
+    return None
+
+
+def _cut(segments: list[str], count: int) -> list[str] | None:
+    segments = sorted(segments, key=len, reverse=True)[:count]  # the longest are rarest
+    if not segments:
+        return None
+    cuts = [1] * len(segments)  # how many pieces each segment is cut into
+    for _ in range(count - len(segments)):
+        widest = max(range(len(segments)), key=lambda i: len(segments[i]) / cuts[i])
+        cuts[widest] += 1
+    pieces = []
+    for segment, parts in zip(segments, cuts, strict=True):
+        size, extra = divmod(len(segment), parts)
+        start = 0
+        for index in range(parts):
+            end = start + size + (index < extra)
+            pieces.append(segment[start:end])
+            start = end
+    return pieces if min(map(len, pieces)) >= MIN_PIECE else None
 
 
 def _word(word: str) -> str:

@@ -37,6 +37,7 @@ import regex
 from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
+from markaudit.engine import spec as spec_tables
 from markaudit.engine.compiled import (
     CompiledPatterns,
     compile_pattern,
@@ -48,23 +49,15 @@ from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.ocr import DEFAULT_POLICY, POLICY_KEYS, OcrPolicy
 from markaudit.engine.phrasing import PhraseCompiler, PhraseError, did_you_mean
+from markaudit.engine.spec import DECLARATIVE_KEYS, WORKED_OUT_KEYS, ZONES
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamldata import Position, YamlList, YamlMap
 from markaudit.errors import RuleFileError, RuleProblem
-from markaudit.model import SEVERITIES
 
-ZONES = ("top", "bottom", "body")
-FILE_KEYS = ("description", "ocr", "levels", "vocabularies", "markings", "checks")
-# The keys of the declarative kinds (engine/kinds/) come from their modules.
-DECLARATIVE_KEYS = tuple(dict.fromkeys(k for kind in KINDS.values() for k in kind.keys))
-MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", *DECLARATIVE_KEYS,
-                "phrases", "anchors", "ocr_edits", "case_sensitive", "zones", "pages", "fields",
-                "set", "value", "exclude", "not_near", "form_lists", "min_confidence",
-                "max_confidence", "max_line_length", "min_capitals", "line_ends_with",
-                "examples")
-# What a declarative rule never needs: the engine works it out from the rule's words.
-WORKED_OUT_KEYS = ("anchors", "line_ends_with", "min_capitals")
-CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
+# The keys, declared once with their documentation and checks in engine/spec.py.
+FILE_KEYS = tuple(spec_tables.FILE_KEYS)
+MARKING_KEYS = tuple(spec_tables.MARKING_KEYS)
+CHECK_KEYS = tuple(spec_tables.CHECK_KEYS)
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
 # The package, whose code decides what a loaded pack holds: see `_pack_key`.
@@ -123,6 +116,7 @@ class MarkingRule:
     # The declarative kind the rule is written in (phrase, stamp, banner, words), or "" for a
     # raw `pattern:`; and the literal words of a declarative rule, for the engine's scans.
     declared: str = ""
+    written: tuple[str, ...] = ()  # the declarative rule as its author wrote it, line by line
     words: tuple[str, ...] = ()
     # Where each example stands in its rule file, for `rules validate` to point at.
     example_places: Mapping[str, tuple[tuple[int, int | None], ...]] = field(
@@ -447,6 +441,8 @@ class _Loader:
                   if (rule := self._check(path, entry, marking_ids, levels, seen))]
         produced = {e["id"]: _produced_fields(e) for _, e in self.raw_markings
                     if isinstance(e.get("id"), str)}
+        for rule in markings:  # a declarative rule's slots fill fields its entry does not name
+            produced[rule.id] |= {spec.name for spec in rule.fields}
         for check in checks:
             path, entry = next((p, e) for p, e in self.raw_checks if e.get("id") == check.id)
             self._fields_read(path, entry, check, produced)
@@ -524,11 +520,18 @@ class _Loader:
         if not isinstance(kind, str) or not _KIND.match(kind):
             self.problem(path, entry.value_where("kind"), f"marking '{rule_id}': 'kind' must be a "
                          "lower-case word such as banner, release, page-number")
-        ocr_edits = entry.get("ocr_edits", 0)
-        if not isinstance(ocr_edits, int) or isinstance(ocr_edits, bool) or not 0 <= ocr_edits <= 5:
-            self.problem(path, entry.value_where("ocr_edits"),
-                         f"marking '{rule_id}': 'ocr_edits' must be a whole number from 0 to 5")
-            ocr_edits = 0
+        # Every key whose value is judged alone, as the spec declares it.
+        refused = set()
+        for key, spec in spec_tables.MARKING_KEYS.items():
+            if key in entry and (error := spec.problem(entry[key])):
+                self.problem(path, entry.value_where(key),
+                             f"marking '{rule_id}': '{key}' {error}")
+                refused.add(key)
+
+        def given(key: str, default: Any) -> Any:
+            return default if key in refused else entry.get(key, default)
+
+        ocr_edits = given("ocr_edits", 0)
         declared = self._declared_kind(path, entry, rule_id)
         compiled_kind = None
         if declared:
@@ -538,10 +541,7 @@ class _Loader:
         else:
             patterns, pattern_lines = self._patterns(path, entry, rule_id, ocr_edits)
             self._ignored_ocr_edits(path, entry, rule_id, patterns)
-        case_sensitive = entry.get("case_sensitive", False)
-        if not isinstance(case_sensitive, bool):
-            self.problem(path, entry.value_where("case_sensitive"),
-                         f"marking '{rule_id}': 'case_sensitive' must be true or false")
+        case_sensitive = given("case_sensitive", False)
         # ENHANCEMATCH, not BESTMATCH: BESTMATCH makes finditer jump to the best match on the
         # page and lose every fuzzy one before it (a damaged top banner above an exact one).
         flags = regex.MULTILINE | regex.ENHANCEMATCH | (0 if case_sensitive else regex.IGNORECASE)
@@ -559,13 +559,7 @@ class _Loader:
         fields = self._fields(path, entry, rule_id, groups, vocabularies, bool(compiled))
         if compiled_kind is not None:
             fields += self._slot_fields(compiled_kind, fields)
-        constants = entry.get("set", {})
-        if not isinstance(constants, dict) or not all(
-            isinstance(v, str | int | float | bool) for v in constants.values()
-        ):
-            self.problem(path, entry.value_where("set"),
-                         f"marking '{rule_id}': 'set' maps field names to fixed values")
-            constants = {}
+        constants = given("set", {})
         value = entry.get("value")
         if value is not None and not (declared and compiled_kind is None):
             known = {f.name for f in fields} | set(constants)
@@ -577,40 +571,21 @@ class _Loader:
             elif unknown := sorted(names - known):
                 self.problem(path, entry.value_where("value"), f"marking '{rule_id}': 'value' "
                              f"names unknown field(s) {', '.join(unknown)}")
-        zones = entry.get("zones", list(ZONES))
-        if not _is_string_list(zones) or not zones or set(zones) - set(ZONES):
-            self.problem(path, entry.value_where("zones"),
-                         f"marking '{rule_id}': 'zones' is a list of top, bottom, body")
-            zones = list(ZONES)
-        pages = entry.get("pages", "all")
-        if pages not in ("all", "first"):
-            self.problem(path, entry.value_where("pages"),
-                         f"marking '{rule_id}': 'pages' is 'all' or 'first'")
+        zones = given("zones", list(ZONES))
+        pages = given("pages", "all")
         exclude = self._regex_list(path, entry, rule_id, flags, "exclude")
         not_near = self._not_near(path, entry, rule_id, flags)
         form_lists = self._form_lists(path, entry, rule_id)
-        min_confidence, max_confidence = (
-            self._fraction(path, entry, rule_id, key, default)
-            for key, default in (("min_confidence", 0.0), ("max_confidence", 1.0)))
-        examples = entry.get("examples", {})
-        if not isinstance(examples, dict) or set(examples) - {"match", "no_match"} or not all(
-            _is_string_list(v) for v in examples.values()
-        ):
-            self.problem(path, entry.value_where("examples"), f"marking '{rule_id}': 'examples' "
-                         "has 'match' and 'no_match' lists of text")
-            examples = {}
-        anchors = self._anchors(path, entry, rule_id, ocr_edits) if not declared else \
-            (compiled_kind.anchors if compiled_kind else ())
-        max_line_length = entry.get("max_line_length", compiled_kind.max_line_length
-                                    if compiled_kind else None)
-        if max_line_length is not None and (
-                not isinstance(max_line_length, int) or isinstance(max_line_length, bool)
-                or max_line_length < 1):
-            self.problem(path, entry.value_where("max_line_length"), f"marking '{rule_id}': "
-                         "'max_line_length' is a whole number of characters")
-            max_line_length = None
-        min_capitals = self._fraction(path, entry, rule_id, "min_capitals",
-                                      compiled_kind.min_capitals if compiled_kind else 0.0)
+        min_confidence = float(given("min_confidence", 0.0))
+        max_confidence = float(given("max_confidence", 1.0))
+        examples = given("examples", {})
+        anchors = (compiled_kind.anchors if compiled_kind else ()) if declared else \
+            tuple(a.upper() for a in given("anchors", ())) or self._phrase_anchors(entry,
+                                                                                   ocr_edits)
+        max_line_length = given("max_line_length", compiled_kind.max_line_length
+                                if compiled_kind else None)
+        min_capitals = float(given("min_capitals",
+                                   compiled_kind.min_capitals if compiled_kind else 0.0))
         if "min_capitals" in entry and max_line_length is None:
             self.problem(path, entry.value_where("min_capitals"), f"marking '{rule_id}': "
                          "'min_capitals' needs 'max_line_length' (it filters lines)")
@@ -632,7 +607,8 @@ class _Loader:
             examples={k: tuple(v) for k, v in examples.items()}, anchors=anchors,
             not_near=tuple(not_near), form_lists=form_lists, max_line_length=max_line_length,
             min_capitals=min_capitals, line_ends_with=line_ends_with,
-            declared=declared, words=tuple(compiled_kind.words) if compiled_kind else (),
+            declared=declared, written=_as_written(entry.get(declared)) if declared else (),
+            words=tuple(compiled_kind.words) if compiled_kind else (),
             example_places=_example_places(entry),
         )
 
@@ -650,7 +626,7 @@ class _Loader:
             self.problem(path, entry.where(found[1]), f"marking '{rule_id}': give one of "
                          f"{', '.join(KINDS)}, or 'pattern' (found {' and '.join(found)})")
         if not given:
-            for key in ("slots", "gap_lines", "alone"):
+            for key in ("slots", "gap_lines", "line"):
                 if key in entry:
                     self.problem(path, entry.where(key), f"marking '{rule_id}': '{key}' would "
                                  "be ignored: it belongs to a declarative kind "
@@ -748,15 +724,6 @@ class _Loader:
         # so is given up after a few characters, not tried from every position.
         return self._compile(path, where, rule_id, f"(?r)(?:{expanded})$", flags, checked=False)
 
-    def _fraction(self, path: str, entry: YamlMap, rule_id: str | None, key: str,
-                  default: float) -> float:
-        value = entry.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            self.problem(path, entry.value_where(key),
-                         f"marking '{rule_id}': '{key}' is a number from 0 to 1")
-            return default
-        return float(value)
-
     def _not_near(self, path: str, entry: YamlMap, rule_id: str | None,
                   flags: int) -> list[NotNear]:
         specs = entry.get("not_near", [])
@@ -791,21 +758,9 @@ class _Loader:
             return None
         return FormLists(spec["field"], spec["distinct"], spec["within_lines"])
 
-    def _anchors(self, path: str, entry: YamlMap, rule_id: str | None,
-                 ocr_edits: int) -> tuple[str, ...]:
-        """Words one of which every match contains: pages without any are skipped.
-
-        Given as `anchors`, or taken from a phrase: a phrase of n long words matched with at
-        most e edits keeps at least n - e of them intact, so its long words anchor it when
-        there are more of them than edits.
-        """
-        if "anchors" in entry:
-            anchors = entry["anchors"]
-            if not _is_string_list(anchors) or not anchors or not all(a.strip() for a in anchors):
-                self.problem(path, entry.value_where("anchors"), f"marking '{rule_id}': 'anchors' "
-                             "is a list of words, one of which every match contains")
-                return ()
-            return tuple(a.upper() for a in anchors)
+    def _phrase_anchors(self, entry: YamlMap, ocr_edits: int) -> tuple[str, ...]:
+        """Words one of which every match of a literal phrase contains (see _anchors_of for
+        a declarative rule's)."""
         phrases = entry.get("phrases", [entry.get("phrase")] if "phrase" in entry else [])
         if not _is_string_list(phrases) or not phrases:
             return ()
@@ -958,10 +913,12 @@ class _Loader:
             if key not in allowed:
                 self.problem(path, entry.where(key), f"check '{rule_id}': unknown key '{key}' "
                              f"for type {check_type} (expected one of: {', '.join(allowed)})")
+        refused = set()
+        for key, spec in spec_tables.CHECK_KEYS.items():
+            if key in entry and (error := spec.problem(entry[key])):
+                self.problem(path, entry.value_where(key), f"check '{rule_id}': '{key}' {error}")
+                refused.add(key)
         severity = entry.get("severity", "warning")
-        if severity not in SEVERITIES:
-            self.problem(path, entry.value_where("severity"), f"check '{rule_id}': 'severity' is "
-                         f"one of {', '.join(SEVERITIES)}")
         message = entry.get("message", module.MESSAGE)
         names = _placeholders(message) if isinstance(message, str) else None
         allowed_names = set(module.PLACEHOLDERS) | {"page", "line", "id"}
@@ -972,10 +929,7 @@ class _Loader:
             self.problem(path, entry.value_where("message"), f"check '{rule_id}': message uses "
                          f"unknown placeholder {{{unknown[0]}}} (known: "
                          f"{', '.join(sorted(allowed_names))})")
-        whole_file = entry.get("whole_file", False)
-        if not isinstance(whole_file, bool):
-            self.problem(path, entry.value_where("whole_file"),
-                         f"check '{rule_id}': 'whole_file' must be true or false")
+        whole_file = entry.get("whole_file", False) if "whole_file" not in refused else False
         options: dict[str, Any] = {}
         for key, option in module.OPTIONS.items():
             if key not in entry:
@@ -1082,6 +1036,13 @@ def phrase_pattern(phrase: str, ocr_edits: int = 0) -> str:
     words = r"\s+".join(regex.escape(word) for word in phrase.split())
     budget = f"{{e<={ocr_edits}}}" if ocr_edits > 0 else ""
     return rf"(?<!\w)(?:{words}){budget}(?!\w)"
+
+
+def _as_written(value: Any) -> tuple[str, ...]:
+    """A declarative rule's phrase, stamp lines or banner shapes, one a line, for `explain`."""
+    items = value if isinstance(value, list) else [value]
+    return tuple(" ".join(f"{k}: {v}" for k, v in item.items()) if isinstance(item, dict)
+                 else str(item) for item in items)
 
 
 def _example_places(entry: YamlMap) -> dict[str, tuple[tuple[int, int | None], ...]]:

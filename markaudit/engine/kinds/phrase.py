@@ -8,9 +8,13 @@
 Words match whatever their case, with any spacing, line break or stray punctuation between
 them, and take the OCR edits the pack's policy allows (`ocr:` in a rule file). `{name}` is
 a slot of type `name` (`date`, `year`, `number`, `name`, `text`, `rdp`, `jfk_record`,
-`case_number`, or a vocabulary such as `level`); `{released: date}` names a slot apart from its
+`case_number`, or a vocabulary such as `level`); `{released:date}` names a slot apart from its
 type. `[...]` is optional. A list of phrases matches any of them. `slots:` types a slot at
-length: a list of words (`extent: [IN FULL, IN PART]`) or `{code: REGEX}`.
+length: a list of words (`extent: [IN FULL, IN PART]`) or `{code: REGEX}`. `line: whole`
+finds the phrase only where it is the whole line (a control number, a date line), `line:
+start` only at the head of its line (a memo's heading); a few characters of OCR debris may
+stand at either end. In YAML, put a phrase in quotes when it holds ': ' or starts with `{`
+or `[`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,24 @@ from markaudit.engine.phrasing import PhraseCompiler, PhraseError
 KEYS = {
     "phrase": "the words of the marking, with {slots}; or a list of such phrases",
     "slots": "the type of each slot the phrases name: a type, a list of words, {code: REGEX}",
+    "line": "where on its line the phrase stands: anywhere (the default), start, or whole",
 }
+LINES = ("anywhere", "start", "whole")
+# A few characters of OCR debris may stand beside a line's marking: "• 25X1", "-2-_".
+LINE_START = r"^[^A-Za-z0-9\n]{0,3}"
+LINE_END = r"[^A-Za-z0-9\n]{0,3}$"
+
+
+def place_on_line(pattern: str, line: object, bounded_pattern: str) -> str:
+    """The pattern where `line` puts it: anywhere (bounded by no letter), at the start of its
+    line, or as the whole line, a few characters of OCR debris allowed at either end."""
+    if line not in LINES:
+        raise PhraseError(f"'line' is one of {', '.join(LINES)}")
+    if line == "whole":
+        return f"{LINE_START}{pattern}{LINE_END}"
+    if line == "start":
+        return f"{LINE_START}{pattern}"
+    return bounded_pattern
 
 
 def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled:
@@ -34,11 +55,14 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
     if not isinstance(phrases, list) or not phrases or not all(
             isinstance(p, str) and p.strip() for p in phrases):
         raise PhraseError("'phrase' is text, or a list of texts")
+    line = entry.get("line", "anywhere")
     compiled = Compiled()
     for index, text in enumerate(phrases):
         try:
-            done = compiler.compile(text)
+            bare = compiler.compile(text, bounded=False)
+            bounded = compiler.compile(text, bounded=True)
         except PhraseError as error:
             raise PhraseError(str(error), index if len(phrases) > 1 else None) from None
-        compiled.add(done.pattern, done.fields, done.words)
+        compiled.add(place_on_line(bare.pattern, line, bounded.pattern), bare.fields,
+                     bare.words)
     return compiled

@@ -4,13 +4,14 @@
       kind: release
       stamp:
         - DECLASSIFIED
-        - Authority [NND] {authority: number}
-        - optional: By {reviewer: name} NARA Date {date}
+        - Authority [NND] {authority:number}
+        - optional: By {reviewer:name} NARA Date {date}
       set: {issuer: NARA}
 
 Each line of the stamp is a phrase (see `phrase`); `optional:` marks a line the stamp may
 lack (unfilled, or lost to OCR). Between two lines of the stamp stand blank lines and at most
-`gap_lines` lines of other text (OCR debris, a handwritten mark; default 1).
+`gap_lines` lines of other text (OCR debris, a handwritten mark; default 1); a few characters
+of debris may stand before a line's words (a check box's mark).
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
     if not isinstance(lines, list) or len(lines) < 2:
         raise PhraseError("'stamp' is a list of two or more lines, each a phrase or "
                           "{optional: PHRASE}")
-    gap = r"\s*" if not gap_lines else rf"\s*(?:[^\n]{{0,60}}\n\s*){{0,{gap_lines}}}?"
+    # Whole lines of other text between two lines of the stamp, and a few characters of debris
+    # before a line's words ("_.. I RELEASE IN FULL", "* RELEASE IN PART").
+    lines_between = rf"(?:[^\n]{{0,60}}\n\s*){{0,{gap_lines}}}?" if gap_lines else ""
+    gap = rf"\s*{lines_between}(?:[^\n]{{0,6}}?(?<=[^\w]))?"
     compiled = Compiled()
     parts: list[str] = []
     required = 0

@@ -3,7 +3,7 @@
     - id: caveat.dissemination
       kind: caveat
       words: caveat              # a vocabulary: its terms and their spellings
-      alone: true                # only where the term stands alone on its line
+      line: whole                # only where the term is its line
 
     - id: handling.limdis
       kind: caveat
@@ -19,22 +19,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from markaudit.engine.kinds.base import Compiled
+from markaudit.engine.kinds.phrase import place_on_line
 from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
 
 KEYS = {
     "words": "a vocabulary's name, or a list of terms",
-    "alone": "true: only a term that stands alone on its line (default false)",
+    "line": "where on its line the term stands: anywhere (the default), start, or whole",
 }
-_ALONE_BEFORE = r"^[^\w\n]{0,3}"
-_ALONE_AFTER = r"[^\w\n]{0,3}$"
 
 
 def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled:
 
     words = entry["words"]
-    alone = entry.get("alone", False)
-    if not isinstance(alone, bool):
-        raise PhraseError("'alone' is true or false")
     if isinstance(words, str):
         if words not in compiler.vocabularies:
             raise PhraseError(f"'words' names vocabulary '{words}', which no rule file defines "
@@ -51,8 +47,9 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         parser, terms = "upper", list(words)
     else:
         raise PhraseError("'words' is a vocabulary's name or a list of terms")
-    before, after = (_ALONE_BEFORE, _ALONE_AFTER) if alone else (r"(?<![^\W_])", r"(?![^\W_])")
+    term = f"(?P<term>{body})"
     compiled = Compiled()
-    compiled.add(f"{before}(?P<term>{body}){after}", [SlotField("term", parser)],
+    compiled.add(place_on_line(term, entry.get("line", "anywhere"),
+                               rf"(?<![^\W_]){term}(?![^\W_])"), [SlotField("term", parser)],
                  [w for term in terms for w in term.split()])
     return compiled

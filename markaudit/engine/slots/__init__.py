@@ -1,7 +1,7 @@
 """Typed slots: the `{date}`, `{year}`, `{number}` of a declarative rule's phrase.
 
 A slot stands for a value the marking carries; it becomes a field of the marking, parsed by
-its type. `{date}` is a slot named `date` of type `date`; `{released: date}` a slot named
+its type. `{date}` is a slot named `date` of type `date`; `{released:date}` a slot named
 `released` of type `date`; a rule's `slots:` mapping can type a slot at more length:
 
     phrase: DECLASSIFIED PER E.O. 13526 {case}
