@@ -849,9 +849,9 @@ def test_min_confidence_drops_weak_matches(tmp_path):
         """
     strict = ruleset(tmp_path, rule % "0.9")
     assert found(strict, "CONFIDENTIAL\n")
-    assert not found(strict, "COMFIDENTIAI\n")  # two edits in twelve letters: 0.833
+    assert not found(strict, "COMFIDENTIAK\n")  # two edits in twelve letters: 0.833
     lenient = load_rules([write(tmp_path, rule % "0.8", "lenient.yaml")])
-    assert found(lenient, "COMFIDENTIAI\n")
+    assert found(lenient, "COMFIDENTIAK\n")
 
 
 # --- the examples of the shipped pack ---------------------------------------------------

@@ -200,9 +200,11 @@ def load_ruleset(rules: list[Path] | None, no_default_rules: bool,
     the cache folder for the next run (see engine.compiled)."""
     from markaudit.audit import rule_paths
     from markaudit.engine.rules import load_rules
+    from markaudit.engine.scan import hyperscan_module
     from markaudit.errors import RuleFileError
 
     try:
+        hyperscan_module()  # once, here: a platform without it is one line, not one a file
         return load_rules(rule_paths(rules or [], default_rules=not no_default_rules),
                           compiled_in)
     except RuleFileError as error:

@@ -20,6 +20,7 @@ from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, SplitWords, normalize
 from markaudit.engine.prefilter import PageText, line_filter, prefilter
 from markaudit.engine.rules import MarkingRule, RuleSet
+from markaudit.engine.scan import WordScan
 from markaudit.engine.vocabulary import split_words
 from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
 from markaudit.model import Document, Line, Marking, Page
@@ -104,6 +105,7 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
     shared = PageText(view.text)  # piece positions, found once for every rule
     upper = shared.upper or view.text.upper()
     short_lines: dict[tuple[int, float], list[tuple[int, int]]] = {}  # shared by line rules
+    places = word_scan(rules).places(view.text)  # every scanned rule's places, in one pass
     candidates: list[tuple[Marking, tuple[int, int], int]] = []
     stopped = False
     for order, rule in enumerate(rules.markings):
@@ -119,6 +121,8 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
             if rule.line_ends_with is not None:
                 ends = rule.line_ends_with
                 windows = [(s, e) for s, e in windows if ends.search(view.text, s, e)]
+        elif rule.scan_runs:
+            windows = places.get(order, [])
         elif rule.anchors:
             windows = _windows(upper, rule.anchors)
         else:
@@ -171,6 +175,19 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
                    for other, (a, b) in kept):
             kept.append((marking, (start, end)))
     return [marking for marking, _ in kept], stopped
+
+
+_SCANS: dict[tuple[str, tuple[str, ...]], WordScan] = {}
+
+
+def word_scan(rules: RuleSet) -> WordScan:
+    """The scan of the pack's declarative rules, compiled once per pack in a process (a
+    pack and the rules of it that run: an example is searched with its rule alone)."""
+    key = (rules.digest, tuple(rule.id for rule in rules.markings))
+    if key not in _SCANS:
+        _SCANS[key] = WordScan([(order, run) for order, rule in enumerate(rules.markings)
+                                for run in rule.scan_runs], rules.ocr)
+    return _SCANS[key]
 
 
 T = TypeVar("T")

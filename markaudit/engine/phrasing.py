@@ -20,7 +20,7 @@ the regex back (prefilters, a multi-pattern scan).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,6 +140,9 @@ class PhraseCompiler:
         # For each phrase compiled: long words one of which every match keeps intact (a run
         # of n long words matched with e < n edits keeps n - e of them), or None.
         self.anchor_sets: list[list[str] | None] = []
+        # For each phrase compiled: the required run of words with the most letters, and the
+        # edits it may take: what the scan looks for first (engine/scan.py), or None.
+        self.cores: list[tuple[tuple[str, ...], int] | None] = []
 
     def compile(self, text: str, *, bounded: bool = True) -> CompiledPhrase:
         """The phrase as a regex; `bounded` keeps a letter from standing against its ends."""
@@ -155,7 +158,21 @@ class PhraseCompiler:
         after = _NO_LETTER_AFTER if bounded and isinstance(flat[-1], _Word) else ""
         out.pattern = f"{before}{body}{after}"
         self.anchor_sets.append(self._anchor_words(items))
+        self.cores.append(self._core(items))
         return out
+
+    def _core(self, items: list[Any]) -> tuple[tuple[str, ...], int] | None:
+        """The required run of words with the most letters, and its budget."""
+        runs: list[list[str]] = [[]]
+        for item in items:
+            if isinstance(item, _Word):
+                runs[-1].append(item.text)
+            elif runs[-1]:
+                runs.append([])
+        best = max(runs, key=lambda run: len(_LETTERS.findall(" ".join(run))))
+        if not best:
+            return None
+        return tuple(best), self.policy.budget(" ".join(best), self.cap)
 
     def _anchor_words(self, items: list[Any]) -> list[str] | None:
         """Pieces of a required run of words, one of which every match keeps intact.
@@ -211,15 +228,9 @@ class PhraseCompiler:
 
     def _run(self, words: list[str], out: CompiledPhrase, cap: int | None = None) -> str:
         out.words.extend(words)
-        body = ""
-        for index, word in enumerate(words):
-            if index:  # punctuation standing alone needs no space around it
-                alone = _PUNCTUATION_ONLY.match(word) or _PUNCTUATION_ONLY.match(words[index - 1])
-                body += GAP if alone else WORD_GAP
-            body += _word(word)
         caps = [c for c in (self.cap, cap) if c is not None]
         budget = self.policy.budget(" ".join(words), min(caps) if caps else None)
-        return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
+        return run_pattern(words, budget, self.policy)
 
     def _slot(self, slot: _Slot, out: CompiledPhrase, seen: set[str]) -> str:
         if slot.name in seen:
@@ -272,6 +283,7 @@ class PhraseCompiler:
 
 
 _SEGMENT = regex.compile(r"[^\W_]+")
+_LETTERS = regex.compile(r"[^\W_]")
 MIN_PIECE = 3
 
 
@@ -307,10 +319,22 @@ def _cut(segments: list[str], count: int) -> list[str] | None:
     return pieces if min(map(len, pieces)) >= MIN_PIECE else None
 
 
-def _word(word: str) -> str:
-    """A word of a phrase; punctuation inside it (`E.O.`, `FBI/JFK`) is optional."""
-    return "".join(regex.escape(char) if char.isalnum() else f"(?:{regex.escape(char)}\\s?)?"
-                   for char in word)
+def run_pattern(words: Sequence[str], budget: int, policy: OcrPolicy) -> str:
+    """A run of words as a regex, OCR's `budget` of edits over the whole run."""
+    body = ""
+    for index, word in enumerate(words):
+        if index:  # punctuation standing alone needs no space around it
+            alone = _PUNCTUATION_ONLY.match(word) or _PUNCTUATION_ONLY.match(words[index - 1])
+            body += GAP if alone else WORD_GAP
+        body += _word(word, policy)
+    return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
+
+
+def _word(word: str, policy: OcrPolicy) -> str:
+    """A word of a phrase: each letter or digit, or what OCR reads for it (`ClA`, `E.0.`);
+    punctuation inside it (`E.O.`, `FBI/JFK`) is optional."""
+    return "".join(policy.character(char) if char.isalnum()
+                   else f"{regex.escape(char)}?\\s?" for char in word)
 
 
 def _punctuation(text: str) -> str:

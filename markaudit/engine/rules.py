@@ -118,6 +118,9 @@ class MarkingRule:
     declared: str = ""
     written: tuple[str, ...] = ()  # the declarative rule as its author wrote it, line by line
     words: tuple[str, ...] = ()
+    # The runs of words (and their OCR budgets) one of which every match holds: where the scan
+    # (engine/scan.py) looks before the patterns run; empty where a rule is not scanned.
+    scan_runs: tuple[tuple[tuple[str, ...], int], ...] = ()
     # Where each example stands in its rule file, for `rules validate` to point at.
     example_places: Mapping[str, tuple[tuple[int, int | None], ...]] = field(
         default_factory=dict)
@@ -166,6 +169,7 @@ class RuleSet:
     checks: tuple[CheckRule, ...]
     sources: tuple[str, ...]
     digest: str  # changes whenever any rule file changes
+    ocr: OcrPolicy = DEFAULT_POLICY  # the pack's OCR policy
     # (name, text) of every file read, in order: what a worker elsewhere loads the pack from
     texts: tuple[tuple[str, str], ...] = ()
 
@@ -348,9 +352,17 @@ class _Loader:
         if not isinstance(section, YamlMap) or not section:
             self.problem(name, where, "'ocr' maps letters_per_edit and max_edits to numbers")
             return
-        values: dict[str, int] = {}
+        values: dict[str, Any] = {}
         for key, value in section.items():
-            if key not in POLICY_KEYS:
+            if key == "lookalikes":
+                if not isinstance(value, dict) or not all(
+                        isinstance(k, str) and len(k) == 1 and isinstance(v, str)
+                        for k, v in value.items()):
+                    self.problem(name, section.value_where(key), "ocr: 'lookalikes' maps a "
+                                 "character to the characters OCR reads for it: {O: 0Q}")
+                else:
+                    values[key] = tuple((k.upper(), v) for k, v in value.items())
+            elif key not in POLICY_KEYS:
                 self.problem(name, section.where(key), f"ocr: unknown key '{key}'"
                              f"{did_you_mean(str(key), list(POLICY_KEYS))} (expected one of: "
                              f"{', '.join(POLICY_KEYS)})")
@@ -452,7 +464,7 @@ class _Loader:
         if self.store is not None:
             self.store.save()  # only a pack without problems: its patterns passed every check
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
-                       sources=tuple(name for name, _ in self.texts),
+                       sources=tuple(name for name, _ in self.texts), ocr=self.policy,
                        digest=self.digest.hexdigest(), texts=tuple(self.texts))
 
     def _fields_read(self, path: str, entry: YamlMap, check: CheckRule,
@@ -609,6 +621,8 @@ class _Loader:
             min_capitals=min_capitals, line_ends_with=line_ends_with,
             declared=declared, written=_as_written(entry.get(declared)) if declared else (),
             words=tuple(compiled_kind.words) if compiled_kind else (),
+            scan_runs=tuple(compiled_kind.cores) if compiled_kind and compiled_kind.cores
+            and None not in compiled_kind.cores else (),
             example_places=_example_places(entry),
         )
 

@@ -180,8 +180,10 @@ FILE_KEYS: dict[str, Key] = {
     "ocr": Key("The pack's OCR policy, declared once: how many edits a run of words of a "
                "declarative rule may take.", {
                    "type": "object", "additionalProperties": False,
-                   "properties": {key: {"type": "integer", "minimum": 0, "maximum": 9,
-                                        "description": text}
+                   "properties": {key: {"type": "object", "additionalProperties": _TEXT,
+                                        "description": text} if key == "lookalikes" else
+                                  {"type": "integer", "minimum": 0, "maximum": 9,
+                                   "description": text}
                                   for key, text in POLICY_KEYS.items()}}),
     "levels": Key("Classification levels, lowest first: a name, or {name, aliases}.", {
         "type": "array", "items": {"anyOf": [_TEXT, {

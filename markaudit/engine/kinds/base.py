@@ -19,6 +19,9 @@ class Compiled:
     min_capitals: float = 0.0
     line_ends_with: str | None = None
     anchors: tuple[str, ...] = ()  # filled by the loader from the phrases' runs
+    # For each pattern, the run of words every match holds and its budget (engine/scan.py);
+    # None where a pattern has none (a vocabulary's terms, a banner).
+    cores: list[tuple[tuple[str, ...], int] | None] = field(default_factory=list)
 
     def add(self, pattern: str, fields: list[SlotField], words: list[str]) -> None:
         self.patterns.append(pattern)

@@ -65,4 +65,5 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
             raise PhraseError(str(error), index if len(phrases) > 1 else None) from None
         compiled.add(place_on_line(bare.pattern, line, bounded.pattern), bare.fields,
                      bare.words)
+        compiled.cores.append(compiler.cores[-1])
     return compiled

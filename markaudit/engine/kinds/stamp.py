@@ -45,6 +45,7 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
     compiled = Compiled()
     parts: list[str] = []
     required = 0
+    cores = []
     for index, line in enumerate(lines):
         optional = isinstance(line, Mapping)
         text = line.get("optional") if isinstance(line, Mapping) and set(line) == {
@@ -68,7 +69,11 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         else:
             parts.append(f"{gap}{done.pattern}")
         required += not optional
+        if not optional:
+            cores.append(compiler.cores[-1])
     if not required:
         raise PhraseError("a stamp needs at least one line that is not optional")
     compiled.patterns.append("".join(parts))
+    # Every match holds every required line: the one with the most letters is looked for.
+    compiled.cores.append(max(cores, key=lambda core: len("".join(core[0])) if core else -1))
     return compiled

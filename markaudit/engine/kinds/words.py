@@ -40,15 +40,20 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         body, parser = vocabulary.pattern(edits), ("level" if words == "level"
                                                    else f"term:{words}")
         terms = vocabulary.spellings
+        cores = [None]
     elif isinstance(words, list) and words and all(isinstance(w, str) and w.strip()
                                                    for w in words):
         body = "(?:" + "|".join(compiler.compile(w, bounded=False).pattern
                                 for w in sorted(words, key=len, reverse=True)) + ")"
         parser, terms = "upper", list(words)
+        cores = compiler.cores[-len(words):]
     else:
         raise PhraseError("'words' is a vocabulary's name or a list of terms")
     term = f"(?P<term>{body})"
     compiled = Compiled()
+    # One pattern of alternatives: it is scanned for where any term's run could stand.
+    compiled.cores = [None] if None in cores else [
+        core for core in cores if core is not None]
     compiled.add(place_on_line(term, entry.get("line", "anywhere"),
                                rf"(?<![^\W_]){term}(?![^\W_])"), [SlotField("term", parser)],
                  [w for term in terms for w in term.split()])
