@@ -75,3 +75,65 @@ def test_rules_test_prints_misses_and_fails(tmp_path):
     assert result.returncode == 1
     assert "FAIL" in result.stdout
     assert "unexpected marking: rule='banner.classification', page=2, line=46" in result.stdout
+
+
+# --- rules test: which markings an expectation file compares ---------------------------------
+
+
+def _expectation(tmp_path, body: str):
+    expect = tmp_path / "seed.expect.yaml"
+    expect.write_text(f"document: {FIXTURES / 'frus-1962-10-27-inr.txt'}\n{body}",
+                      encoding="utf-8")
+    return expect
+
+
+def test_rules_test_without_kinds_checks_only_the_rules_the_file_lists(tmp_path):
+    expect = _expectation(tmp_path, "markings:\n  - {rule: release.frus, page: 1, line: 37}\n"
+                          "  - {rule: release.frus, page: 2, line: 68}\n")
+    result = run_markaudit("rules", "test", str(expect))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [f"ok  {expect}", "1 passed, 0 failed"]
+
+
+def test_rules_test_without_kinds_still_fails_on_an_extra_of_a_listed_rule(tmp_path):
+    expect = _expectation(tmp_path, "markings:\n  - {rule: release.frus, page: 1, line: 37}\n")
+    result = run_markaudit("rules", "test", str(expect))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"FAIL  {expect}"
+    assert lines[1].startswith("      unexpected marking: rule='release.frus', page=2, line=68")
+    assert lines[2:] == ["0 passed, 1 failed"]
+    assert "banner.classification" not in result.stdout
+
+
+def test_rules_test_kinds_all_fails_on_a_marking_of_any_rule(tmp_path):
+    expect = _expectation(tmp_path, "kinds: all\nmarkings:\n"
+                          "  - {rule: release.frus, page: 1, line: 37}\n"
+                          "  - {rule: release.frus, page: 2, line: 68}\n")
+    result = run_markaudit("rules", "test", str(expect))
+    assert result.returncode == 1
+    assert "unexpected marking: rule='banner.classification', page=1, line=29" in result.stdout
+
+
+def test_rules_test_rules_key_pins_a_rule_that_must_find_nothing(tmp_path):
+    quiet = _expectation(tmp_path, "rules: [release.cia-crest]\nmarkings: []\n")
+    assert run_markaudit("rules", "test", str(quiet)).returncode == 0
+    loud = _expectation(tmp_path, "rules: [release.frus]\nmarkings: []\n")
+    result = run_markaudit("rules", "test", str(loud))
+    assert result.returncode == 1
+    assert "unexpected marking: rule='release.frus', page=1, line=37" in result.stdout
+
+
+def test_rules_test_empty_markings_without_kinds_means_no_marking_at_all(tmp_path):
+    expect = _expectation(tmp_path, "markings: []\n")
+    result = run_markaudit("rules", "test", str(expect))
+    assert result.returncode == 1
+    assert "unexpected marking: rule='banner.classification', page=1, line=29" in result.stdout
+
+
+def test_rules_test_a_kinds_value_that_is_not_a_list_is_one_line_and_exit_2(tmp_path):
+    expect = _expectation(tmp_path, "kinds: banner\nmarkings: []\n")
+    result = run_markaudit("rules", "test", str(expect))
+    assert result.returncode == 2
+    assert result.stderr == (f"markaudit: {expect}: 'kinds' must be a list of kind names "
+                             "or 'all'\n")
