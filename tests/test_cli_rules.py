@@ -213,6 +213,9 @@ def test_rules_list_matching_nothing_prints_nothing_and_says_so(tmp_path):
     assert result.returncode == 0
     assert result.stdout == ""
     assert result.stderr == "markaudit: no rule matches\n"
+    empty = run_markaudit("rules", "list", "--no-default-rules")
+    assert (empty.returncode, empty.stdout) == (0, "")
+    assert empty.stderr == "markaudit: no rules loaded (add --rules PATH)\n"
 
 
 def test_rules_list_of_the_shipped_pack_keeps_every_id_on_its_line():

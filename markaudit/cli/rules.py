@@ -53,7 +53,8 @@ def rules_list(
         raise typer.Exit(EXIT_ERROR)
     rows = [row.cells() for row in rule_rows(ruleset, kinds, text or "")]
     if not rows:
-        typer.echo("markaudit: no rule matches", err=True)
+        typer.echo("markaudit: no rule matches" if kinds or text else
+                   "markaudit: no rules loaded (add --rules PATH)", err=True)
     elif not sys.stdout.isatty():  # one line per rule, for grep, cut and sort
         typer.echo("".join("\t".join(row) + "\n" for row in rows), nl=False)
     else:
