@@ -24,6 +24,9 @@ not list is an extra; markings outside are not looked at):
   that names no rule), so a file written for one rule tests that rule alone. An empty
   `markings: []` names none, and says that the document has no marking at all.
 
+`markaudit rules test` refuses a kind or rule id in `kinds`/`rules` that no active rule has
+(`unknown_names`): misspelt, it would compare nothing.
+
 An expected entry matches when every key it gives agrees (`fields` need only hold the fields
 listed). Comparison yields one readable line per miss or extra. `updated_text` writes a file
 anew from what an audit produced (`markaudit rules test --update`), for a person to review.
@@ -31,7 +34,8 @@ anew from what an audit produced (`markaudit rules test --update`), for a person
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +109,22 @@ def marking_scope(data: Mapping[str, Any]) -> Scope:
         return Scope(everything=True)  # `markings: []`: no marking at all
     return Scope(kinds=frozenset(e["kind"] for e in listed if "rule" not in e),
                  rules=frozenset(e["rule"] for e in listed if "rule" in e))
+
+
+def unknown_names(expectation: Expectation, kinds: Collection[str],
+                  rules: Collection[str]) -> list[str]:
+    """The kinds and rule ids the file's `kinds` and `rules` name that no active rule has: a
+    misspelt one would compare nothing, and `markings: []` would then pass whatever is found."""
+    problems = []
+    for key, known in (("kinds", kinds), ("rules", rules)):
+        named = expectation.data.get(key)
+        for name in [] if named in (None, EVERY_KIND) else named:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(f"{expectation.path}: '{key}' names '{name}', which no active "
+                                f"rule has{hint}")
+    return problems
 
 
 def _agrees(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:

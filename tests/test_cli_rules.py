@@ -262,3 +262,15 @@ def test_rules_list_on_a_terminal_is_a_table(tmp_path):
     text = output.decode()
     assert "kind / type" in text and "\t" not in text
     assert "release (pattern)" in text
+
+
+def test_rules_test_a_misspelt_rule_or_kind_to_compare_is_one_line_each_and_exit_2(tmp_path):
+    expect = _expectation(tmp_path, "kinds: [banners]\nrules: [release.fru]\nmarkings: []\n")
+    result = run_markaudit("rules", "test", str(expect))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"markaudit: {expect}: 'kinds' names 'banners', which no active rule has "
+        "(did you mean 'banner'?)",
+        f"markaudit: {expect}: 'rules' names 'release.fru', which no active rule has "
+        "(did you mean 'release.frus'?)"]

@@ -145,7 +145,7 @@ def rules_test(
 ) -> None:
     """Run documents against their expectation files; print every miss and extra."""
     from markaudit.audit import audit_file
-    from markaudit.expect import compare, load_expectation
+    from markaudit.expect import compare, load_expectation, unknown_names
 
     ruleset = load_ruleset(rules, no_default_rules)
     files = [f for p in paths for f in (sorted(p.rglob("*.expect.yaml")) if p.is_dir() else [p])]
@@ -159,6 +159,12 @@ def rules_test(
         except ValueError as error:
             typer.echo(f"markaudit: {error}", err=True)
             raise typer.Exit(EXIT_ERROR) from None
+    kinds, ids = {m.kind for m in ruleset.markings}, {m.id for m in ruleset.markings}
+    unknown = [p for e in expectations for p in unknown_names(e, kinds, ids)]
+    for problem in unknown:
+        typer.echo(f"markaudit: {problem}", err=True)
+    if unknown:
+        raise typer.Exit(EXIT_ERROR)
     if update:
         _update_expectations(expectations, ruleset)
     failed = 0
