@@ -6,13 +6,26 @@ A fixture is a document plus `NAME.expect.yaml`:
 document: NAME.txt            # relative to this file (it may point into ../shared/corpus)
 pages: 2                      # optional
 classification: {level: TOP SECRET, caveats: [EYES ONLY]}   # optional; null for none
-kinds: [banner, release]      # optional: compare only markings of these kinds
-markings:                     # every marking of the compared kinds, no more, no less
+kinds: [banner, release]      # optional: which markings are compared (see below)
+rules: [release.sanitized]    # optional: the same, by rule id
+markings:                     # the compared markings, no more, no less
   - {rule: banner.classification, page: 1, line: 29, value: TOP SECRET -- EYES ONLY,
      fields: {level: TOP SECRET}}
 findings:                     # optional: every finding, no more, no less
   - {rule: banner.every-page, page: 1}
 ```
+
+Which of the audit's markings are compared with `markings` (each compared one the file does
+not list is an extra; markings outside are not looked at):
+
+- `kinds: [...]` and/or `rules: [...]`: the markings of these kinds or rule ids;
+- `kinds: all`: every marking, so any new marking on the document fails;
+- neither: the markings of the rules the listed entries name (and of the kind, for an entry
+  that names no rule), so a file written for one rule tests that rule alone. An empty
+  `markings: []` names none, and says that the document has no marking at all.
+
+`markaudit rules test` refuses a kind or rule id in `kinds`/`rules` that no active rule has
+(`unknown_names`): misspelt, it would compare nothing.
 
 An expected entry matches when every key it gives agrees (`fields` need only hold the fields
 listed). Comparison yields one readable line per miss or extra. `updated_text` writes a file
@@ -21,7 +34,8 @@ anew from what an audit produced (`markaudit rules test --update`), for a person
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +47,9 @@ from markaudit.report.output import write_atomic
 
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
 FINDING_KEYS = ("rule", "severity", "page", "line", "message")
-FILE_KEYS = ("document", "pages", "classification", "kinds", "markings", "findings", "notes")
+FILE_KEYS = ("document", "pages", "classification", "kinds", "rules", "markings", "findings",
+             "notes")
+EVERY_KIND = "all"  # `kinds: all`
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +71,60 @@ def load_expectation(path: str | Path) -> Expectation:
     unknown = set(data) - set(FILE_KEYS)
     if unknown:
         raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("kinds", "rules"):
+        value = data.get(key)
+        if value is None or (key == "kinds" and value == EVERY_KIND):
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            also = f" or '{EVERY_KIND}'" if key == "kinds" else ""
+            raise ValueError(f"{path}: '{key}' must be a list of {key[:-1]} names{also}")
     return Expectation(path=path, document=(path.parent / data["document"]).resolve(),
                        data=data)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which of the audit's markings a file compares: all of them, or those of some kinds or
+    rule ids."""
+
+    kinds: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
+    everything: bool = False
+
+    def holds(self, rule: str, kind: str) -> bool:
+        return self.everything or kind in self.kinds or rule in self.rules
+
+
+def marking_scope(data: Mapping[str, Any]) -> Scope:
+    """The markings a file's `markings` list is compared with: `kinds`/`rules` as given, or
+    the rules (and kinds) its entries name, so that a file listing one rule's markings tests
+    that rule and no other (see the module's docstring)."""
+    kinds, rules = data.get("kinds"), data.get("rules")
+    if kinds == EVERY_KIND:
+        return Scope(everything=True)
+    if kinds is not None or rules is not None:
+        return Scope(frozenset(kinds or ()), frozenset(rules or ()))
+    listed = [entry for entry in data.get("markings") or [] if isinstance(entry, dict)]
+    if not listed or any("rule" not in e and "kind" not in e for e in listed):
+        return Scope(everything=True)  # `markings: []`: no marking at all
+    return Scope(kinds=frozenset(e["kind"] for e in listed if "rule" not in e),
+                 rules=frozenset(e["rule"] for e in listed if "rule" in e))
+
+
+def unknown_names(expectation: Expectation, kinds: Collection[str],
+                  rules: Collection[str]) -> list[str]:
+    """The kinds and rule ids the file's `kinds` and `rules` name that no active rule has: a
+    misspelt one would compare nothing, and `markings: []` would then pass whatever is found."""
+    problems = []
+    for key, known in (("kinds", kinds), ("rules", rules)):
+        named = expectation.data.get(key)
+        for name in [] if named in (None, EVERY_KIND) else named:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(f"{expectation.path}: '{key}' names '{name}', which no active "
+                                f"rule has{hint}")
+    return problems
 
 
 def _agrees(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
@@ -119,8 +187,8 @@ def compare(expectation: Expectation, report: DocumentReport) -> list[str]:
             if set(item) - set(known):
                 problems.append(f"expectation has unknown {section[:-1]} key(s) in {item}")
     if "markings" in data:
-        kinds = data.get("kinds")
-        actual = [m.to_dict() for m in report.markings if not kinds or m.kind in kinds]
+        scope = marking_scope(data)
+        actual = [m.to_dict() for m in report.markings if scope.holds(m.rule, m.kind)]
         problems += _match(data["markings"] or [], actual, "marking")
     if "findings" in data:
         problems += _match(data["findings"] or [], [f.to_dict() for f in report.findings],
@@ -129,14 +197,16 @@ def compare(expectation: Expectation, report: DocumentReport) -> list[str]:
 
 
 def updated_text(expectation: Expectation, report: DocumentReport) -> str:
-    """The expectation file rewritten from `report`: every marking (of the file's `kinds`, if
-    it names some) and every finding, one a line.
+    """The expectation file rewritten from `report`: every marking the file compares (see
+    `marking_scope`) and every finding, one a line.
 
     Kept from the old file: the comment lines at its top, its `document:` line as written,
-    `kinds` and `notes`. Comments elsewhere, and keys an entry gave beyond those written here
-    (`text`, `confidence`, a finding's `message`), are not kept: they would describe the old
-    output. Written: `pages`, `classification`, `markings` (rule, page, line, zone, value,
-    fields) and `findings` (rule, page, severity).
+    `notes`, `kinds` and `rules`. A file that compared the rules its entries named, without
+    `kinds` or `rules`, gets them written out, so that it goes on comparing the same markings
+    when a rule now finds nothing. Comments elsewhere, and keys an entry gave beyond those
+    written here (`text`, `confidence`, a finding's `message`), are not kept: they would
+    describe the old output. Written: `pages`, `classification`, `markings` (rule, page, line,
+    zone, value, fields) and `findings` (rule, page, severity).
     """
     data = expectation.data
     lines = expectation.path.read_text(encoding="utf-8").splitlines()
@@ -148,14 +218,18 @@ def updated_text(expectation: Expectation, report: DocumentReport) -> str:
     document = next((line for line in lines if line.startswith("document:")),
                     f"document: {_flow(data['document'])}")
     out = [*header, document]
-    for key in ("notes", "kinds"):
-        if key in data:
-            out.append(f"{key}: {_flow(data[key])}")
+    scope = marking_scope(data)
+    written = dict(data)
+    if "kinds" not in data and "rules" not in data and not scope.everything:
+        written.update({k: sorted(v) for k, v in (("kinds", scope.kinds), ("rules", scope.rules))
+                        if v})
+    for key in ("notes", "kinds", "rules"):
+        if key in written:
+            out.append(f"{key}: {_flow(written[key])}")
     out.append(f"pages: {report.pages}")
     out.append("classification: " + _flow(report.classification.to_dict()
                                           if report.classification else None))
-    kinds = data.get("kinds")
-    markings = [m for m in report.markings if not kinds or m.kind in kinds]
+    markings = [m for m in report.markings if scope.holds(m.rule, m.kind)]
     out.append("markings:" + ("" if markings else " []"))
     for marking in markings:
         entry: dict[str, Any] = {"rule": marking.rule, "page": marking.page,
@@ -224,8 +298,11 @@ def score(expectation: Expectation, report: DocumentReport,
     scored on found pairs, for the fields the label gives.
     """
     misses: list[str] = []
+    labels = [m for m in expectation.data.get("markings") or [] if m.get("kind")]
     kinds = expectation.data.get("kinds") or []
-    labels = [m for m in expectation.data.get("markings") or [] if m.get("kind") in kinds]
+    if kinds == EVERY_KIND:
+        kinds = sorted({m["kind"] for m in labels} | {m.kind for m in report.markings})
+    labels = [m for m in labels if m["kind"] in kinds]
     for kind in kinds:
         tally = tallies.setdefault(kind, Tally())
         wanted = [m for m in labels if m["kind"] == kind]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
+
+import regex
 
 from markaudit.checks import CHECK_TYPES
 from markaudit.engine.kinds import KINDS
@@ -11,9 +15,60 @@ from markaudit.engine.rules import CheckRule, MarkingRule, RuleSet
 from markaudit.engine.slots import CODE_DOC, SLOT_TYPES
 from markaudit.engine.spec import keys_reference
 
+RAW_PATTERN = "pattern"  # the mark of a rule written as a regular expression, and its --kind
+
+# What `phrase:` compiles to: its words, escaped, between word boundaries, with an optional
+# edit budget. A pattern of this shape holds no regular expression of its author's.
+_PHRASE_SHAPE = regex.compile(
+    r"\(\?<!\\w\)\(\?:(?:\\s\+|\\.|[^\\()\[\]{}|.*+?^$])+\)(?:\{e<=\d\})?\(\?!\\w\)")
+
+
+def uses_raw_pattern(rule: MarkingRule) -> bool:
+    """Whether the rule is written with `pattern:`/`patterns:`, the expert's escape hatch,
+    rather than declared (today: `phrase:`). The one place `rules list` decides it, until a
+    rule records how it was written."""
+    return not all(_PHRASE_SHAPE.fullmatch(pattern) for pattern in rule.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """What `rules list` shows of a marking or a check."""
+
+    id: str
+    kind: str  # a marking's kind or a check's type
+    raw_pattern: bool
+    severity: str  # a check's; markings have none
+    description: str  # whole, on one line
+    source: str  # file name:line
+
+    def cells(self) -> tuple[str, str, str, str, str]:
+        """id, kind (marked `(pattern)` for a raw pattern), severity, the description's first
+        sentence, source."""
+        kind = f"{self.kind} ({RAW_PATTERN})" if self.raw_pattern else self.kind
+        return self.id, kind, self.severity, _first_line(self.description), self.source
+
+    def selected(self, kinds: Collection[str], text: str) -> bool:
+        """In `kinds` (if any are given; `pattern` selects the raw patterns) and holding
+        `text` in the id or description, whatever its case."""
+        if kinds and self.kind not in kinds and not (self.raw_pattern and RAW_PATTERN in kinds):
+            return False
+        needle = text.casefold()
+        return needle in self.id.casefold() or needle in self.description.casefold()
+
+
+# A full stop ending a sentence: after a word, before a capital.
+_SENTENCE_END = regex.compile(r"(?<=[a-z0-9)\]\"'][a-z0-9)\]\"'])\.\s+(?=[A-Z\"(])")
+
 
 def _first_line(text: str) -> str:
-    return " ".join(text.split()).split(". ")[0].rstrip(".") if text else ""
+    """The first sentence: its full stop outside quotes and brackets, where a description
+    quotes a stamp ("1. (S) Classified By:") or names the U.S. Government."""
+    text = " ".join(text.split())
+    for end in _SENTENCE_END.finditer(text):
+        before = text[:end.start()]
+        if before.count("(") == before.count(")") and before.count('"') % 2 == 0:
+            return before
+    return text.rstrip(".")
 
 
 def _short_source(source: str) -> str:
@@ -21,13 +76,18 @@ def _short_source(source: str) -> str:
     return f"{Path(path).name}:{line}"
 
 
-def rule_rows(rules: RuleSet) -> list[tuple[str, str, str, str, str]]:
-    """One row per marking and check: id, kind or type, severity, description, source."""
-    rows = [(m.id, m.kind, "", _first_line(m.description), _short_source(m.source))
-            for m in rules.markings]
-    rows += [(c.id, c.type, c.severity, _first_line(c.description), _short_source(c.source))
-             for c in rules.checks]
-    return rows
+def rule_rows(rules: RuleSet, kinds: Collection[str] = (), text: str = "") -> list[RuleRow]:
+    """One row per marking and check, those of `kinds` holding `text` (see RuleRow.selected)."""
+    rows = [RuleRow(m.id, m.kind, uses_raw_pattern(m), "", " ".join(m.description.split()),
+                    _short_source(m.source)) for m in rules.markings]
+    rows += [RuleRow(c.id, c.type, False, c.severity, " ".join(c.description.split()),
+                     _short_source(c.source)) for c in rules.checks]
+    return [row for row in rows if row.selected(kinds, text)]
+
+
+def known_kinds(rules: RuleSet) -> set[str]:
+    """What `--kind` may name: the markings' kinds, the check types, and `pattern`."""
+    return {m.kind for m in rules.markings} | set(CHECK_TYPES) | {RAW_PATTERN}
 
 
 def explain(rules: RuleSet, name: str) -> str | None:

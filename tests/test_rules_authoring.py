@@ -288,6 +288,22 @@ def test_update_rewrites_a_wrong_expectation_which_then_passes(tmp_path):
     assert expect.read_text(encoding="utf-8") == text
 
 
+def test_update_of_a_file_without_kinds_keeps_comparing_the_rules_it_named(tmp_path):
+    expect = tmp_path / "seed.expect.yaml"
+    expect.write_text(f"document: {FIXTURES / 'frus-1962-10-27-inr.txt'}\nmarkings:\n"
+                      "  - {rule: release.frus, page: 1, line: 36}\n", encoding="utf-8")
+    result = run_markaudit("rules", "test", "--update", str(expect))
+    assert result.returncode == 0
+    text = expect.read_text(encoding="utf-8")
+    assert "\nrules: [release.frus]\npages: 2\n" in text  # the scope, written out
+    assert "banner.classification" not in text  # a rule the file did not name
+    markings = text.split("\nmarkings:\n")[1].split("\nfindings:")[0].splitlines()
+    assert [line.split(",")[:3] for line in markings] == [
+            ["  - {rule: release.frus", " page: 1", " line: 37"],
+            ["  - {rule: release.frus", " page: 2", " line: 68"]]
+    assert run_markaudit("rules", "test", str(expect)).returncode == 0
+
+
 def test_update_leaves_a_file_whose_document_cannot_be_read(tmp_path):
     expect = tmp_path / "gone.expect.yaml"
     expect.write_text("document: gone.txt\nmarkings: []\n", encoding="utf-8")

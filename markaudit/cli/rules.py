@@ -30,18 +30,53 @@ app.add_typer(rules_app, name="rules")
 
 
 @rules_app.command("list")
-def rules_list(rules: RulesOption = None, no_default_rules: NoDefaultOption = False) -> None:
-    """Every marking and check of the active rule files."""
+def rules_list(
+    text: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        help="Only rules whose id or description holds this text (any case).",
+        show_default=False)] = None,
+    kind: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--kind", help="Only rules of this marking kind or check type, or 'pattern' for "
+        "rules written as regular expressions (repeatable).", show_default=False)] = None,
+    rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
+) -> None:
+    """Every marking and check of the active rule files: a table on a terminal, one
+    tab-separated line per rule (id, kind, severity, description, file:line) in a pipe."""
+    import sys
+
+    from markaudit.explain import known_kinds, rule_rows
+
+    ruleset = load_ruleset(rules, no_default_rules)
+    kinds = kind or []
+    for unknown in sorted(set(kinds) - known_kinds(ruleset)):
+        typer.echo(f"markaudit: --kind '{unknown}': no marking kind or check type of that "
+                   f"name{_did_you_mean(unknown, known_kinds(ruleset))}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    rows = [row.cells() for row in rule_rows(ruleset, kinds, text or "")]
+    if not rows:
+        typer.echo("markaudit: no rule matches" if kinds or text else
+                   "markaudit: no rules loaded (add --rules PATH)", err=True)
+    elif not sys.stdout.isatty():  # one line per rule, for grep, cut and sort
+        typer.echo("".join("\t".join(row) + "\n" for row in rows), nl=False)
+    else:
+        _print_table(rows)
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else " (see: markaudit rules list)"
+
+
+def _print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    from markaudit.explain import rule_rows
-
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("id", "kind / type", "severity", "description", "file"):
         table.add_column(column, overflow="fold")
-    for row in rule_rows(load_ruleset(rules, no_default_rules)):
+    for row in rows:
         table.add_row(*row)
     Console(color_system="auto" if stdout_is_colour_terminal() else None,
             width=console_width(), highlight=False).print(table)
@@ -122,7 +157,7 @@ def rules_test(
 ) -> None:
     """Run documents against their expectation files; print every miss and extra."""
     from markaudit.audit import audit_file
-    from markaudit.expect import compare, load_expectation
+    from markaudit.expect import compare, load_expectation, unknown_names
 
     ruleset = load_ruleset(rules, no_default_rules)
     files = [f for p in paths for f in (sorted(p.rglob("*.expect.yaml")) if p.is_dir() else [p])]
@@ -136,6 +171,12 @@ def rules_test(
         except ValueError as error:
             typer.echo(f"markaudit: {error}", err=True)
             raise typer.Exit(EXIT_ERROR) from None
+    kinds, ids = {m.kind for m in ruleset.markings}, {m.id for m in ruleset.markings}
+    unknown = [p for e in expectations for p in unknown_names(e, kinds, ids)]
+    for problem in unknown:
+        typer.echo(f"markaudit: {problem}", err=True)
+    if unknown:
+        raise typer.Exit(EXIT_ERROR)
     if update:
         _update_expectations(expectations, ruleset)
     failed = 0
