@@ -17,17 +17,10 @@ from markaudit.engine.spec import keys_reference
 
 RAW_PATTERN = "pattern"  # the mark of a rule written as a regular expression, and its --kind
 
-# What `phrase:` compiles to: its words, escaped, between word boundaries, with an optional
-# edit budget. A pattern of this shape holds no regular expression of its author's.
-_PHRASE_SHAPE = regex.compile(
-    r"\(\?<!\\w\)\(\?:(?:\\s\+|\\.|[^\\()\[\]{}|.*+?^$])+\)(?:\{e<=\d\})?\(\?!\\w\)")
-
-
 def uses_raw_pattern(rule: MarkingRule) -> bool:
     """Whether the rule is written with `pattern:`/`patterns:`, the expert's escape hatch,
-    rather than declared (today: `phrase:`). The one place `rules list` decides it, until a
-    rule records how it was written."""
-    return not all(_PHRASE_SHAPE.fullmatch(pattern) for pattern in rule.patterns)
+    rather than in a declarative kind (phrase, stamp, banner, words)."""
+    return not rule.declared
 
 
 @dataclass(frozen=True, slots=True)

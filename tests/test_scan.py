@@ -68,7 +68,7 @@ def test_a_run_damaged_within_its_budget_is_always_found_by_one_of_its_parts(pac
             damaged = _damage(" ".join(words), rng.randint(0, edits), rng)
             hits: list[int] = []
             database.scan(f"prose before. {damaged} and after".encode("ascii", "replace"),
-                          match_event_handler=lambda i, *_: hits.append(i))
+                          match_event_handler=lambda i, *_, found=hits: found.append(i))
             assert hits, (words, edits, damaged, [p.expression for p in parts])
 
 
