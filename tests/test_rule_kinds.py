@@ -210,3 +210,16 @@ def test_a_broken_stamp_line_is_located_at_the_line(tmp_path):
     [problem] = error.value.problems
     assert (problem.line, problem.column) == (LEVELS.count("\n") + 6, 9)
     assert problem.message.endswith("a '{' that opens no slot: write {name}, or {name:type}")
+
+
+def test_three_dots_stand_for_a_few_characters_of_debris_on_the_line(tmp_path):
+    rules = """\
+    markings:
+      - id: footer
+        kind: control-number
+        phrase: "{case} ... DocId : {docid}"
+        slots: {case: {code: 'NW \\d{5}'}, docid: {code: '\\d{8}'}}
+    """
+    [marking] = markings(tmp_path, rules, "NW 50955 ~ Docld:32244357\n")
+    assert marking.fields == {"case": "NW 50955", "docid": "32244357"}
+    assert not markings(tmp_path, rules, "NW 50955 and a long stretch of prose DocId:32244357\n")

@@ -12,7 +12,9 @@ A phrase is what the archivist reads on the page, with slots for what varies:
   `{name:type}` names the slot and its type apart; a rule's `slots:` may type it at length;
 - `[...]` is optional;
 - punctuation standing alone (`:`, `,`, `#`, `/`, `--`) is optional: OCR drops it, and so does
-  the typist; inside a word (`E.O.`) it is optional too.
+  the typist; inside a word (`E.O.`) it is optional too;
+- `...` is up to ten characters of anything on the line, as few as will do: OCR's debris
+  between two parts of a stamp (`NW 50955 ~ DocId:32244357`).
 
 The compiled phrase keeps its words (`words`), which the engine needs to know without parsing
 the regex back (prefilters, a multi-pattern scan).
@@ -81,6 +83,14 @@ class _Slot:
     type: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    """`...`: a few characters of anything on the line."""
+
+
+SKIP = r"[^\n]{0,10}?"
+
+
 @dataclass(slots=True)
 class _Optional:
     items: list[Any]
@@ -107,6 +117,8 @@ def parse_phrase(text: str) -> list[Any]:
             if slot is None:
                 raise PhraseError(f"'{token}' is not a slot: write {{name}} or {{name:type}}")
             stack[-1].append(_Slot(slot["name"], slot["type"]))
+        elif token == "...":
+            stack[-1].append(_Skip())
         elif _PUNCTUATION_ONLY.match(token):
             stack[-1].append(_Punctuation(token))
         else:
@@ -221,6 +233,7 @@ class PhraseCompiler:
                     if previous is not None:
                         parts.append(GAP)
                     parts.append(self._slot(item, out, seen) if isinstance(item, _Slot)
+                                 else SKIP if isinstance(item, _Skip)
                                  else _punctuation(item.text))
             previous = item
         close_run()
