@@ -7,6 +7,7 @@ document: NAME.txt            # relative to this file (it may point into ../shar
 pages: 2                      # optional
 classification: {level: TOP SECRET, caveats: [EYES ONLY]}   # optional; null for none
 kinds: [banner, release]      # optional: compare only markings of these kinds
+lines: [[1, 120], [900, 1020]]  # optional: only these line ranges were labelled (a sample)
 markings:                     # every marking of the compared kinds, no more, no less
   - {rule: banner.classification, page: 1, line: 29, value: TOP SECRET -- EYES ONLY,
      fields: {level: TOP SECRET}}
@@ -33,7 +34,8 @@ from markaudit.report.output import write_atomic
 
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
 FINDING_KEYS = ("rule", "severity", "page", "line", "message")
-FILE_KEYS = ("document", "pages", "classification", "kinds", "markings", "findings", "notes")
+FILE_KEYS = ("document", "pages", "classification", "kinds", "markings", "findings", "notes",
+             "lines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,7 @@ class Tally:
     false_negatives: int = 0
     field_hits: dict[str, int] = field(default_factory=dict)
     field_total: dict[str, int] = field(default_factory=dict)
+    field_labelled: dict[str, int] = field(default_factory=dict)  # found or not
 
     @property
     def precision(self) -> float:
@@ -210,6 +213,16 @@ class Tally:
         total = self.field_total.get(name, 0)
         return self.field_hits.get(name, 0) / total if total else None
 
+    def field_precision(self, name: str) -> float | None:
+        """Markings found with the labelled value of `name`, among all markings found."""
+        found = self.true_positives + self.false_positives
+        return self.field_hits.get(name, 0) / found if found else None
+
+    def field_recall(self, name: str) -> float | None:
+        """Labels of `name` found with the right value, among all labels that give it."""
+        labelled = self.field_labelled.get(name, 0)
+        return self.field_hits.get(name, 0) / labelled if labelled else None
+
 
 SCORED_FIELDS = ("level", "issuer", "date")
 LINE_SLACK = 2  # a stamp over several lines may be anchored a line or two from its label
@@ -221,15 +234,22 @@ def score(expectation: Expectation, report: DocumentReport,
 
     A labelled marking is found when the audit has a marking of the same kind starting within
     LINE_SLACK lines of it (each found marking answers one label, nearest first). Fields are
-    scored on found pairs, for the fields the label gives.
+    scored on found pairs, for the fields the label gives. Where the file labels only a sample
+    of a long document (`lines`), markings found outside it are not scored.
     """
     misses: list[str] = []
     kinds = expectation.data.get("kinds") or []
+    sample = expectation.data.get("lines")
     labels = [m for m in expectation.data.get("markings") or [] if m.get("kind") in kinds]
     for kind in kinds:
         tally = tallies.setdefault(kind, Tally())
         wanted = [m for m in labels if m["kind"] == kind]
-        found = [m for m in report.markings if m.kind == kind]
+        for label in wanted:
+            for name in SCORED_FIELDS:
+                if name in (label.get("fields") or {}):
+                    tally.field_labelled[name] = tally.field_labelled.get(name, 0) + 1
+        found = [m for m in report.markings if m.kind == kind
+                 and (not sample or any(first <= m.line <= last for first, last in sample))]
         free = list(range(len(found)))
         pairs: list[tuple[dict, int]] = []
         unpaired = sorted(wanted, key=lambda m: m["line"])
