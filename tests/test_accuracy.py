@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.accuracy import label_files, measure
+from benchmarks.accuracy import (
+    FAMILIES,
+    findings_table,
+    label_files,
+    measure,
+    measure_families,
+    summary_table,
+    table,
+)
 from tests.conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.skipif(not (SHARED / "corpus").is_dir(),
@@ -96,3 +104,14 @@ def test_a_sampled_document_is_scored_only_on_its_sample(tmp_path):
     release = measure([label])["release"]
     assert (release.true_positives, release.false_positives, release.false_negatives) == (1, 0, 0)
 
+
+def test_every_family_has_its_own_row_in_every_table():
+    corpus = ROOT / "fixtures" / "corpus"
+    files = [min(folder.glob("*.expect.yaml"), key=lambda f: f.stat().st_size)
+             for folder in sorted(corpus.iterdir()) if folder.is_dir()]
+    scores = measure_families(files)
+    names = [FAMILIES[folder.parent.name] for folder in files]
+    assert set(names) == set(FAMILIES.values())
+    for printed in (summary_table(scores), table(scores), findings_table(scores)):
+        rows = [row.split("|")[1].strip() for row in printed.splitlines()[2:]]
+        assert set(names) <= set(rows), printed
