@@ -145,9 +145,9 @@ def _first_visit(path: Path, seen: set[tuple[int, int]]) -> bool:
 def _is_document(path: str) -> bool:
     if not path.lower().endswith(".xml"):
         return True
-    from markaudit.read.formats import is_alto  # only for .xml files: it loads the XML readers
+    from markaudit.read.formats import is_xml_document  # only for .xml: it loads the XML readers
 
-    return is_alto(path)
+    return is_xml_document(path)
 
 
 def _is_cache(entries: Sequence[os.DirEntry[str]]) -> bool:

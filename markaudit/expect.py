@@ -8,6 +8,7 @@ pages: 2                      # optional
 classification: {level: TOP SECRET, caveats: [EYES ONLY]}   # optional; null for none
 kinds: [banner, release]      # optional: which markings are compared (see below)
 rules: [release.sanitized]    # optional: the same, by rule id
+lines: [[1, 120], [900, 1020]]  # optional: only these line ranges were labelled (a sample)
 markings:                     # the compared markings, no more, no less
   - {rule: banner.classification, page: 1, line: 29, value: TOP SECRET -- EYES ONLY,
      fields: {level: TOP SECRET}}
@@ -48,7 +49,7 @@ from markaudit.report.output import write_atomic
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
 FINDING_KEYS = ("rule", "severity", "page", "line", "message")
 FILE_KEYS = ("document", "pages", "classification", "kinds", "rules", "markings", "findings",
-             "notes")
+             "notes", "lines")
 EVERY_KIND = "all"  # `kinds: all`
 
 
@@ -269,6 +270,7 @@ class Tally:
     false_negatives: int = 0
     field_hits: dict[str, int] = field(default_factory=dict)
     field_total: dict[str, int] = field(default_factory=dict)
+    field_labelled: dict[str, int] = field(default_factory=dict)  # found or not
 
     @property
     def precision(self) -> float:
@@ -284,6 +286,16 @@ class Tally:
         total = self.field_total.get(name, 0)
         return self.field_hits.get(name, 0) / total if total else None
 
+    def field_precision(self, name: str) -> float | None:
+        """Markings found with the labelled value of `name`, among all markings found."""
+        found = self.true_positives + self.false_positives
+        return self.field_hits.get(name, 0) / found if found else None
+
+    def field_recall(self, name: str) -> float | None:
+        """Labels of `name` found with the right value, among all labels that give it."""
+        labelled = self.field_labelled.get(name, 0)
+        return self.field_hits.get(name, 0) / labelled if labelled else None
+
 
 SCORED_FIELDS = ("level", "issuer", "date")
 LINE_SLACK = 2  # a stamp over several lines may be anchored a line or two from its label
@@ -295,18 +307,25 @@ def score(expectation: Expectation, report: DocumentReport,
 
     A labelled marking is found when the audit has a marking of the same kind starting within
     LINE_SLACK lines of it (each found marking answers one label, nearest first). Fields are
-    scored on found pairs, for the fields the label gives.
+    scored on found pairs, for the fields the label gives. Where the file labels only a sample
+    of a long document (`lines`), markings found outside it are not scored.
     """
     misses: list[str] = []
     labels = [m for m in expectation.data.get("markings") or [] if m.get("kind")]
     kinds = expectation.data.get("kinds") or []
     if kinds == EVERY_KIND:
         kinds = sorted({m["kind"] for m in labels} | {m.kind for m in report.markings})
+    sample = expectation.data.get("lines")
     labels = [m for m in labels if m["kind"] in kinds]
     for kind in kinds:
         tally = tallies.setdefault(kind, Tally())
         wanted = [m for m in labels if m["kind"] == kind]
-        found = [m for m in report.markings if m.kind == kind]
+        for label in wanted:
+            for name in SCORED_FIELDS:
+                if name in (label.get("fields") or {}):
+                    tally.field_labelled[name] = tally.field_labelled.get(name, 0) + 1
+        found = [m for m in report.markings if m.kind == kind
+                 and (not sample or any(first <= m.line <= last for first, last in sample))]
         free = list(range(len(found)))
         pairs: list[tuple[dict, int]] = []
         unpaired = sorted(wanted, key=lambda m: m["line"])

@@ -123,7 +123,7 @@ def _is_alto(fs: Any, path: str, url: str) -> bool:
             head = stream.read(_HEAD)
     except Exception:  # unreadable: the audit says why
         return True
-    return input_format(head, url) == "alto"
+    return input_format(head, url) in ("alto", "tei")
 
 
 def size(url: str) -> int:

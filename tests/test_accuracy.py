@@ -4,13 +4,26 @@ The labels (fixtures/corpus/, written by reading the documents, see LABELING.md)
 with benchmarks/accuracy.py. The floors below guard what the pack reaches today, so that a rule
 change that loses banners or stamps, or starts finding look-alikes, fails here. The issue's
 targets (0.95 recall for banners and release stamps) are higher: see the README's table.
+
+The floors hold the families the pack was built on (JFK, JFK-tesseract, State FOIA). The
+families labelled later (CREST, presidential libraries, FBI Vault, FRUS) are scored by the
+benchmark, each in its own row, but have no floor yet: today's figures on them are where later
+work starts, not a level to keep.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from benchmarks.accuracy import label_files, measure
+from benchmarks.accuracy import (
+    FAMILIES,
+    findings_table,
+    label_files,
+    measure,
+    measure_families,
+    summary_table,
+    table,
+)
 from tests.conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.skipif(not (SHARED / "corpus").is_dir(),
@@ -43,9 +56,12 @@ CHECK_FLOORS = {
 }
 
 
+EARLIER_FAMILIES = ("jfk", "jfk-tesseract", "state-foia")
+
+
 @pytest.fixture(scope="module")
 def scored():
-    files = label_files([str(ROOT / "fixtures" / "corpus")])
+    files = label_files([str(ROOT / "fixtures" / "corpus" / name) for name in EARLIER_FAMILIES])
     assert len(files) >= 60, "the issue asks for at least 60 labelled real documents"
     checks: dict = {}
     return measure(files, checks=checks), checks
@@ -77,3 +93,25 @@ def test_parsed_fields_are_right(tallies):
     assert tallies["banner"].field_accuracy("level") >= 0.95
     assert tallies["release"].field_accuracy("issuer") >= 0.95
     assert tallies["release"].field_accuracy("date") >= 0.95
+
+
+def test_a_sampled_document_is_scored_only_on_its_sample(tmp_path):
+    # The report's second page (from line 37) is outside the sample: its stamp is not an extra.
+    document = SHARED / "corpus" / "crest" / "stargate_CIA-RDP96-00789R000700670001-1.txt"
+    label = tmp_path / "sampled.expect.yaml"
+    label.write_text(f"document: {document}\nkinds: [release]\nlines: [[1, 36]]\n"
+                     "markings:\n  - {kind: release, line: 35, fields: {issuer: CIA}}\n")
+    release = measure([label])["release"]
+    assert (release.true_positives, release.false_positives, release.false_negatives) == (1, 0, 0)
+
+
+def test_every_family_has_its_own_row_in_every_table():
+    corpus = ROOT / "fixtures" / "corpus"
+    files = [min(folder.glob("*.expect.yaml"), key=lambda f: f.stat().st_size)
+             for folder in sorted(corpus.iterdir()) if folder.is_dir()]
+    scores = measure_families(files)
+    names = [FAMILIES[folder.parent.name] for folder in files]
+    assert set(names) == set(FAMILIES.values())
+    for printed in (summary_table(scores), table(scores), findings_table(scores)):
+        rows = [row.split("|")[1].strip() for row in printed.splitlines()[2:]]
+        assert set(names) <= set(rows), printed

@@ -1,7 +1,8 @@
 """Readers: bytes on disk -> Document. A reader knows nothing of rules.
 
-One module per format: `text` (plain text and Markdown), `pdf` (text layers), `alto` and `hocr`
-(OCR output with positions and confidence); `formats` picks the reader a file needs.
+One module per format: `text` (plain text and Markdown), `pdf` (text layers), `tei` (scholarly
+editions), `alto` and `hocr` (OCR output with positions and confidence); `formats` picks the
+reader a file needs.
 """
 
 from markaudit.read.formats import document_from_bytes, read_document

@@ -1,10 +1,11 @@
-"""Which reader a file needs: plain text, PDF, ALTO or hOCR, from its name and its first bytes.
+"""Which reader a file needs: plain text, PDF, ALTO, hOCR or TEI, from its name and its first
+bytes.
 
 A file is read by its content where that is unambiguous (`%PDF-` opens a PDF, an `<alto>` root
-element makes ALTO, an element of class `ocr_page` hOCR), so that standard input and files
-with unusual names are read right; `.txt` and `.md` files are text whatever markup they quote.
-A `.pdf` that does not start like one, or an `.xml` that is not ALTO, is reported as such rather
-than audited as text.
+element makes ALTO, an element of class `ocr_page` hOCR, the TEI namespace TEI), so that
+standard input and files with unusual names are read right; `.txt` and `.md` files are text
+whatever markup they quote. A `.pdf` that does not start like one, or an `.xml` that is neither
+ALTO nor TEI, is reported as such rather than audited as text.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ TEXT_SUFFIXES = {"txt", "md", "text"}
 _HEAD = 4096  # bytes looked at to tell a format
 _ALTO_ROOT = re.compile(rb"<(?:[\w.-]+:)?alto[\s>/]")
 _HOCR_PAGE = re.compile(rb"""class\s*=\s*["'][^"']*\bocr_page\b""")
+_TEI_NAMESPACE = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*["']http://www\.tei-c\.org/ns/1\.0["']""")
 
 
 def is_alto(path: str | Path) -> bool:
@@ -35,8 +37,20 @@ def is_alto(path: str | Path) -> bool:
     return bool(_ALTO_ROOT.search(head))
 
 
+def is_xml_document(path: str | Path) -> bool:
+    """True if an `.xml` file is one markaudit reads (ALTO or TEI), so that a folder's other
+    XML files (configuration, metadata) are left out of an audit."""
+    if is_alto(path):
+        return True
+    try:
+        with open(path, "rb") as stream:
+            return bool(_TEI_NAMESPACE.search(stream.read(_HEAD)))
+    except OSError:
+        return True
+
+
 def input_format(data: bytes, path: str) -> str:
-    """'text', 'pdf', 'alto' or 'hocr'."""
+    """'text', 'pdf', 'alto', 'hocr', 'tei' or 'xml' (an XML file of none of these)."""
     name = Path(path).name.lower()
     suffix = name.rsplit(".", 1)[-1] if "." in name else ""
     if suffix in TEXT_SUFFIXES:
@@ -51,6 +65,8 @@ def input_format(data: bytes, path: str) -> str:
     # hOCR pages may come after a long head (styles, scripts): look further for them.
     if _HOCR_PAGE.search(data[:_HEAD * 16]):
         return "hocr"
+    if suffix == "tei" or _TEI_NAMESPACE.search(head):
+        return "tei"
     if suffix == "xml":
         return "xml"
     return "text"
@@ -71,8 +87,13 @@ def document_from_bytes(data: bytes, path: str) -> Document:
         from markaudit.read.hocr import read_hocr
 
         return read_hocr(data, path)
+    if kind == "tei":
+        from markaudit.read.tei import read_tei
+
+        return read_tei(data, path)
     if kind == "xml":
-        raise InputError(path, "XML but not ALTO (no <alto> root element)")
+        raise InputError(path, "XML but not ALTO or TEI (no <alto> root element, no TEI "
+                               "namespace)")
     return plain.document_from_bytes(data, path)
 
 
