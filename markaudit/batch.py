@@ -32,6 +32,7 @@ from markaudit.model import (
     DocumentReport,
 )
 from markaudit.read import document_from_bytes, read_bytes
+from markaudit.read.text import too_large
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -122,14 +123,16 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
     """What is known of a source without auditing it: its cached report, or the reason it
     cannot be read; otherwise its bytes and their cache key."""
     name = source.name
+    if source.refused is not None:  # listed by the walk, never to be read
+        return Result(source, DocumentReport(path=name, errors=(source.refused,)))
     where = location or source.path
     limit = settings.max_bytes
     try:
         if data is None and limit is not None:
-            _refuse_if_too_large(name, _size(where), limit)  # before reading it all
-        content = data if data is not None else _read(where, name)
+            _refuse_if_too_large(name, _size(where), limit)  # before reading any of it
+        content = data if data is not None else _read(where, name, limit)
         if limit is not None:
-            _refuse_if_too_large(name, len(content), limit)  # standard input, or it grew
+            _refuse_if_too_large(name, len(content), limit)  # standard input, or a URL
     except InputError as error:
         return Result(source, DocumentReport(path=name, errors=(error.reason,)))
     key = cache.key(content) if cache is not None else ""
@@ -138,7 +141,7 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
     return content, key
 
 
-def _read(where: str, name: str) -> bytes:
+def _read(where: str, name: str, limit: int | None) -> bytes:
     if "://" in where:
         from markaudit.storage import is_url
         from markaudit.storage import read_bytes as read_url
@@ -146,7 +149,7 @@ def _read(where: str, name: str) -> bytes:
         if is_url(where):
             return read_url(where)
     try:
-        return read_bytes(where)
+        return read_bytes(where, limit)
     except InputError as error:  # read from an absolute path: report the name as given
         raise InputError(name, error.reason) from None
 
@@ -165,8 +168,12 @@ def _size(path: str) -> int:
 
 def _refuse_if_too_large(name: str, size: int, limit: int) -> None:
     if size > limit:
-        raise InputError(name, f"too large to audit ({size / 1e6:,.1f} MB; the limit is "
-                               f"{limit / 1e6:g} MB, see --max-size)")
+        raise InputError(name, too_large(size, limit))
+
+
+def read_stdin(limit: int | None) -> bytes:
+    """Standard input's bytes, at most limit + 1 of them: enough to tell it is too large."""
+    return sys.stdin.buffer.read() if limit is None else sys.stdin.buffer.read(limit + 1)
 
 
 def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
@@ -175,7 +182,7 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
 
     Standard input is read here, in the main process, before any worker starts.
     """
-    tasks = [(s, sys.stdin.buffer.read() if s.path == STDIN else None) for s in sources]
+    tasks = [(s, read_stdin(settings.max_bytes) if s.path == STDIN else None) for s in sources]
     _prepare(rules, settings)
     workers = min(jobs, len(tasks))
     if workers <= 1:
@@ -252,7 +259,7 @@ def _known(task: Task, settings: Settings) -> Result | None:
     unreadable. Otherwise the worker reads the file again, from the system's page cache:
     cheaper than sending its bytes."""
     source, data = task
-    if data is None and not _regular_file(source.path):
+    if data is None and source.refused is None and not _regular_file(source.path):
         return None  # a URL, or a pipe or device that may block: read where it can be killed
     known = look_up(source, data, settings, _cache)
     return known if isinstance(known, Result) else None

@@ -112,6 +112,9 @@ def audit(
     exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--exclude", help="In folders, skip files and folders matching this gitignore-style "
         "pattern (repeatable).")] = None,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="In folders, follow symlinks that lead outside the folder "
+        "(by default they are listed as not audited).")] = False,
     extensions: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--extensions", help="File extensions to audit in folders, comma-separated "
         f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
@@ -177,7 +180,7 @@ def audit(
         no_default_rules=no_default_rules, include=include, exclude=exclude,
         extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
         select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
-        fail_on=fail_on)
+        fail_on=fail_on, follow_links=follow_links)
     # Limits that keep one pathological file from holding a run (see README, Guarantees).
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
