@@ -10,7 +10,6 @@ the run.
 from __future__ import annotations
 
 import os
-import signal
 import stat
 import sys
 from collections import deque
@@ -82,10 +81,12 @@ def _prepare(rules: RuleSet, settings: Settings) -> None:
     _cache = cache_for(rules, settings)
 
 
-def _start_worker(settings: Settings, pack: RulePack) -> None:
+def _start_worker(settings: Settings, pack: RulePack, parent: int) -> None:
     from markaudit.rulepack import load as load_pack
+    from markaudit.signals import end_with_parent, worker_defaults
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_defaults()
+    end_with_parent(parent)  # never left orphaned, blocked on a pipe, after a kill -9
     if _rules is None or _rules.digest != pack.digest or _settings != settings:
         _prepare(load_pack(pack), settings)
 
@@ -300,7 +301,7 @@ def _executor(workers: int, settings: Settings, pack: RulePack) -> ProcessPoolEx
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(settings, pack))
+                               initializer=_start_worker, initargs=(settings, pack, os.getpid()))
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

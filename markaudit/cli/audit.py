@@ -1,7 +1,7 @@
 """`markaudit audit`: audit documents, write every report asked for, exit as ruff does.
 
 Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings, 2 a usage
-or configuration error or an input that could not be read; 130 after Ctrl-C.
+or configuration error or an input that could not be read; 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 # No `from __future__ import annotations` here: typer reads the annotations of `audit` on every
@@ -43,6 +43,7 @@ from markaudit.cli.common import (
 from markaudit.collect import DEFAULT_EXTENSIONS
 from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
+from markaudit.report.terminal import printable
 
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
@@ -212,8 +213,11 @@ def audit(
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
                    width=console_width() if to_terminal else 120, statistics_only=statistics)
+    from markaudit.signals import sigterm_as_interrupt
+
     try:
-        with _engine(on_dask, scheduler, jobs or default_jobs()) as chosen:
+        with sigterm_as_interrupt() as stop, _engine(on_dask, scheduler,
+                                                     jobs or default_jobs()) as chosen:
             rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
                          jobs=jobs or default_jobs(), group_by_folder=group_by is GroupBy.folder,
                          progress=len(prepared.sources) > 1 and sys.stderr.isatty(),
@@ -222,21 +226,23 @@ def audit(
         raise  # the reader of standard output has gone (`| head`): typer ends quietly, exit 1
     except OSError as error:
         name = getattr(error, "filename", None) or "report"
-        typer.echo(f"markaudit: {name}: cannot write report: {error.strerror or error}",
-                   err=True)
+        typer.echo(printable(f"markaudit: {name}: cannot write report: "
+                             f"{error.strerror or error}"), err=True)
         raise typer.Exit(EXIT_ERROR) from None
     from markaudit.engine.compiled import save as save_compiled
 
     save_compiled()  # the prefilter pieces and word-list finders this run compiled, for the next
     written = [str(t.path) for t in targets if t.path is not None]
     if written:
-        typer.echo(f"{summary_line(rollup)}; report written to {', '.join(written)}", err=True)
-    if rollup.partial:
-        typer.echo("markaudit: interrupted; the report covers the documents audited so far",
+        typer.echo(printable(f"{summary_line(rollup)}; report written to {', '.join(written)}"),
                    err=True)
-        raise typer.Exit(130)
+    if rollup.partial:
+        typer.echo(f"markaudit: {'terminated' if stop.terminated else 'interrupted'}; the report "
+                   "covers the documents audited so far", err=True)
+        raise typer.Exit(stop.exit_code())  # 143 after SIGTERM, 130 after Ctrl-C
     for path, reason in rollup.unreadable:
-        typer.echo(f"markaudit: {path}: {reason}", err=True)
+        # A file name holding a newline or an ESC must not forge a line or drive the terminal.
+        typer.echo(printable(f"markaudit: {path}: {reason}"), err=True)
     if rollup.total.not_audited:
         raise typer.Exit(EXIT_ERROR)
     failing = [s for s in ("error", "warning", "info")
