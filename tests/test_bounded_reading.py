@@ -162,3 +162,102 @@ def test_symlinks_out_of_the_folder_walked_are_listed_not_followed(tmp_path: Pat
     # Named directly, a symlink is followed wherever it leads: the user asked for it.
     _, report = _json_run(str(folder / "passwd.txt"))
     assert _errors(report) == {"passwd.txt": []}
+
+
+# --- item 4: reading under the time limit, in time linear in the file ----------------------
+
+def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    from markaudit import batch
+    from markaudit.audit import rule_paths
+    from markaudit.engine.rules import load_rules
+
+    def parse_for_ever(data: bytes, path: str):
+        while True:  # a parser stuck on a pathological file
+            pass
+
+    monkeypatch.setattr(batch, "document_from_bytes", parse_for_ever)
+    slow = tmp_path / "slow.hocr"
+    slow.write_bytes(SEED.read_bytes())
+    settings = batch.Settings(cache_dir=None, time_limit=1.0)
+    started = time.monotonic()
+    result = batch.audit_one(batch.Source(str(slow)), None, load_rules(rule_paths()), settings,
+                             None)
+    assert time.monotonic() - started < 10
+    assert result.report.errors == (
+        "reading it took more than 1 s (see --timeout), not audited",)
+
+
+def test_hocr_of_40000_unclosed_tags_is_read_in_seconds_not_a_minute(tmp_path: Path):
+    from benchmarks.pathological import hocr
+    from markaudit.read.hocr import read_hocr
+
+    path = hocr(400)(tmp_path)  # 400 KB: took 56 s when every stray end tag searched the stack
+    started = time.monotonic()
+    document = read_hocr(path.read_bytes(), str(path))
+    assert time.monotonic() - started < 10
+    assert document.pages[0].lines[0].text == "SECRET"
+
+
+def test_alto_of_40000_nested_pages_is_read_in_seconds(tmp_path: Path):
+    from benchmarks.pathological import alto_nested
+    from markaudit.read.alto import read_alto
+
+    path = alto_nested(tmp_path)  # a search below each Page for its lines: minutes
+    started = time.monotonic()
+    document = read_alto(path.read_bytes(), str(path))
+    assert time.monotonic() - started < 10
+    assert [line.text for page in document.pages for line in page.lines] == ["SECRET"]
+
+
+def test_pages_sharing_one_content_stream_are_read_once(monkeypatch: pytest.MonkeyPatch):
+    pypdf = pytest.importorskip("pypdf")
+    from benchmarks.pathological import pdf_pages
+    from markaudit.read.pdf import read_pdf
+
+    extracted = 0
+    extract_text = pypdf.PageObject.extract_text
+
+    def counted(self, *args, **kwargs):
+        nonlocal extracted
+        extracted += 1
+        return extract_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", counted)
+    stream = b"BT /F1 12 Tf 72 720 Td (TOP SECRET) Tj ET\n" * 400  # 16 KB
+    document = read_pdf(pdf_pages(100, stream), "shared.pdf")
+    assert extracted == 1  # not 100: 100 pages of this took 10 s
+    assert len(document.pages) == 100
+    assert all(page.lines[0].text.startswith("TOP SECRET") for page in document.pages)
+
+
+def test_a_pdf_of_20000_pages_is_refused_before_any_page_is_read():
+    pytest.importorskip("pypdf")
+    from benchmarks.pathological import pdf_pages
+    from markaudit.read.pdf import read_pdf
+
+    started = time.monotonic()
+    with pytest.raises(InputError) as refused:
+        read_pdf(pdf_pages(20_000, b"BT /F1 12 Tf 72 720 Td (SECRET) Tj ET"), "many.pdf")
+    assert refused.value.reason == ("a PDF of 20,000 pages, more than the 5,000 markaudit "
+                                    "reads; split it to audit it")
+    assert time.monotonic() - started < 30  # was over 400 s
+
+
+def test_16_million_tiny_lines_are_refused_in_seconds_and_little_memory(tmp_path: Path):
+    from benchmarks.pathological import MEASURE
+
+    tiny = tmp_path / "tiny-lines.txt"
+    tiny.write_bytes(b"x\n" * 16_000_000)  # 32 MB: under the size limit
+    # Measured in a child of its own, so that its peak memory is its alone.
+    command = [sys.executable, "-m", "markaudit", "audit", str(tiny), str(SEED), "--jobs", "1",
+               "--no-cache", "-f", "json"]
+    measured = json.loads(subprocess.run([sys.executable, "-c", MEASURE, "0", "300", *command],
+                                         cwd=ROOT, capture_output=True, text=True,
+                                         check=True).stdout)
+    assert measured["code"] == 2, measured["stderr"]
+    assert _errors(json.loads(measured["stdout"])) == {
+        "tiny-lines.txt": ["too many lines to audit (16,000,000; the limit is 1,000,000 with "
+                           "--max-size, 0 lifts both)"],
+        SEED.name: []}
+    assert measured["seconds"] < 60 and measured["peak_mb"] < 1000  # were 112 s and 7 GB

@@ -41,7 +41,7 @@ from markaudit.cli.common import (
     prepare,
 )
 from markaudit.collect import DEFAULT_EXTENSIONS
-from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
+from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
 from markaudit.report.terminal import printable
 
@@ -129,12 +129,14 @@ def audit(
         "--scheduler", help="Address of a Dask scheduler (tcp://host:8786); implies --engine "
         "dask. Default: a local cluster on this machine's cores.", show_default=False)] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=0.0, help="Seconds the search of one document may take; where it "
-        "runs out, the markings found so far are reported with a "
-        "markaudit.document-timeout warning. 0: no limit.")] = DOCUMENT_TIMEOUT,
+        "--timeout", min=0.0, help="Seconds reading one document may take (past it, the "
+        "file is listed as not audited), and then its search; where the search runs out, the "
+        "markings found so far are reported with a markaudit.document-timeout warning. "
+        "0: no limit.")] = DOCUMENT_TIMEOUT,
     max_size: Annotated[float, typer.Option(
-        "--max-size", min=0.0, help="Megabytes a file may hold to be audited; a larger one "
-        "is reported as not audited. 0: no limit.")] = MAX_DOCUMENT_MB,
+        "--max-size", min=0.0, help="Megabytes a file may hold to be audited (and a text "
+        f"file at most {MAX_DOCUMENT_LINES:,} lines); a larger one is reported as not audited. "
+        "0: no limit.")] = MAX_DOCUMENT_MB,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Audit every file again; neither read nor write the cache.")] = False,
     cache_dir: CacheDirOption = None,
@@ -185,7 +187,8 @@ def audit(
     # Limits that keep one pathological file from holding a run (see README, Guarantees).
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
-        max_bytes=round(max_size * 1_000_000) if max_size else None)
+        max_bytes=round(max_size * 1_000_000) if max_size else None,
+        max_lines=prepared.settings.max_lines if max_size else None)
     if scheduler is not None and cache_dir is None and not os.environ.get("MARKAUDIT_CACHE_DIR"):
         # The workers of a remote cluster do not see this machine's folders: a cache there only
         # when the user names one they all reach.
