@@ -261,3 +261,20 @@ def test_16_million_tiny_lines_are_refused_in_seconds_and_little_memory(tmp_path
                            "--max-size, 0 lifts both)"],
         SEED.name: []}
     assert measured["seconds"] < 60 and measured["peak_mb"] < 1000  # were 112 s and 7 GB
+
+
+@posix_only
+def test_fix_never_changes_a_file_outside_the_folder_through_a_symlink(tmp_path: Path):
+    from tests.test_fix import TYPO
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text(TYPO, encoding="utf-8")
+    folder = tmp_path / "box"
+    folder.mkdir()
+    (folder / "memo.txt").symlink_to(outside)
+    result = run_markaudit("audit", str(folder), "--input", "transcription", "--fix",
+                           "--no-cache")
+    assert outside.read_text(encoding="utf-8") == TYPO
+    assert (folder / "memo.txt").is_symlink()  # not replaced by a fixed copy either
+    assert result.returncode == 2
+    assert "symlink to a file outside the folder walked" in result.stderr

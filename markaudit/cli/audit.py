@@ -284,6 +284,8 @@ def _fix(prepared: Prepared, show_only: bool) -> None:
         raise typer.Exit(EXIT_ERROR)
     fixed = []
     for source in prepared.sources:
+        if source.refused is not None:
+            continue  # never followed, never changed: the audit below lists it
         report = audit_file(source.path, prepared.ruleset, prepared.settings.split_parts)
         if report.errors:
             continue  # the audit below reports why it could not be read
