@@ -2,9 +2,10 @@
 
 Results come back in the order the files were collected, whatever the number of workers (they
 are taken in order from a window of running tasks), so that two runs of the same batch give the
-same report. Workers ignore Ctrl-C: the main process alone stops the run, reports what was
-audited as partial and writes its report files whole. A worker that dies costs one file, not
-the run.
+same report. Workers ignore Ctrl-C: the main process alone stops the run (on Ctrl-C or SIGTERM),
+reports what was audited as partial and writes its report files whole. A worker that dies costs
+one file, not the run; a worker whose run dies ends with it (see markaudit.signals). Reading a
+file is under the document's time limit, in the process that reads it (see markaudit.deadline).
 """
 
 from __future__ import annotations
