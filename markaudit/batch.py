@@ -2,15 +2,15 @@
 
 Results come back in the order the files were collected, whatever the number of workers (they
 are taken in order from a window of running tasks), so that two runs of the same batch give the
-same report. Workers ignore Ctrl-C: the main process alone stops the run, reports what was
-audited as partial and writes its report files whole. A worker that dies costs one file, not
-the run.
+same report. Workers ignore Ctrl-C: the main process alone stops the run (on Ctrl-C or SIGTERM),
+reports what was audited as partial and writes its report files whole. A worker that dies costs
+one file, not the run; a worker whose run dies ends with it (see markaudit.signals). Reading a
+file is under the document's time limit, in the process that reads it (see markaudit.deadline).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import stat
 import sys
 from collections import deque
@@ -22,9 +22,10 @@ from markaudit import __version__
 from markaudit.audit import audit_document
 from markaudit.cache import Cache
 from markaudit.collect import STDIN, Source
+from markaudit.deadline import ReadTimeout, time_limit
 from markaudit.engine.rules import RuleSet
 from markaudit.errors import InputError
-from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
+from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
 from markaudit.model import (
     DOCUMENT_TIMEOUT_RULE,
     PAGE_TIMEOUT_RULE,
@@ -32,6 +33,8 @@ from markaudit.model import (
     DocumentReport,
 )
 from markaudit.read import document_from_bytes, read_bytes
+from markaudit.read.formats import input_format
+from markaudit.read.text import too_large
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,6 +55,7 @@ class Settings:
     cache_dir: str | None = None  # None: no cache
     time_limit: float | None = DOCUMENT_TIMEOUT  # seconds per document; None: no limit
     max_bytes: int | None = MAX_DOCUMENT_BYTES  # larger files are not read; None: no limit
+    max_lines: int | None = MAX_DOCUMENT_LINES  # text files of more lines are not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +85,12 @@ def _prepare(rules: RuleSet, settings: Settings) -> None:
     _cache = cache_for(rules, settings)
 
 
-def _start_worker(settings: Settings, pack: RulePack) -> None:
+def _start_worker(settings: Settings, pack: RulePack, parent: int) -> None:
     from markaudit.rulepack import load as load_pack
+    from markaudit.signals import end_with_parent, worker_defaults
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_defaults()
+    end_with_parent(parent)  # never left orphaned, blocked on a pipe, after a kill -9
     if _rules is None or _rules.digest != pack.digest or _settings != settings:
         _prepare(load_pack(pack), settings)
 
@@ -108,10 +114,21 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
         return known
     content, key = known
     try:
-        document = document_from_bytes(content, source.name)
+        # Parsing is under the time limit too: a file built to be slow to parse (thousands of
+        # unclosed tags, pages sharing one content stream) costs its limit, then is listed.
+        with time_limit(settings.time_limit):
+            document = document_from_bytes(content, source.name)
+        report = audit_document(document, rules, settings.split_parts, settings.time_limit)
     except InputError as error:
         return Result(source, DocumentReport(path=source.name, errors=(error.reason,)))
-    report = audit_document(document, rules, settings.split_parts, settings.time_limit)
+    except ReadTimeout:
+        return Result(source, DocumentReport(path=source.name, errors=(
+            f"reading it took more than {settings.time_limit:g} s (see --timeout), not "
+            "audited",)))
+    except MemoryError:
+        # The memory this file took is free again once its objects are gone: the run goes on.
+        return Result(source, DocumentReport(path=source.name, errors=(
+            "out of memory reading or searching it, not audited",)))
     if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
         cache.store(key, report)
     return Result(source, report)
@@ -122,14 +139,18 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
     """What is known of a source without auditing it: its cached report, or the reason it
     cannot be read; otherwise its bytes and their cache key."""
     name = source.name
+    if source.refused is not None:  # listed by the walk, never to be read
+        return Result(source, DocumentReport(path=name, errors=(source.refused,)))
     where = location or source.path
     limit = settings.max_bytes
     try:
         if data is None and limit is not None:
-            _refuse_if_too_large(name, _size(where), limit)  # before reading it all
-        content = data if data is not None else _read(where, name)
+            _refuse_if_too_large(name, _size(where), limit)  # before reading any of it
+        content = data if data is not None else _read(where, name, limit)
         if limit is not None:
-            _refuse_if_too_large(name, len(content), limit)  # standard input, or it grew
+            _refuse_if_too_large(name, len(content), limit)  # standard input, or a URL
+        if settings.max_lines is not None:
+            _refuse_if_too_many_lines(name, content, settings.max_lines)
     except InputError as error:
         return Result(source, DocumentReport(path=name, errors=(error.reason,)))
     key = cache.key(content) if cache is not None else ""
@@ -138,7 +159,7 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
     return content, key
 
 
-def _read(where: str, name: str) -> bytes:
+def _read(where: str, name: str, limit: int | None) -> bytes:
     if "://" in where:
         from markaudit.storage import is_url
         from markaudit.storage import read_bytes as read_url
@@ -146,7 +167,7 @@ def _read(where: str, name: str) -> bytes:
         if is_url(where):
             return read_url(where)
     try:
-        return read_bytes(where)
+        return read_bytes(where, limit)
     except InputError as error:  # read from an absolute path: report the name as given
         raise InputError(name, error.reason) from None
 
@@ -165,8 +186,21 @@ def _size(path: str) -> int:
 
 def _refuse_if_too_large(name: str, size: int, limit: int) -> None:
     if size > limit:
-        raise InputError(name, f"too large to audit ({size / 1e6:,.1f} MB; the limit is "
-                               f"{limit / 1e6:g} MB, see --max-size)")
+        raise InputError(name, too_large(size, limit))
+
+
+def _refuse_if_too_many_lines(name: str, content: bytes, limit: int) -> None:
+    """Refuse a text of more than `limit` lines before it is split into them (a few ms for 32
+    MB); in the markup of ALTO, hOCR and PDF, line breaks are not the document's lines."""
+    lines = content.count(b"\n") + content.count(b"\r") - content.count(b"\r\n")
+    if lines > limit and input_format(content, name) == "text":
+        raise InputError(name, f"too many lines to audit ({lines:,}; the limit is {limit:,} "
+                               "with --max-size, 0 lifts both)")
+
+
+def read_stdin(limit: int | None) -> bytes:
+    """Standard input's bytes, at most limit + 1 of them: enough to tell it is too large."""
+    return sys.stdin.buffer.read() if limit is None else sys.stdin.buffer.read(limit + 1)
 
 
 def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
@@ -175,7 +209,7 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
 
     Standard input is read here, in the main process, before any worker starts.
     """
-    tasks = [(s, sys.stdin.buffer.read() if s.path == STDIN else None) for s in sources]
+    tasks = [(s, read_stdin(settings.max_bytes) if s.path == STDIN else None) for s in sources]
     _prepare(rules, settings)
     workers = min(jobs, len(tasks))
     if workers <= 1:
@@ -252,7 +286,7 @@ def _known(task: Task, settings: Settings) -> Result | None:
     unreadable. Otherwise the worker reads the file again, from the system's page cache:
     cheaper than sending its bytes."""
     source, data = task
-    if data is None and not _regular_file(source.path):
+    if data is None and source.refused is None and not _regular_file(source.path):
         return None  # a URL, or a pipe or device that may block: read where it can be killed
     known = look_up(source, data, settings, _cache)
     return known if isinstance(known, Result) else None
@@ -293,7 +327,7 @@ def _executor(workers: int, settings: Settings, pack: RulePack) -> ProcessPoolEx
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(settings, pack))
+                               initializer=_start_worker, initargs=(settings, pack, os.getpid()))
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

@@ -10,11 +10,17 @@ symlink to a file already seen, `-` given twice) is audited once; a folder symli
 followed round, and a file symlink loop is listed as not audited, with the reason, as a dangling
 symlink is. A URL (`s3://bucket/prefix/`) is listed the same way through fsspec, in
 `markaudit.storage`.
+
+Only regular files are read from a walk: a named pipe, device or socket there is listed as not
+audited, unread (a pipe may never be written to, /dev/zero never ends). A symlink leading
+outside the folder walked (`passwd.txt -> /etc/passwd`) is not followed either, as ripgrep and
+ruff do not: it is listed with the reason, unless `--follow-links` says to follow it.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -48,6 +54,8 @@ class Source:
     subfolder below it (`c/jfk`, `c/jfk/box1`). A file named directly counts in the folder it is
     in (`c/seed/a.txt` in `c/seed`), standard input in `<stdin>`. With one path given, rows are
     named relative to it: `box1`, and `.` for the files at its top (or a file named alone)."""
+    refused: str | None = None
+    """Why the walk lists it without it being read (a pipe, a symlink out of the folder)."""
 
     @property
     def name(self) -> str:
@@ -92,8 +100,11 @@ def parse_extensions(text: str) -> tuple[str, ...]:
     return tuple(e.strip().lstrip(".").lower() for e in text.split(",") if e.strip())
 
 
-def collect(paths: Sequence[str | Path], selection: Selection | None = None) -> Iterator[Source]:
-    """The files to audit, in order: each given path in turn, folders walked in sorted order."""
+def collect(paths: Sequence[str | Path], selection: Selection | None = None,
+            follow_links: bool = False) -> Iterator[Source]:
+    """The files to audit, in order: each given path in turn, folders walked in sorted order.
+
+    `follow_links` follows symlinks that lead outside the folder walked."""
     selection = selection or Selection()
     seen: set[tuple[int, int]] = set()
     urls_seen: set[str] = set()
@@ -116,7 +127,8 @@ def collect(paths: Sequence[str | Path], selection: Selection | None = None) -> 
                 continue
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, selection, seen, PurePath(given) if several else None)
+            yield from _walk(path, selection, seen, PurePath(given) if several else None,
+                             follow_links)
         elif _first_visit(path, seen):
             # Missing or unreadable files are yielded too: the report lists them with the reason.
             yield Source(str(given), PurePath(given).parent.as_posix() if several else ".")
@@ -170,10 +182,45 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def _outside(entry: os.DirEntry[str], root: str) -> bool:
+    """True for a symlink whose target (after every link on the way) is not below `root`."""
+    if not entry.is_symlink():
+        return False
+    target = os.path.realpath(entry.path)
+    try:
+        return os.path.commonpath([target, root]) != root
+    except ValueError:  # on another drive (Windows)
+        return True
+
+
+def _not_regular(entry: os.DirEntry[str]) -> str | None:
+    """Why a file found in a walk is not read (a pipe, a device, a socket); None to read it."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError:
+        return None  # a dangling link or a loop: reading it says so
+    if stat.S_ISREG(mode):
+        return None
+    from markaudit.read.text import not_regular
+
+    return not_regular(mode)
+
+
 def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]],
-          label: PurePath | None) -> Iterator[Source]:
+          label: PurePath | None, follow_links: bool = False) -> Iterator[Source]:
     """The files below `root`; `label` is the folder as given, prefixed to --group-by rows."""
     folders_seen: set[tuple[int, int]] = set()
+    real_root = os.path.realpath(root)
+
+    def row(relative: str) -> str:
+        top = relative.split("/", 1)[0] if "/" in relative else "."
+        return top if label is None else (label / top).as_posix()
+
+    def outside(entry: os.DirEntry[str], what: str) -> Source:
+        target = os.path.realpath(entry.path)
+        return Source(entry.path, row(Path(entry.path).relative_to(root).as_posix()), refused=(
+            f"symlink to a {what} outside the folder walked ({target}), not followed; "
+            "--follow-links follows it"))
 
     def walk(folder: Path) -> Iterator[Source]:
         if not _first_visit(folder, folders_seen):
@@ -186,12 +233,21 @@ def _walk(root: Path, selection: Selection, seen: set[tuple[int, int]],
             return  # a cache holds entries, not documents (the folder given is still walked)
         for entry in entries:
             relative = Path(entry.path).relative_to(root).as_posix()
+            leaves = not follow_links and _outside(entry, real_root)
             if _is_folder(entry):
-                if entry.name not in VCS_FOLDERS and not selection.skips_folder(relative):
+                if entry.name in VCS_FOLDERS or selection.skips_folder(relative):
+                    continue
+                if leaves:
+                    yield outside(entry, "folder")
+                else:
                     yield from walk(Path(entry.path))
-            elif (selection.wants(relative) and _is_document(entry.path)
-                  and _first_visit(Path(entry.path), seen)):
-                top = relative.split("/", 1)[0] if "/" in relative else "."
-                yield Source(entry.path, top if label is None else (label / top).as_posix())
+            elif not selection.wants(relative):
+                continue
+            elif leaves:
+                yield outside(entry, "file")
+            elif (refused := _not_regular(entry)) is not None:
+                yield Source(entry.path, row(relative), refused=refused)
+            elif _is_document(entry.path) and _first_visit(Path(entry.path), seen):
+                yield Source(entry.path, row(relative))
 
     yield from walk(root)

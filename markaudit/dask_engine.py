@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from markaudit import __version__
-from markaudit.batch import Result, Settings, audit_one, cache_for, died
+from markaudit.batch import Result, Settings, audit_one, cache_for, died, read_stdin
 from markaudit.collect import STDIN, Source
 from markaudit.engine.rules import RuleSet
 from markaudit.errors import MarkauditError
@@ -123,7 +122,7 @@ class DaskEngine:
         try:
             while True:
                 while len(pending) < window and (source := next(upcoming, None)) is not None:
-                    data, location = _task_input(source)
+                    data, location = _task_input(source, settings)
                     pending.append((source, client.submit(
                         audit_task, pack, settings, source, data, location, pure=False)))
                 if not pending:
@@ -138,10 +137,10 @@ class DaskEngine:
                 future.cancel()
 
 
-def _task_input(source: Source) -> tuple[bytes | None, str | None]:
+def _task_input(source: Source, settings: Settings) -> tuple[bytes | None, str | None]:
     """What a worker reads: standard input's bytes (read here), or an absolute path."""
     if source.path == STDIN:
-        return sys.stdin.buffer.read(), None
+        return read_stdin(settings.max_bytes), None
     if "://" in source.path:
         return None, None
     # Workers may run in another folder; on another machine, the path must be shared.

@@ -1,7 +1,7 @@
 """The command line: argument parsing and wiring only, one module per command.
 
 Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings, 2 a usage
-or configuration error or an input that could not be read, 130 after Ctrl-C.
+or configuration error or an input that could not be read, 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations
@@ -50,16 +50,26 @@ def main() -> None:
     try:
         app()
     except MarkauditError as error:
-        typer.echo(f"markaudit: {error}", err=True)
+        from markaudit.report.terminal import printable
+
+        # Escaped line by line: a rule file's problems are one per line, a path never breaks one.
+        lines = str(error).split("\n")
+        typer.echo("\n".join(printable(line) for line in [f"markaudit: {lines[0]}", *lines[1:]]),
+                   err=True)
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        typer.echo("markaudit: interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:
+        from markaudit.signals import EXIT_TERMINATED, Terminated
+
+        terminated = isinstance(stop, Terminated)
+        typer.echo(f"markaudit: {'terminated' if terminated else 'interrupted'}", err=True)
+        sys.exit(EXIT_TERMINATED if terminated else 130)
     except Exception as error:  # the last guard before a user would see a traceback
         if os.environ.get("MARKAUDIT_DEBUG"):
             raise
-        typer.echo(f"markaudit: internal error: {type(error).__name__}: {error} "
-                   "(set MARKAUDIT_DEBUG=1 for a traceback, and please report it)", err=True)
+        from markaudit.report.terminal import printable
+
+        typer.echo(printable(f"markaudit: internal error: {type(error).__name__}: {error} ")
+                   + "(set MARKAUDIT_DEBUG=1 for a traceback, and please report it)", err=True)
         sys.exit(EXIT_ERROR)
     finally:
         # The process ends here (click exits even on success). Frozen, the objects of the run

@@ -1,7 +1,7 @@
 """`markaudit audit`: audit documents, write every report asked for, exit as ruff does.
 
 Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings, 2 a usage
-or configuration error or an input that could not be read; 130 after Ctrl-C.
+or configuration error or an input that could not be read; 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 # No `from __future__ import annotations` here: typer reads the annotations of `audit` on every
@@ -41,8 +41,9 @@ from markaudit.cli.common import (
     prepare,
 )
 from markaudit.collect import DEFAULT_EXTENSIONS
-from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
+from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
+from markaudit.report.terminal import printable
 
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
@@ -112,6 +113,9 @@ def audit(
     exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--exclude", help="In folders, skip files and folders matching this gitignore-style "
         "pattern (repeatable).")] = None,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="In folders, follow symlinks that lead outside the folder "
+        "(by default they are listed as not audited).")] = False,
     extensions: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--extensions", help="File extensions to audit in folders, comma-separated "
         f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
@@ -125,12 +129,14 @@ def audit(
         "--scheduler", help="Address of a Dask scheduler (tcp://host:8786); implies --engine "
         "dask. Default: a local cluster on this machine's cores.", show_default=False)] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=0.0, help="Seconds the search of one document may take; where it "
-        "runs out, the markings found so far are reported with a "
-        "markaudit.document-timeout warning. 0: no limit.")] = DOCUMENT_TIMEOUT,
+        "--timeout", min=0.0, help="Seconds reading one document may take (past it, the "
+        "file is listed as not audited), and then its search; where the search runs out, the "
+        "markings found so far are reported with a markaudit.document-timeout warning. "
+        "0: no limit.")] = DOCUMENT_TIMEOUT,
     max_size: Annotated[float, typer.Option(
-        "--max-size", min=0.0, help="Megabytes a file may hold to be audited; a larger one "
-        "is reported as not audited. 0: no limit.")] = MAX_DOCUMENT_MB,
+        "--max-size", min=0.0, help="Megabytes a file may hold to be audited (and a text "
+        f"file at most {MAX_DOCUMENT_LINES:,} lines); a larger one is reported as not audited. "
+        "0: no limit.")] = MAX_DOCUMENT_MB,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Audit every file again; neither read nor write the cache.")] = False,
     cache_dir: CacheDirOption = None,
@@ -177,11 +183,12 @@ def audit(
         no_default_rules=no_default_rules, include=include, exclude=exclude,
         extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
         select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
-        fail_on=fail_on)
+        fail_on=fail_on, follow_links=follow_links)
     # Limits that keep one pathological file from holding a run (see README, Guarantees).
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
-        max_bytes=round(max_size * 1_000_000) if max_size else None)
+        max_bytes=round(max_size * 1_000_000) if max_size else None,
+        max_lines=prepared.settings.max_lines if max_size else None)
     if scheduler is not None and cache_dir is None and not os.environ.get("MARKAUDIT_CACHE_DIR"):
         # The workers of a remote cluster do not see this machine's folders: a cache there only
         # when the user names one they all reach.
@@ -209,8 +216,11 @@ def audit(
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
                    width=console_width() if to_terminal else 120, statistics_only=statistics)
+    from markaudit.signals import sigterm_as_interrupt
+
     try:
-        with _engine(on_dask, scheduler, jobs or default_jobs()) as chosen:
+        with sigterm_as_interrupt() as stop, _engine(on_dask, scheduler,
+                                                     jobs or default_jobs()) as chosen:
             rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
                          jobs=jobs or default_jobs(), group_by_folder=group_by is GroupBy.folder,
                          progress=len(prepared.sources) > 1 and sys.stderr.isatty(),
@@ -219,21 +229,23 @@ def audit(
         raise  # the reader of standard output has gone (`| head`): typer ends quietly, exit 1
     except OSError as error:
         name = getattr(error, "filename", None) or "report"
-        typer.echo(f"markaudit: {name}: cannot write report: {error.strerror or error}",
-                   err=True)
+        typer.echo(printable(f"markaudit: {name}: cannot write report: "
+                             f"{error.strerror or error}"), err=True)
         raise typer.Exit(EXIT_ERROR) from None
     from markaudit.engine.compiled import save as save_compiled
 
     save_compiled()  # the prefilter pieces and word-list finders this run compiled, for the next
     written = [str(t.path) for t in targets if t.path is not None]
     if written:
-        typer.echo(f"{summary_line(rollup)}; report written to {', '.join(written)}", err=True)
-    if rollup.partial:
-        typer.echo("markaudit: interrupted; the report covers the documents audited so far",
+        typer.echo(printable(f"{summary_line(rollup)}; report written to {', '.join(written)}"),
                    err=True)
-        raise typer.Exit(130)
+    if rollup.partial:
+        typer.echo(f"markaudit: {'terminated' if stop.terminated else 'interrupted'}; the report "
+                   "covers the documents audited so far", err=True)
+        raise typer.Exit(stop.exit_code())  # 143 after SIGTERM, 130 after Ctrl-C
     for path, reason in rollup.unreadable:
-        typer.echo(f"markaudit: {path}: {reason}", err=True)
+        # A file name holding a newline or an ESC must not forge a line or drive the terminal.
+        typer.echo(printable(f"markaudit: {path}: {reason}"), err=True)
     if rollup.total.not_audited:
         raise typer.Exit(EXIT_ERROR)
     failing = [s for s in ("error", "warning", "info")
@@ -272,6 +284,8 @@ def _fix(prepared: Prepared, show_only: bool) -> None:
         raise typer.Exit(EXIT_ERROR)
     fixed = []
     for source in prepared.sources:
+        if source.refused is not None:
+            continue  # never followed, never changed: the audit below lists it
         report = audit_file(source.path, prepared.ruleset, prepared.settings.split_parts)
         if report.errors:
             continue  # the audit below reports why it could not be read

@@ -24,6 +24,7 @@ from markaudit.cli.common import (
     app,
     prepare,
 )
+from markaudit.report.terminal import printable
 
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
@@ -72,7 +73,7 @@ def _baseline_command(paths: list[str], output: Path | None, update: bool, *,
                    err=True)
         raise typer.Exit(EXIT_ERROR) from None
     for path, reason in unreadable:
-        typer.echo(f"markaudit: {path}: {reason}", err=True)
+        typer.echo(printable(f"markaudit: {path}: {reason}"), err=True)
     count = len(baseline.entries)
     typer.echo(f"{count} entr{'y' if count == 1 else 'ies'} in {target} ({added} added, "
                f"{removed} removed)", err=True)

@@ -122,7 +122,7 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
              exclude: list[str] | None, extensions: str | None, no_split: bool,
              no_cache: bool, cache_dir: Path | None, select: str | None, ignore: str | None,
              input_kind: InputKind | None, min_confidence: float | None,
-             fail_on: FailOn | None) -> Prepared:
+             fail_on: FailOn | None, follow_links: bool = False) -> Prepared:
     from markaudit.batch import Settings
     from markaudit.cache import default_dir
     from markaudit.collect import Selection, collect, parse_extensions
@@ -154,13 +154,15 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
     chosen_include = include if include else (config.include or () if config else ())
     chosen_exclude = exclude if exclude else (config.exclude or () if config else ())
     selection = Selection(chosen_extensions, chosen_include, chosen_exclude)
-    sources = list(collect(paths, selection))
+    sources = list(collect(paths, selection, follow_links))
     if not sources:
         chosen = [f"extensions: {', '.join(selection.extensions)}"]
         chosen += [f"include: {', '.join(chosen_include)}"] if chosen_include else []
         chosen += [f"exclude: {', '.join(chosen_exclude)}"] if chosen_exclude else []
-        typer.echo(f"markaudit: no documents to audit in {', '.join(paths)} "
-                   f"({'; '.join(chosen)})", err=True)
+        from markaudit.report.terminal import printable
+
+        typer.echo(printable(f"markaudit: no documents to audit in {', '.join(paths)} "
+                             f"({'; '.join(chosen)})"), err=True)
         raise typer.Exit(EXIT_ERROR)
     settings = Settings(
         split_parts=not no_split,
@@ -202,6 +204,7 @@ def load_ruleset(rules: list[Path] | None, no_default_rules: bool,
     from markaudit.engine.rules import load_rules
     from markaudit.engine.scan import hyperscan_module
     from markaudit.errors import RuleFileError
+    from markaudit.report.terminal import printable
 
     try:
         hyperscan_module()  # once, here: a platform without it is one line, not one a file
@@ -209,5 +212,5 @@ def load_ruleset(rules: list[Path] | None, no_default_rules: bool,
                           compiled_in)
     except RuleFileError as error:
         for problem in error.problems:
-            typer.echo(f"markaudit: {problem}", err=True)
+            typer.echo(printable(f"markaudit: {problem}"), err=True)
         raise typer.Exit(EXIT_ERROR) from None

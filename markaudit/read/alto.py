@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException
 
 from markaudit.errors import InputError
 from markaudit.model import Box, Document
-from markaudit.read.scan import ScanPage, document_from_pages, line_from_words
+from markaudit.read.scan import ScanLine, ScanPage, document_from_pages, line_from_words
 
 
 def _local(tag: str) -> str:
@@ -58,6 +58,19 @@ def _confidence(element: Element) -> float | None:
     return min(max(value, 0.0), 1.0) if value is not None else None
 
 
+def _line(text_line: Element) -> ScanLine | None:
+    """A TextLine's words (its Strings, a HYP joined to the word before), or None if empty."""
+    words: list[tuple[str, Box | None, float | None]] = []
+    for part in text_line:
+        name = _local(part.tag)
+        if name == "String":
+            words.append((part.get("CONTENT", ""), _box(part), _confidence(part)))
+        elif name == "HYP" and words:
+            text, box, confidence = words[-1]
+            words[-1] = (text + (part.get("CONTENT") or "-"), box, confidence)
+    return line_from_words(words, _box(text_line))
+
+
 def read_alto(data: bytes, path: str) -> Document:
     """An ALTO file's pages, or InputError when it is malformed or holds no text."""
     root = parse_xml(data, path, "ALTO")
@@ -69,26 +82,22 @@ def read_alto(data: bytes, path: str) -> Document:
             image = (element.text or "").strip()
             break
     pages: list[ScanPage] = []
-    for element in root.iter():
-        if _local(element.tag) != "Page":
-            continue
-        page = ScanPage(width=_number(element, "WIDTH"), height=_number(element, "HEIGHT"),
-                        image=image if not pages else None)
-        for text_line in element.iter():
-            if _local(text_line.tag) != "TextLine":
-                continue
-            words: list[tuple[str, Box | None, float | None]] = []
-            for part in text_line:
-                name = _local(part.tag)
-                if name == "String":
-                    words.append((part.get("CONTENT", ""), _box(part), _confidence(part)))
-                elif name == "HYP" and words:
-                    text, box, confidence = words[-1]
-                    words[-1] = (text + (part.get("CONTENT") or "-"), box, confidence)
-            line = line_from_words(words, _box(text_line))
+    # One walk of the tree, in document order, each TextLine going to the Page it is in: a
+    # search below each Page would be quadratic in Pages nested in Pages (40,000 of them, as a
+    # malformed file may hold, kept a worker for minutes).
+    todo: list[tuple[Element, ScanPage | None]] = [(root, None)]
+    while todo:
+        element, page = todo.pop()
+        name = _local(element.tag)
+        if name == "Page":
+            page = ScanPage(width=_number(element, "WIDTH"), height=_number(element, "HEIGHT"),
+                            image=image if not pages else None)
+            pages.append(page)
+        elif name == "TextLine" and page is not None:
+            line = _line(element)
             if line is not None:
                 page.lines.append(line)
-        pages.append(page)
+        todo.extend((child, page) for child in reversed(element))
     if not pages:
         raise InputError(path, "ALTO without a <Page>, nothing to audit")
     return document_from_pages(pages, path, "utf-8")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import errno
+import os
+import stat
 from pathlib import Path
 
 from markaudit.errors import InputError
@@ -96,12 +98,56 @@ def read_document(path: str | Path) -> Document:
     return document_from_bytes(read_bytes(path), str(path))
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, or InputError with the reason in a user's words."""
+# Opened without blocking, so that a named pipe nobody writes to is refused at once instead of
+# holding the run; and never as a controlling terminal.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes, or InputError with the reason in a user's words.
+
+    A device, named pipe or socket is refused unread: /dev/zero never ends, a pipe may never
+    be written to. `limit` bounds the bytes actually read (at most limit + 1), not the size
+    the file system states, which is 0 for such files and may change as the file is read.
+    """
+    name = str(path)
     try:
-        return Path(path).read_bytes()
+        handle = os.open(path, _OPEN_FLAGS)
     except OSError as error:
-        raise unreadable(str(path), error) from None
+        raise unreadable(name, error) from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(name, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(name, not_regular(mode))
+        with open(handle, "rb", closefd=False) as stream:
+            data = stream.read() if limit is None else stream.read(limit + 1)
+    except OSError as error:
+        raise unreadable(name, error) from None
+    finally:
+        os.close(handle)
+    if limit is not None and len(data) > limit:
+        raise InputError(name, too_large(None, limit))
+    return data
+
+
+def not_regular(mode: int) -> str:
+    """Why a file that is not a regular file (an st_mode) is not read."""
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else
+            "a character device" if stat.S_ISCHR(mode) else
+            "a block device" if stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a file")
+    return f"not a regular file ({kind}), not read"
+
+
+def too_large(size: int | None, limit: int) -> str:
+    """Why a file over the size limit is not audited; `size` None when it was not read whole."""
+    if size is None:
+        return f"too large to audit (more than the limit of {limit / 1e6:g} MB, see --max-size)"
+    return (f"too large to audit ({size / 1e6:,.1f} MB; the limit is {limit / 1e6:g} MB, see "
+            "--max-size)")
 
 
 def unreadable(name: str, error: OSError) -> InputError:

@@ -1,6 +1,9 @@
 """The console report: per document its path, pages and classification, its findings, a summary.
 
 Rendered with rich; colour only when the caller asks for it (a terminal without NO_COLOR).
+Every piece of text from a document, a file name or a rule goes in as rich Text, never as markup
+(a message quoting `[/]` would stop the run, `[link=...]` make a link), with its control
+characters escaped (`report.terminal`), on a terminal and in a pipe alike.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from rich.text import Text
 
 from markaudit.model import DocumentReport
 from markaudit.report.base import Reporter, plural, summary_line
+from markaudit.report.terminal import printable
 from markaudit.rollup import Rollup
 
 if TYPE_CHECKING:
@@ -22,16 +26,22 @@ if TYPE_CHECKING:
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def _cell(value: object) -> Text:
+    """A table cell of untrusted text: plain, escaped."""
+    return Text(printable(str(value)))
+
+
 def _heading(document: DocumentReport) -> Text:
-    heading = Text(document.path, style="bold")
+    heading = Text(printable(document.path), style="bold")
     if document.errors:
-        return heading.append(f"  not audited: {'; '.join(document.errors)}", style="red")
+        return heading.append(f"  not audited: {printable('; '.join(document.errors))}",
+                              style="red")
     level = "no classification marked"
     if document.classification:
         level = document.classification.level
         if document.classification.caveats:
             level += " -- " + "/".join(document.classification.caveats)
-    heading.append(f"  {plural(document.pages, 'page')} · {level}", style="")
+    heading.append(f"  {plural(document.pages, 'page')} · {printable(level)}", style="")
     if len(document.parts) > 1:
         spans = ", ".join(f"{p.first_page}-{p.last_page}" if p.last_page > p.first_page
                           else str(p.first_page) for p in document.parts)
@@ -57,7 +67,7 @@ def _findings_table(document: DocumentReport) -> Table:
     for finding in document.findings:
         where = f"{finding.page or '-'}:{finding.line or '-'}"
         table.add_row(Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
-                      finding.rule, where, finding.message)
+                      _cell(finding.rule), where, _cell(finding.message))
     return table
 
 
@@ -67,8 +77,8 @@ def _markings_table(document: DocumentReport) -> Table:
         justify = "right" if column in ("page", "line", "confidence") else "left"
         table.add_column(column, justify=justify, overflow="fold")
     for marking in document.markings:
-        table.add_row(marking.kind, marking.value, str(marking.page), str(marking.line),
-                      marking.zone, f"{marking.confidence:.2f}")
+        table.add_row(_cell(marking.kind), _cell(marking.value), str(marking.page),
+                      str(marking.line), _cell(marking.zone), f"{marking.confidence:.2f}")
     return table
 
 
@@ -83,7 +93,7 @@ def _counts_table(title: str, counts: Counter[str] | dict[str, int], label: str)
     table.add_column("count", justify="right")
     for name, count in (counts.most_common() if isinstance(counts, Counter)
                         else counts.items()):
-        table.add_row(name, str(count))
+        table.add_row(_cell(name), str(count))
     return _titled(title, table)
 
 
@@ -92,7 +102,7 @@ def _folders_table(rollup: Rollup) -> Group:
     for column in ("folder", "documents", "pages", "errors", "warnings", "info", "not audited"):
         table.add_column(column, justify="left" if column == "folder" else "right")
     for name, counts in sorted(rollup.folders.items()):
-        table.add_row(name, str(counts.documents), str(counts.pages),
+        table.add_row(_cell(name), str(counts.documents), str(counts.pages),
                       *(str(counts.severities[s]) for s in ("error", "warning", "info")),
                       str(counts.not_audited))
     return _titled("by top-level folder", table)

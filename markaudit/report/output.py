@@ -7,6 +7,7 @@ import functools
 import io
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -32,6 +33,10 @@ class AtomicFile:
     A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
     written directly: renaming a file over it would replace the device or pipe itself.
 
+    A temporary carries the pid of the process writing it (`.report.json.<pid>.<random>.tmp`):
+    one left by a run that was killed (`kill -9`, a power cut) is removed by the next run that
+    writes the same report, once no process of that pid is running.
+
     The file renamed into place has the mode of the file it replaces, or, when new, the mode any
     program would give it (`new_file_mode`), not the private mode of a temporary file.
     """
@@ -45,8 +50,9 @@ class AtomicFile:
                 handle = os.open(self.path, os.O_WRONLY | os.O_TRUNC)
             else:
                 directory = self.path.parent if str(self.path.parent) else Path(".")
+                remove_stale_temporaries(directory, self.path.name)
                 handle, self._temporary = tempfile.mkstemp(
-                    dir=directory, prefix=f".{self.path.name}.", suffix=".tmp")
+                    dir=directory, prefix=f".{self.path.name}.{os.getpid()}.", suffix=".tmp")
                 set_mode(self._temporary, existing)
         except OSError as error:
             raise _naming(error, self.path) from None
@@ -96,6 +102,33 @@ class _ReportStream(io.TextIOWrapper):
             super().flush()
         except OSError as error:
             raise _naming(error, self.target) from None
+
+
+def remove_stale_temporaries(directory: Path, name: str) -> None:
+    """Remove the temporaries of report `name` that a killed run left in `directory`."""
+    if sys.platform == "win32":
+        return  # no safe way to ask whether a pid runs (os.kill would end it)
+    prefix = f".{name}."
+    try:
+        candidates = [e for e in os.scandir(directory)
+                      if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return  # mkstemp will say what is wrong with the folder
+    for entry in candidates:
+        pid = entry.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
 
 
 @functools.cache
