@@ -74,3 +74,36 @@ def test_tod_secrft_at_the_foot_of_a_top_secret_page_is_its_top_secret_banner(pa
     assert (foot.fields["level"], foot.confidence) == ("TOP SECRET", 0.8)
     assert not [f for f in report.findings if f.rule == "banner.top-bottom-agree"]
 
+
+def footer(docid: str, page: int, case: bool = True) -> str:
+    return f"{BODY}\n{'NW 88326' if case else ''}\n\nDocld:{docid} Page {page}\n\f"
+
+
+def test_a_docid_footer_is_read_without_its_case_number_on_the_line():
+    text = footer("32239465", 1) + footer("32239465", 2, case=False)
+    markings = markaudit.audit_text(text).documents[0].markings
+    assert [(m.page, m.fields["docid"], m.fields["page"]) for m in markings
+            if m.rule == "control-number.jfk-docid"] == [(1, "32239465", 1), (2, "32239465", 2)]
+
+
+def test_a_control_number_is_what_most_pages_agree_on_its_ocr_variants_counting_with_it():
+    # The right DocId on three pages and misread by one digit on two: five pages against the
+    # four of a page run carrying another document's DocId.
+    docids = ["32202415", "32202415", "32202115", "45678901", "45678901", "45678901",
+              "45678901", "32202415", "02202415"]
+    text = "".join(footer(docid, page) for page, docid in enumerate(docids, start=1))
+    findings = [f for f in markaudit.audit_text(text).documents[0].findings
+                if f.rule == "control-number.jfk-docid-consistent"]
+    assert [f.page for f in findings] == [4, 5, 6, 7]
+    assert "'45678901' differs from '32202415'" in findings[0].message
+    assert "(page 1, 2, 3, 8, 9)" in findings[0].message
+
+
+@needs_corpus
+def test_a_docid_is_not_compared_with_an_ocr_variant_of_itself(pack):
+    """Most pages of this file carry DocId 32202415, some footers without their case number;
+    it was once compared with its variants 32202115 and 02202415."""
+    report = audit_file(CORPUS / "jfk/2023_157-10005-10225.txt", pack)
+    docids = [m.fields["docid"] for m in report.markings if m.rule == "control-number.jfk-docid"]
+    assert max(set(docids), key=docids.count) == "32202415"
+    assert not [f for f in report.findings if f.rule == "control-number.jfk-docid-consistent"]

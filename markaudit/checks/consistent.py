@@ -55,9 +55,9 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
             key = marking.page if options["scope"] == "page" else 0
             scopes.setdefault(key, []).append((marking, value))
     for occurrences in scopes.values():
-        counts = Counter(value for _, value in occurrences)
-        expected = max(counts, key=lambda v: (counts[v], -[x for _, x in occurrences].index(v)))
-        pages = sorted({m.page for m, v in occurrences if v == expected})
+        expected = _majority([value for _, value in occurrences], tolerance)
+        pages = sorted({m.page for m, v in occurrences
+                        if edit_distance(v, expected) <= tolerance})
         for marking, value in occurrences:
             if value != expected and edit_distance(value, expected) > tolerance:
                 yield Violation(
@@ -65,3 +65,19 @@ def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation
                     details={"value": value, "expected": expected, "scope": options["scope"],
                              "pages": ", ".join(map(str, pages))},
                 )
+
+
+def _majority(values: list[str], tolerance: int) -> str:
+    """The value most occurrences agree on, its OCR variants (within `tolerance` edits) counting
+    with it: a DocId read right on ten pages and with one digit misread on three others is the
+    document's, and a page carrying another is reported against it, not against a variant.
+    Among near values, the one read most often stands for them; on a tie, the first seen."""
+    counts = Counter(values)
+    first = {value: values.index(value) for value in counts}
+
+    def support(value: str) -> tuple[int, int, int]:
+        near = sum(n for other, n in counts.items()
+                   if other == value or edit_distance(other, value) <= tolerance)
+        return near, counts[value], -first[value]
+
+    return max(counts, key=support)
