@@ -273,8 +273,6 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
             page.lines[line_index + 1:line_index + 1 + near.after]
         if any(near.pattern.search(other.text, timeout=timeout) for other in around):
             return None
-    if _line_break_misread(match):
-        return None
     edits = sum(match.fuzzy_counts) + view.fixes_in(start, end)
     fields: dict[str, object] = {}
     for spec in rule.fields:
@@ -306,13 +304,6 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         confidence=confidence, fields=fields,
         box=where.box, image=where.image, page_size=where.page_size,
     )
-
-
-def _line_break_misread(match: regex.Match[str]) -> bool:
-    """Whether the match reads a line break as a letter: OCR misreads letters, it does not turn
-    a line break into one, so "\nAge 35" below a blank line is no "PAGE 35"."""
-    text = match.string
-    return any(text[position] == "\n" for position in match.fuzzy_changes[0])
 
 
 _LAST_WORD = regex.compile(r"(\S+)[ \t]*$")
