@@ -27,9 +27,10 @@ scanned twice.
 A number counts only with evidence that it is one, since a résumé's "Age 35" or an index's
 "Page 7." reads like one. Its place: a page's number stands in its top or bottom zone (`zones`),
 alone there (a zone holding several numbers is a list or an index), or is part of a form that
-says what it is (`Page 2 of 5`). Its sequence: another number of the document stands before it
-on an earlier page, or after it on a later page; a number that only repeats itself (35, 35, 35
-on every copy of a résumé) runs with nothing.
+says what it is (`Page 2 of 5`). Its sequence: another number of its form (its rule: a typist
+keeps to one) stands before it on an earlier page, or after it on a later page; a number that
+only repeats itself (35, 35, 35 on every copy of a résumé) runs with nothing, and a lone "Page
+10" heading a comment on page 10 of a report runs with none of the memo's "-2-".
 
 `withdrawn` names markings that stand in for withheld pages (a NARA withdrawal notice, the
 FBI's deleted page sheet): a gap with one of them between its two numbers is explained, and
@@ -90,8 +91,10 @@ def _with_evidence(numbered: list[Marking], field: str,
     placed = [m for m in placed
               if explicit(m) or len(in_zone[(m.page, m.zone)]) == 1]
     return [m for m in placed if explicit(m) or any(
-        (other.page < m.page and other.fields[field] < m.fields[field])
-        or (other.page > m.page and other.fields[field] > m.fields[field]) for other in placed)]
+        other.rule == m.rule and (
+            (other.page < m.page and other.fields[field] < m.fields[field])
+            or (other.page > m.page and other.fields[field] > m.fields[field]))
+        for other in placed)]
 
 
 def _numbers(numbered: list[Marking], field: str, options: Mapping[str, Any],
