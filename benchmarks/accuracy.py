@@ -107,7 +107,8 @@ def main() -> int:
     arguments = parser.parse_args()
     files = label_files(arguments.paths)
     checks: dict[str, Tally] = {}
-    print(table(measure(files, arguments.verbose, checks), len(files)))
+    labelled = sum(1 for f in files if load_expectation(f).data.get("kinds"))
+    print(table(measure(files, arguments.verbose, checks), labelled))
     reviewed = sum(1 for f in files if "findings" in load_expectation(f).data)
     if reviewed:
         print(f"\nFindings of the default checks on the {reviewed} documents whose findings "
