@@ -102,7 +102,7 @@ def measure_families(files: list[Path], verbose: bool = False) -> dict[str, Scor
             if "findings" in expectation.data:
                 into.reviewed += 1
                 misses += score_findings(expectation.data["findings"] or [], report,
-                                         into.checks)
+                                         into.checks, expectation.data.get("checks"))
             if verbose and misses and group == ALL:
                 print(f"{file.resolve().relative_to(ROOT)}:", *(f"  {m}" for m in misses),
                       sep="\n")
@@ -112,17 +112,19 @@ def measure_families(files: list[Path], verbose: bool = False) -> dict[str, Scor
                                                          item[0])))
 
 
-def score_findings(labels: list[dict], report: DocumentReport,
-                   tallies: dict[str, Tally]) -> list[str]:
+def score_findings(labels: list[dict], report: DocumentReport, tallies: dict[str, Tally],
+                   reviewed: list[str] | None = None) -> list[str]:
     """Findings reviewed by reading a document, against the audit's: matched on rule and page.
 
-    A reviewed file lists every finding the default checks must produce, so each finding the
-    audit makes beyond them is a false alarm and each one it lacks a miss.
+    A reviewed file lists every finding the default checks must produce (or, where it names
+    the `checks` reviewed, every finding of those), so each finding the audit makes beyond them
+    is a false alarm and each one it lacks a miss.
     """
     wanted = [(label["rule"], label.get("page")) for label in labels]
-    made = [(finding.rule, finding.page) for finding in report.findings]
+    made = [(finding.rule, finding.page) for finding in report.findings
+            if not reviewed or finding.rule in reviewed]
     misses = []
-    for rule in {rule for rule, _ in wanted + made}:
+    for rule in {rule for rule, _ in wanted + made} | set(reviewed or ()):
         tally = tallies.setdefault(rule, Tally())
         expected = Counter(key for key in wanted if key[0] == rule)
         found = Counter(key for key in made if key[0] == rule)

@@ -40,16 +40,20 @@ def snapshot_lines(root: Path = CORPUS) -> list[str]:
     """
     from markaudit.engine import detect
 
+    limits = detect.PAGE_TIMEOUT, detect.RULE_TIMEOUT
     detect.PAGE_TIMEOUT = detect.RULE_TIMEOUT = 1e6  # regex takes no infinite timeout
-    rules = load_rules([default_rules_path()])
-    lines = [HEADER]
-    for path in corpus_files(root):
-        report = audit_file(path, rules)
-        name = path.relative_to(root).as_posix()
-        for m in report.markings:
-            value = " ".join(m.value.split()).replace("\t", " ")
-            lines.append(f"{name}\t{m.page}\t{m.line}\t{m.column}\t{m.rule}\t{m.kind}\t{value}"
-                         f"\t{m.confidence:.3f}")
+    try:
+        rules = load_rules([default_rules_path()])
+        lines = [HEADER]
+        for path in corpus_files(root):
+            report = audit_file(path, rules)
+            name = path.relative_to(root).as_posix()
+            for m in report.markings:
+                value = " ".join(m.value.split()).replace("\t", " ")
+                lines.append(f"{name}\t{m.page}\t{m.line}\t{m.column}\t{m.rule}\t{m.kind}"
+                             f"\t{value}\t{m.confidence:.3f}")
+    finally:
+        detect.PAGE_TIMEOUT, detect.RULE_TIMEOUT = limits
     return lines
 
 

@@ -12,7 +12,8 @@ lines: [[1, 120], [900, 1020]]  # optional: only these line ranges were labelled
 markings:                     # the compared markings, no more, no less
   - {rule: banner.classification, page: 1, line: 29, value: TOP SECRET -- EYES ONLY,
      fields: {level: TOP SECRET}}
-findings:                     # optional: every finding, no more, no less
+checks: [banner.every-page]   # optional: compare only findings of these checks
+findings:                     # optional: every finding (of `checks`), no more, no less
   - {rule: banner.every-page, page: 1}
 ```
 
@@ -48,8 +49,8 @@ from markaudit.report.output import write_atomic
 
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
 FINDING_KEYS = ("rule", "severity", "page", "line", "message")
-FILE_KEYS = ("document", "pages", "classification", "kinds", "rules", "markings", "findings",
-             "notes", "lines")
+FILE_KEYS = ("document", "pages", "classification", "kinds", "rules", "markings", "checks",
+             "findings", "notes", "lines")
 EVERY_KIND = "all"  # `kinds: all`
 
 
@@ -192,7 +193,9 @@ def compare(expectation: Expectation, report: DocumentReport) -> list[str]:
         actual = [m.to_dict() for m in report.markings if scope.holds(m.rule, m.kind)]
         problems += _match(data["markings"] or [], actual, "marking")
     if "findings" in data:
-        problems += _match(data["findings"] or [], [f.to_dict() for f in report.findings],
+        checks = data.get("checks")
+        problems += _match(data["findings"] or [], [f.to_dict() for f in report.findings
+                                                     if not checks or f.rule in checks],
                            "finding")
     return problems
 

@@ -60,3 +60,11 @@ def test_unknown_key_in_expectation_file_is_an_error(tmp_path):
     target.write_text("document: x.txt\nmarkngs: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown key"):
         load_expectation(target)
+
+
+def test_a_file_naming_its_reviewed_checks_compares_only_their_findings(tmp_path, seed_report):
+    # The seed's one finding is banner.every-page on page 1 (its top banner is lost).
+    other = _write(tmp_path, "checks: [page-number.sequence]\nfindings: []\n")
+    assert compare(other, seed_report) == []
+    reviewed = _write(tmp_path, "checks: [banner.every-page]\nfindings: []\n")
+    assert [p.split(":")[0] for p in compare(reviewed, seed_report)] == ["unexpected finding"]

@@ -366,3 +366,12 @@ def test_pages_split_at_jfk_footers_ending_in_their_page_number():
     document = document_from_text(text)
     assert [(p.number, p.boundary, p.lines[0].number) for p in document.pages] == [
         (1, "start", 1), (2, "page-number", 3)]
+
+
+def test_foot_banner_above_a_header_number_with_the_head_banner_below_it_stays_on_its_page():
+    # The typed layout: page 1's foot banner, the number of page 2, page 2's head banner.
+    text = (f"TOP SECRET\n{PROSE}\n{PROSE}\n\nTOP SECRET\n\n-2-\n\nTOP SECRET\n\n{PROSE}\n"
+            f"{PROSE}\n\nTOP SECRET\n")
+    document = document_from_text(text)
+    assert texts(document.pages[0]) == ["TOP SECRET", PROSE, PROSE, "TOP SECRET"]
+    assert texts(document.pages[1])[:2] == ["-2-", "TOP SECRET"]

@@ -11,6 +11,7 @@ and a `Page N of M` whose M differs from another's or is smaller than N.
   marking: page-number.*
   field: number        # the running number
   total: total         # the field holding "of M", if any
+  zones: [top, bottom] # where a page's number stands (the default)
   severity: warning
 ```
 
@@ -22,6 +23,14 @@ between them cannot be told: neither is compared with the other. A number that r
 goes back far enough later that the numbering could have started again at 1 on a page between
 (a second copy of a cable, an attachment numbered on its own) begins a new run, not a page
 scanned twice.
+
+A number counts only with evidence that it is one, since a résumé's "Age 35" or an index's
+"Page 7." reads like one. Its place: a page's number stands in its top or bottom zone (`zones`),
+alone there (a zone holding several numbers is a list or an index), or is part of a form that
+says what it is (`Page 2 of 5`). Its sequence: another number of its form (its rule: a typist
+keeps to one) stands before it on an earlier page, or after it on a later page; a number that
+only repeats itself (35, 35, 35 on every copy of a résumé) runs with nothing, and a lone "Page
+10" heading a comment on page 10 of a report runs with none of the memo's "-2-".
 
 `withdrawn` names markings that stand in for withheld pages (a NARA withdrawal notice, the
 FBI's deleted page sheet): a gap with one of them between its two numbers is explained, and
@@ -36,10 +45,11 @@ Placeholders: `{number}`, `{previous}`, `{expected}`, `{problem}` (a phrase such
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
+from markaudit.model import Marking
 
 OPTIONS = {
     "marking": Option("markings", "the page-number rule id(s)", required=True),
@@ -50,39 +60,72 @@ OPTIONS = {
                       default=True),
     "withdrawn": Option("markings", "markings that stand in for withheld pages: a gap with "
                         "one of them between its two numbers is not reported", default=None),
+    "zones": Option("zones", "the zones where a running number counts as its page's number",
+                    default=["top", "bottom"]),
 }
 MESSAGE = "page number {number} after {previous}: {problem}"
 PLACEHOLDERS = ("number", "previous", "expected", "problem")
 
 
 def run(options: Mapping[str, Any], context: CheckContext) -> Iterator[Violation]:
+    field = options["field"]
     numbered = [m for m in context.select(marking_ids(options["marking"]))
-                if isinstance(m.fields.get(options["field"]), int)]
+                if isinstance(m.fields.get(field), int)]
     notices = context.select(marking_ids(options["withdrawn"])) if options["withdrawn"] else ()
+    if not options["running"]:
+        yield from _numbers(numbered, field, options, notices)
+        return
+    yield from _numbers(_with_evidence(numbered, field, options), field, options, notices)
+
+
+def _with_evidence(numbered: list[Marking], field: str,
+                   options: Mapping[str, Any]) -> list[Marking]:
+    """The numbers that stand where a page's number does, and run with another number."""
+    def explicit(marking: Marking) -> bool:  # "Page 2 of 5" says what it is wherever it is
+        return isinstance(marking.fields.get(options["total"]), int)
+
+    placed = [m for m in numbered if explicit(m) or m.zone in options["zones"]]
+    in_zone: dict[tuple[int, str], set[int]] = {}
+    for marking in placed:
+        in_zone.setdefault((marking.page, marking.zone), set()).add(marking.fields[field])
+    placed = [m for m in placed
+              if explicit(m) or len(in_zone[(m.page, m.zone)]) == 1]
+    return [m for m in placed if explicit(m) or any(
+        other.rule == m.rule and (
+            (other.page < m.page and other.fields[field] < m.fields[field])
+            or (other.page > m.page and other.fields[field] > m.fields[field]))
+        for other in placed)]
+
+
+def _numbers(numbered: list[Marking], field: str, options: Mapping[str, Any],
+             notices: Sequence[Marking]) -> Iterator[Violation]:
+    """The problems of one numbering, read in order."""
+    def before(previous: Marking | None) -> int | str:
+        return previous.fields[field] if previous is not None else "the start"
+
     previous = None
     totals: dict[int, Any] = {}
     for marking in numbered:
-        number = marking.fields[options["field"]]
+        number = marking.fields[field]
         total = marking.fields.get(options["total"])
         if isinstance(total, int):
             if number > total:
-                yield _violation(marking, number, previous,
+                yield _violation(marking, number, before(previous),
                                  f"number {number} of only {total}")
             totals.setdefault(total, marking)
         if previous is not None and options["running"]:
-            problem = _problem(previous.fields[options["field"]], number,
-                               marking.page - previous.page)
-            if problem and number > previous.fields[options["field"]] and any(
+            problem = _problem(previous.fields[field], number, marking.page - previous.page)
+            if problem and number > previous.fields[field] and any(
                     previous.line < notice.line < marking.line for notice in notices):
                 problem = ""  # the pages between were withheld, and a notice says so
             if problem:
-                yield _violation(marking, number, previous, problem)
+                yield _violation(marking, number, before(previous), problem)
         previous = marking
     if len(totals) > 1 and options["running"]:
         first, *others = sorted(totals.items(), key=lambda item: item[1].line)
         for total, marking in others:
-            yield _violation(marking, marking.fields[options["field"]], None,
-                             f"says {total} pages where page {first[1].fields[options['field']]} "
+            yield _violation(marking, marking.fields[field], "the start",
+                             f"says {total} pages where page {first[1].fields[field]} "
                              f"says {first[0]}")
 
 
@@ -103,8 +146,7 @@ def _problem(before: int, number: int, pages: int) -> str:
     return f"page {first} is missing" if first == last else f"pages {first} to {last} are missing"
 
 
-def _violation(marking: Any, number: int, previous: Any, problem: str) -> Violation:
-    before = previous.fields.get("number") if previous is not None else "the start"
+def _violation(marking: Marking, number: int, before: int | str, problem: str) -> Violation:
     return Violation(page=marking.page, line=marking.line, markings=(marking,),
                      details={"number": number, "previous": before,
                               "expected": before + 1 if isinstance(before, int) else 1,

@@ -291,6 +291,23 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         if any(near.pattern.search(other.text, timeout=timeout) for other in around):
             return None
     edits = sum(match.fuzzy_counts) + view.fixes_in(start, end)
+    fields: dict[str, object] = {}
+    for spec in rule.fields:
+        # A field need only be captured by one of the rule's patterns, not by the one matched.
+        captured = match.group(spec.group) if spec.group in match.re.groupindex else None
+        if captured is None or not captured.strip():
+            continue
+        value = spec.parse(captured, context)
+        if spec.parser == "level" and isinstance(value, str):
+            longer = _longer_level(match, spec.group, value, context)
+            if longer is not None:
+                value, extra = longer
+                edits += extra
+        if value not in (None, "", []):
+            fields[spec.name] = value
+        elif rule.declared:
+            return None  # a typed slot that does not read as its type: no such marking
+    fields.update(rule.constants)
     confidence = round(min(rule.max_confidence, max(0.0, 1.0 - edits / max(len(stripped), 1))),
                        3)
     if confidence < rule.min_confidence:
@@ -299,18 +316,6 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
     where = page.locate(raw_start, raw_start + len(stripped))
     if where.confidence is not None:
         confidence = round(confidence * where.confidence, 3)
-    fields: dict[str, object] = {}
-    for spec in rule.fields:
-        # A field need only be captured by one of the rule's patterns, not by the one matched.
-        captured = match.group(spec.group) if spec.group in match.re.groupindex else None
-        if captured is None or not captured.strip():
-            continue
-        value = spec.parse(captured, context)
-        if value not in (None, "", []):
-            fields[spec.name] = value
-        elif rule.declared:
-            return None  # a typed slot that does not read as its type: no such marking
-    fields.update(rule.constants)
     value = render_value(rule.value, fields) if rule.value else " ".join(stripped.split())
     return Marking(
         rule=rule.id, kind=rule.kind, text=stripped, value=value, page=page.number,
@@ -318,3 +323,35 @@ def _marking(rule: MarkingRule, match: regex.Match[str], view: NormalizedText, p
         confidence=confidence, fields=fields,
         box=where.box, image=where.image, page_size=where.page_size,
     )
+
+
+_LAST_WORD = regex.compile(r"(\S+)[ \t]*$")
+
+
+def _longer_level(match: regex.Match[str], group: str, level: str,
+                  context: ParseContext) -> tuple[str, int] | None:
+    """The longer level that the word before the captured one and the level read together, and
+    the edits that costs beyond the level's own; None where there is none.
+
+    A banner pattern lets a few characters of debris stand before the level; an exact SECRET
+    after them costs no edit, so the engine prefers it to a fuzzy TOP SECRET. "TOR SECRET" is
+    a TOP SECRET banner with one misread letter, not a SECRET banner after debris.
+    """
+    levels = context.vocabularies.get("level")
+    if levels is None or level not in levels.names:
+        return None
+    word = _LAST_WORD.search(match.string, match.start(), match.start(group))
+    if word is None or sum(char.isalnum() for char in word.group(1)) < 2:
+        return None
+    captured = match.group(group)
+    wider = levels.closest(word.group(1) + captured, context.ocr_edits)
+    own = levels.closest(captured, context.ocr_edits)
+    if wider is None or own is None or wider[0] == level:
+        return None
+    if not _squashed(wider[0]).endswith(_squashed(level)):
+        return None  # not the same level with words lost before it
+    return wider[0], max(wider[1] - own[1], 0)
+
+
+def _squashed(term: str) -> str:
+    return "".join(char for char in term.upper() if char.isalnum())

@@ -30,7 +30,7 @@ _LETTER = regex.compile(r"[^\W_]")
 # as the character itself, without spending an edit. Letters for digits and digits for
 # letters; case does not matter.
 LOOKALIKES: dict[str, str] = {"O": "0Q", "0": "O", "I": "1l|", "L": "1I|", "1": "Il|",
-                              "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "G": "6"}
+                              "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "G": "6Q"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,7 +161,12 @@ class PhraseCompiler:
         items = parse_phrase(text)
         out = CompiledPhrase("")
         seen: set[str] = set()
-        body = self._sequence(items, out, seen)
+        # After optional words only, the first word must still not follow a letter.
+        first_word = next((index for index, item in enumerate(items)
+                           if not isinstance(item, _Optional)), None)
+        bound = (first_word if bounded and first_word and isinstance(items[first_word], _Word)
+                 else None)
+        body = self._sequence(items, out, seen, bound)
         flat = _flatten(items)
         # A match starts on a letter or digit: a fuzzy run would otherwise take the
         # punctuation and line breaks before it as insertions, and start a line early.
@@ -206,7 +211,8 @@ class PhraseCompiler:
                 run = []
         return best
 
-    def _sequence(self, items: list[Any], out: CompiledPhrase, seen: set[str]) -> str:
+    def _sequence(self, items: list[Any], out: CompiledPhrase, seen: set[str],
+                  bound: int | None = None) -> str:
         parts: list[str] = []
         run: list[str] = []
         previous: object = None
@@ -216,13 +222,15 @@ class PhraseCompiler:
                 parts.append(self._run(run, out))
                 run.clear()
 
-        for item in items:
+        for index, item in enumerate(items):
             if isinstance(item, _Word):
                 if run:
                     run.append(item.text)
                     continue
                 if previous is not None:
                     parts.append(GAP)
+                if index == bound:
+                    parts.append(_NO_LETTER_BEFORE)
                 run.append(item.text)
             else:
                 close_run()

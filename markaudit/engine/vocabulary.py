@@ -114,6 +114,11 @@ class Vocabulary:
     def canonical(self, text: str, max_edits: int = 2) -> str | None:
         """The canonical term nearest to `text` (OCR-damaged or not), or None if none is near:
         within the term's edit budget (see `edit_budget`), capped at `max_edits`."""
+        found = _nearest(self, _squash(text), max_edits)
+        return found[0] if found else None
+
+    def closest(self, text: str, max_edits: int = 2) -> tuple[str, int] | None:
+        """As `canonical`, with the number of edits that read `text` as that term."""
         return _nearest(self, _squash(text), max_edits)
 
     def rank(self, term: str) -> int:
@@ -131,7 +136,7 @@ class Vocabulary:
 
 
 @lru_cache(maxsize=4096)
-def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | None:
+def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> tuple[str, int] | None:
     best: tuple[int, int, str] | None = None
     for canonical, spelling, letters, allowance in _squashed(vocabulary, max_edits):
         if abs(len(letters) - len(squashed)) > allowance:
@@ -142,7 +147,7 @@ def _nearest(vocabulary: Vocabulary, squashed: str, max_edits: int) -> str | Non
         candidate = (distance, -len(spelling), canonical)
         if best is None or candidate < best:
             best = candidate
-    return best[2] if best else None
+    return (best[2], best[0]) if best else None
 
 
 @lru_cache(maxsize=256)

@@ -238,7 +238,10 @@ def _starts_from_page_numbers(lines: Sequence[str], is_running) -> list[int]:
         else:
             start = index
             before = _non_blank(lines, range(index - 1, -1, -1), 2)
-            head: set[str | None] = set()
+            below = _non_blank(lines, range(index + 1, len(lines)), 1)
+            # The typed layout "TOP SECRET" / "-2-" / "TOP SECRET": the banner below the number
+            # heads its page, so its twin above the number is the last page's foot.
+            head: set[str | None] = {_running_key(lines[i]) for i in below if is_running(i)}
             for previous in before:
                 key = _running_key(lines[previous])
                 # The same running line twice is the last page's foot above this page's head.
