@@ -15,7 +15,7 @@ import stat
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from markaudit import __version__
@@ -36,6 +36,7 @@ from markaudit.read import document_from_bytes, read_bytes
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from markaudit.read.ocr import OcrOptions
     from markaudit.rulepack import RulePack
 
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
@@ -52,6 +53,7 @@ class Settings:
     cache_dir: str | None = None  # None: no cache
     time_limit: float | None = DOCUMENT_TIMEOUT  # seconds per document; None: no limit
     max_bytes: int | None = MAX_DOCUMENT_BYTES  # larger files are not read; None: no limit
+    ocr: OcrOptions | None = None  # how pages without text are read; None: they are not
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Result:
     source: Source
     report: DocumentReport
     cached: bool = False
+    ocr_pages: int = 0  # pages Tesseract read (not from the cache), for the progress bar
 
 
 # Set in the main process before workers fork (they inherit it, parsed once), or by
@@ -72,7 +75,10 @@ def cache_for(rules: RuleSet, settings: Settings) -> Cache | None:
     """The cache of this rule pack and these options, shared by every engine; None if off."""
     if settings.cache_dir is None:
         return None
-    return Cache(settings.cache_dir, f"{__version__}\0{rules.digest}\0split={settings.split_parts}")
+    # How pages are OCR'd (mode, language, resolution, engine) makes a report of a scan what it is.
+    ocr = settings.ocr.key if settings.ocr is not None else "ocr=none"
+    return Cache(settings.cache_dir,
+                 f"{__version__}\0{rules.digest}\0split={settings.split_parts}\0{ocr}")
 
 
 def _prepare(rules: RuleSet, settings: Settings) -> None:
@@ -108,13 +114,13 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
         return known
     content, key = known
     try:
-        document = document_from_bytes(content, source.name)
+        document = document_from_bytes(content, source.name, settings.ocr)
     except InputError as error:
         return Result(source, DocumentReport(path=source.name, errors=(error.reason,)))
     report = audit_document(document, rules, settings.split_parts, settings.time_limit)
     if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
         cache.store(key, report)
-    return Result(source, report)
+    return Result(source, report, ocr_pages=document.ocr_pages)
 
 
 def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache | None,
@@ -176,8 +182,11 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
     Standard input is read here, in the main process, before any worker starts.
     """
     tasks = [(s, sys.stdin.buffer.read() if s.path == STDIN else None) for s in sources]
-    _prepare(rules, settings)
     workers = min(jobs, len(tasks))
+    if settings.ocr is not None and workers >= 1:
+        # The cores the workers leave idle OCR one document's pages at once (one long PDF).
+        settings = replace(settings, ocr=replace(settings.ocr, threads=max(1, jobs // workers)))
+    _prepare(rules, settings)
     if workers <= 1:
         # One file (the pre-commit case) or --jobs 1: workers would cost more than they save.
         yield from map(_audit, tasks)

@@ -43,15 +43,44 @@ from markaudit.cli.common import (
 from markaudit.collect import DEFAULT_EXTENSIONS
 from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
+from markaudit.read.ocr import DEFAULT_DPI, NOT_INSTALLED, install_hint
+from markaudit.report.base import plural
 
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
+    from markaudit.read.ocr import OcrOptions
     from markaudit.run import Engine, Target
 
 
 class EngineName(str, Enum):
     local = "local"
     dask = "dask"
+
+
+class OcrMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _ocr_options(mode: "OcrMode | None", lang: str, dpi: int,
+                 cache_dir: str | None) -> "OcrOptions":
+    """How this run OCRs: Tesseract's version is looked up once here, for every worker and for
+    the cache key. Without Tesseract nothing is OCR'd; documents that need it are listed as not
+    audited, and one line says how to install it."""
+    from markaudit.read.ocr import OcrOptions, tesseract_languages, tesseract_version
+
+    chosen = mode.value if mode is not None else "auto"
+    engine = tesseract_version() if chosen != "never" else None
+    if engine is not None:
+        installed = tesseract_languages()
+        missing = [part for part in lang.split("+") if part not in installed]
+        if missing:
+            raise typer.BadParameter(
+                f"Tesseract has no language '{missing[0]}' installed (it has: "
+                f"{', '.join(sorted(installed)) or 'none'}; Debian: apt-get install "
+                f"tesseract-ocr-{missing[0].lower()})", param_hint="'--ocr-lang'")
+    return OcrOptions(mode=chosen, lang=lang, dpi=dpi, engine=engine, cache_dir=cache_dir)
 
 
 class GroupBy(str, Enum):
@@ -156,6 +185,17 @@ def audit(
     diff: Annotated[bool, typer.Option(
         "--diff", help="Transcriptions only: print the fixes --fix would make as a unified "
         "diff, change nothing; exit 1 if there are any.")] = False,
+    ocr: Annotated[Optional[OcrMode], typer.Option(  # noqa: UP045
+        "--ocr", help="Read page images (PNG, JPEG, TIFF) and PDF pages with Tesseract: auto "
+        "reads pages without text, always every page (over a bad text layer too), never "
+        "none [default: auto where Tesseract is installed, else never].",
+        show_default=False)] = None,
+    ocr_lang: Annotated[str, typer.Option(
+        "--ocr-lang", help="Tesseract's language(s) for OCR, as its -l option: eng, "
+        "eng+fra.")] = "eng",
+    ocr_dpi: Annotated[int, typer.Option(
+        "--ocr-dpi", min=72, max=1200, help="Resolution PDF pages are rendered at for OCR "
+        "(image files are read at their own).")] = DEFAULT_DPI,
 ) -> None:
     """Audit documents: find markings, check them, report."""
     from markaudit.batch import default_jobs
@@ -189,6 +229,8 @@ def audit(
     elif prepared.settings.cache_dir is not None:
         prepared.settings = replace(prepared.settings,
                                     cache_dir=os.path.abspath(prepared.settings.cache_dir))
+    prepared.settings = replace(prepared.settings, ocr=_ocr_options(
+        ocr, ocr_lang, ocr_dpi, prepared.settings.cache_dir))
     if fix or diff:
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
@@ -232,8 +274,15 @@ def audit(
         typer.echo("markaudit: interrupted; the report covers the documents audited so far",
                    err=True)
         raise typer.Exit(130)
+    without_tesseract = 0
     for path, reason in rollup.unreadable:
+        if NOT_INSTALLED in reason:
+            without_tesseract += 1  # said once below, with the command that installs it
+            continue
         typer.echo(f"markaudit: {path}: {reason}", err=True)
+    if without_tesseract:
+        typer.echo(f"markaudit: {plural(without_tesseract, 'document')} not audited: "
+                   f"{NOT_INSTALLED}; install it with: {install_hint()}", err=True)
     if rollup.total.not_audited:
         raise typer.Exit(EXIT_ERROR)
     failing = [s for s in ("error", "warning", "info")
