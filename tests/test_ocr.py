@@ -142,10 +142,7 @@ def test_synthetic_scans_as_tiff_and_png_keep_their_texts_markings_but_the_writt
 
 def test_audit_of_a_folder_of_scans_finds_the_seeds_markings_then_serves_a_rerun_from_cache(
         tmp_path):
-    scans = tmp_path / "scans"
-    scans.mkdir()
-    for scan in SEED_SCANS:
-        (scans / scan.name).write_bytes(scan.read_bytes())
+    scans = _seed_scans_in(tmp_path / "scans")
     log = tmp_path / "tesseract.log"
     counting = _counting_tesseract(tmp_path, log)
     cache = tmp_path / "cache"
@@ -172,6 +169,14 @@ def test_audit_of_a_folder_of_scans_finds_the_seeds_markings_then_serves_a_rerun
     assert log.read_text().count("hocr") == pages_read
 
 
+def _seed_scans_in(folder: Path) -> Path:
+    """A folder holding the seed's scans, as an archivist's folder of scans would."""
+    folder.mkdir()
+    for scan in SEED_SCANS:
+        (folder / scan.name).write_bytes(scan.read_bytes())
+    return folder
+
+
 def _counting_tesseract(folder: Path, log: Path) -> Path:
     """A Tesseract that notes each run in `log`, then runs the real one."""
     import shutil
@@ -185,10 +190,7 @@ def _counting_tesseract(folder: Path, log: Path) -> Path:
 
 def test_without_tesseract_one_line_says_how_to_install_it_and_text_is_still_audited(
         tmp_path):
-    folder = tmp_path / "mixed"
-    folder.mkdir()
-    for scan in SEED_SCANS:
-        (folder / scan.name).write_bytes(scan.read_bytes())
+    folder = _seed_scans_in(tmp_path / "mixed")
     (folder / "seed.txt").write_bytes((FIXTURES / "frus-1962-10-27-inr.txt").read_bytes())
     result = run_markaudit("audit", str(folder), "-f", "json",
                            env={"MARKAUDIT_TESSERACT": str(tmp_path / "no-such-program")})
