@@ -49,12 +49,33 @@ from markaudit.report.base import plural
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
     from markaudit.read.ocr import OcrOptions
+    from markaudit.report.pictures import Pictures
     from markaudit.run import Engine, Target
 
 
 class EngineName(str, Enum):
     local = "local"
     dask = "dask"
+
+
+class HtmlImages(str, Enum):
+    embed = "embed"
+    beside = "beside"
+    none = "none"
+
+
+def _pictures(mode: HtmlImages, targets: "list[Target]") -> "Pictures":
+    """Where the html report puts the pictures of scanned pages: `beside` needs its file."""
+    from markaudit.report.pictures import Pictures
+
+    report = next((t.path for t in targets if t.format == "html"), None)
+    if mode is not HtmlImages.beside:
+        return Pictures(mode.value)
+    if report is None:
+        raise typer.BadParameter("beside needs the html report written to a file (--output)",
+                                 param_hint="'--html-images'")
+    folder = f"{report.stem}-pages"
+    return Pictures("beside", report.parent / folder, link_base=f"{folder}/")
 
 
 class OcrMode(str, Enum):
@@ -193,6 +214,10 @@ def audit(
     ocr_lang: Annotated[str, typer.Option(
         "--ocr-lang", help="Tesseract's language(s) for OCR, as its -l option: eng, "
         "eng+fra.")] = "eng",
+    html_images: Annotated[HtmlImages, typer.Option(
+        "--html-images", help="Html report: the pictures of scanned pages, embedded in the "
+        "report, written beside it (in a folder named after it: report-pages/), or none.")
+    ] = HtmlImages.embed,
     ocr_dpi: Annotated[int, typer.Option(
         "--ocr-dpi", min=72, max=1200, help="Resolution PDF pages are rendered at for OCR "
         "(image files are read at their own).")] = DEFAULT_DPI,
@@ -250,7 +275,8 @@ def audit(
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
-                   width=console_width() if to_terminal else 120, statistics_only=statistics)
+                   width=console_width() if to_terminal else 120, statistics_only=statistics,
+                   ocr=prepared.settings.ocr, pictures=_pictures(html_images, targets))
     try:
         with _engine(on_dask, scheduler, jobs or default_jobs()) as chosen:
             rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
