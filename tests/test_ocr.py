@@ -226,3 +226,21 @@ def test_a_damaged_image_is_not_audited_and_the_batch_goes_on(tmp_path):
     assert f"markaudit: {broken}: damaged image" in result.stderr
     documents = json.loads(result.stdout)["documents"]
     assert documents[1]["classification"]["level"] == "CONFIDENTIAL"
+
+
+def test_html_pictures_can_be_written_beside_the_report_to_keep_it_small(tmp_path):
+    scan = SCANS / "nara-nnd-p2.png"
+    embedded, beside = tmp_path / "embedded.html", tmp_path / "beside.html"
+    for page, mode in ((embedded, "embed"), (beside, "beside")):
+        result = run_markaudit("audit", str(scan), "-f", "html", "-o", str(page),
+                               "--html-images", mode)
+        assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "beside-pages").iterdir())
+    assert written == ["doc-1-p1-scan.webp"]
+    html = beside.read_text(encoding="utf-8")
+    assert 'src="beside-pages/doc-1-p1-scan.webp"' in html and "data:image" not in html
+    picture = (tmp_path / "beside-pages" / "doc-1-p1-scan.webp").stat().st_size
+    assert embedded.stat().st_size > beside.stat().st_size + picture  # base64 costs a third
+    nowhere = run_markaudit("audit", str(scan), "-f", "html", "--html-images", "beside")
+    assert nowhere.returncode == 2
+    assert "beside needs the html report written to a file (--output)" in nowhere.stderr
