@@ -32,6 +32,7 @@ from markaudit.model import (
     DocumentReport,
 )
 from markaudit.read import document_from_bytes, read_bytes
+from markaudit.read.formats import image_format
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -75,10 +76,7 @@ def cache_for(rules: RuleSet, settings: Settings) -> Cache | None:
     """The cache of this rule pack and these options, shared by every engine; None if off."""
     if settings.cache_dir is None:
         return None
-    # How pages are OCR'd (mode, language, resolution, engine) makes a report of a scan what it is.
-    ocr = settings.ocr.key if settings.ocr is not None else "ocr=none"
-    return Cache(settings.cache_dir,
-                 f"{__version__}\0{rules.digest}\0split={settings.split_parts}\0{ocr}")
+    return Cache(settings.cache_dir, f"{__version__}\0{rules.digest}\0split={settings.split_parts}")
 
 
 def _prepare(rules: RuleSet, settings: Settings) -> None:
@@ -138,10 +136,18 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
             _refuse_if_too_large(name, len(content), limit)  # standard input, or it grew
     except InputError as error:
         return Result(source, DocumentReport(path=name, errors=(error.reason,)))
-    key = cache.key(content) if cache is not None else ""
+    key = _key(cache, content, settings) if cache is not None else ""
     if cache is not None and (stored := cache.load(key, name)) is not None:
         return Result(source, stored, cached=True)
     return content, key
+
+
+def _key(cache: Cache, content: bytes, settings: Settings) -> str:
+    """The cache key of a document. How pages are OCR'd (mode, language, resolution, engine)
+    makes the report of a scan what it is: it is part of the key of an image's or a PDF's."""
+    if settings.ocr is not None and (content.startswith(b"%PDF-") or image_format(content[:8])):
+        return cache.key(content + b"\0" + settings.ocr.key.encode())
+    return cache.key(content)
 
 
 def _read(where: str, name: str) -> bytes:

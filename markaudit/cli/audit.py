@@ -84,15 +84,24 @@ class OcrMode(str, Enum):
     never = "never"
 
 
-def _ocr_options(mode: "OcrMode | None", lang: str, dpi: int,
-                 cache_dir: str | None) -> "OcrOptions":
+# Files that are never OCR'd: a run over them alone does not look for Tesseract (two processes
+# started, a tenth of a second that a pre-commit hook on a transcription would pay every time).
+_NEVER_SCANS = (".txt", ".md", ".text", ".xml", ".hocr", ".alto", ".html", ".htm")
+
+
+def _may_need_ocr(path: str) -> bool:
+    return not path.lower().endswith(_NEVER_SCANS)
+
+
+def _ocr_options(mode: "OcrMode | None", lang: str, dpi: int, cache_dir: str | None,
+                 needed: bool = True) -> "OcrOptions":
     """How this run OCRs: Tesseract's version is looked up once here, for every worker and for
     the cache key. Without Tesseract nothing is OCR'd; documents that need it are listed as not
     audited, and one line says how to install it."""
     from markaudit.read.ocr import OcrOptions, tesseract_languages, tesseract_version
 
     chosen = mode.value if mode is not None else "auto"
-    engine = tesseract_version() if chosen != "never" else None
+    engine = tesseract_version() if chosen != "never" and needed else None
     if engine is not None:
         installed = tesseract_languages()
         missing = [part for part in lang.split("+") if part not in installed]
@@ -255,7 +264,8 @@ def audit(
         prepared.settings = replace(prepared.settings,
                                     cache_dir=os.path.abspath(prepared.settings.cache_dir))
     prepared.settings = replace(prepared.settings, ocr=_ocr_options(
-        ocr, ocr_lang, ocr_dpi, prepared.settings.cache_dir))
+        ocr, ocr_lang, ocr_dpi, prepared.settings.cache_dir,
+        any(_may_need_ocr(s.path) for s in prepared.sources)))
     if fix or diff:
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
