@@ -244,3 +244,19 @@ def test_html_pictures_can_be_written_beside_the_report_to_keep_it_small(tmp_pat
     nowhere = run_markaudit("audit", str(scan), "-f", "html", "--html-images", "beside")
     assert nowhere.returncode == 2
     assert "beside needs the html report written to a file (--output)" in nowhere.stderr
+
+
+def test_ocr_always_reads_a_pdf_again_over_its_text_layer():
+    # Tesseract's own PDF of the seed: page images with a text layer. auto keeps the layer
+    # (boxes in points, no image); always OCRs the pages (boxes in pixels of the page image).
+    pdf = FIXTURES / "ocr" / "frus-1962-10-27-inr.pdf"
+    kept = json.loads(run_markaudit("audit", str(pdf), "-f", "json").stdout)["documents"][0]
+    read = json.loads(run_markaudit("audit", str(pdf), "-f", "json", "--ocr", "always")
+                      .stdout)["documents"][0]
+    assert not any("image" in m for m in kept["markings"])
+    assert {m["image"] for m in read["markings"]} == {
+        "frus-1962-10-27-inr.pdf#page=1", "frus-1962-10-27-inr.pdf#page=2"}
+    width, height = read["markings"][0]["page_size"]  # US Letter at 300 dpi
+    assert width == 2550 and abs(height - 3300) <= 1
+    assert [m["value"] for m in read["markings"] if m["kind"] == "banner"][-2:] == [
+        "TOP SECRET -- EYES ONLY", "TOP SECRET -- EYES ONLY"]
