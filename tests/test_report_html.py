@@ -417,3 +417,35 @@ def test_a_finding_on_a_scan_shows_its_crop_linked_to_the_whole_page(
     assert sum("flagged" in b.classes() for b in boxes) == 1
     assert {"kind-banner", "kind-desensitization", "kind-transmittal", "kind-release"} <= {
         c for b in boxes for c in b.classes()}
+
+
+HOCR_NAMING = """<html><body>
+<div class="ocr_page" title='image "{image}"; bbox 0 0 400 300'>
+<span class="ocr_line" title="bbox 100 20 300 40"><span class="ocrx_word"
+ title="bbox 100 20 300 40; x_wconf 95">SECRET</span></span>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(("image", "shown"), [("page.png", True), ("../outside.png", False)])
+def test_an_hocr_page_shows_the_image_it_names_beside_it_and_no_other(
+        tmp_path: Path, image: str, shown: bool) -> None:
+    from PIL import Image
+
+    from tests.conftest import run_markaudit
+
+    folder = tmp_path / "box"
+    folder.mkdir()
+    for picture in (folder / "page.png", tmp_path / "outside.png"):
+        Image.new("L", (400, 300), 255).save(picture)
+    scan = folder / "scan.hocr"
+    scan.write_text(HOCR_NAMING.format(image=image), encoding="utf-8")
+    page = tmp_path / "report.html"
+    result = run_markaudit("audit", str(scan), "-f", "html", "-o", str(page))
+    assert result.returncode in (0, 1), result.stderr
+    dom = parse(page.read_text(encoding="utf-8"))
+    figures = [e for e in dom.iter("figure") if "scan" in e.classes()]
+    assert len(figures) == int(shown)
+    if shown:
+        [box] = figures[0].iter("rect")
+        assert (box.attrs["x"], box.attrs["y"], box.attrs["width"], box.attrs["height"]) == (
+            "100", "20", "200", "20")

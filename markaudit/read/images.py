@@ -120,8 +120,11 @@ def page_picture(path: str, page: int, image: str | None, dpi: int) -> Image | N
         if data.startswith(b"%PDF-"):
             return next(pdf_pages(data, path, [page], dpi), None)
         if image:
-            named = Path(path).parent / image.split("#", 1)[0]
-            if named.is_file():
+            # Only an image in the file's folder or below: a name from an untrusted hOCR
+            # (`/home/x/private.png`, `../../`) must not put another file into the report.
+            folder = Path(path).parent.resolve()
+            named = (folder / image.split("#", 1)[0]).resolve()
+            if named.is_relative_to(folder) and named.is_file():
                 return next(image_pages(named.read_bytes(), str(named)), None)
     except (InputError, IndexError, StopIteration):
         return None
