@@ -40,6 +40,7 @@ from markaudit.cli.common import (
     console_width,
     prepare,
 )
+from markaudit.cli.ocr import OcrMode, ocr_options
 from markaudit.collect import DEFAULT_EXTENSIONS
 from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
@@ -48,7 +49,6 @@ from markaudit.report.base import plural
 
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
-    from markaudit.read.ocr import OcrOptions
     from markaudit.report.pictures import Pictures
     from markaudit.run import Engine, Target
 
@@ -76,41 +76,6 @@ def _pictures(mode: HtmlImages, targets: "list[Target]") -> "Pictures":
                                  param_hint="'--html-images'")
     folder = f"{report.stem}-pages"
     return Pictures("beside", report.parent / folder, link_base=f"{folder}/")
-
-
-class OcrMode(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-# Files that are never OCR'd: a run over them alone does not look for Tesseract (two processes
-# started, a tenth of a second that a pre-commit hook on a transcription would pay every time).
-_NEVER_SCANS = (".txt", ".md", ".text", ".xml", ".hocr", ".alto", ".html", ".htm")
-
-
-def _may_need_ocr(path: str) -> bool:
-    return not path.lower().endswith(_NEVER_SCANS)
-
-
-def _ocr_options(mode: "OcrMode | None", lang: str, dpi: int, cache_dir: str | None,
-                 needed: bool = True) -> "OcrOptions":
-    """How this run OCRs: Tesseract's version is looked up once here, for every worker and for
-    the cache key. Without Tesseract nothing is OCR'd; documents that need it are listed as not
-    audited, and one line says how to install it."""
-    from markaudit.read.ocr import OcrOptions, tesseract_languages, tesseract_version
-
-    chosen = mode.value if mode is not None else "auto"
-    engine = tesseract_version() if chosen != "never" and needed else None
-    if engine is not None:
-        installed = tesseract_languages()
-        missing = [part for part in lang.split("+") if part not in installed]
-        if missing:
-            raise typer.BadParameter(
-                f"Tesseract has no language '{missing[0]}' installed (it has: "
-                f"{', '.join(sorted(installed)) or 'none'}; Debian: apt-get install "
-                f"tesseract-ocr-{missing[0].lower()})", param_hint="'--ocr-lang'")
-    return OcrOptions(mode=chosen, lang=lang, dpi=dpi, engine=engine, cache_dir=cache_dir)
 
 
 class GroupBy(str, Enum):
@@ -263,9 +228,8 @@ def audit(
     elif prepared.settings.cache_dir is not None:
         prepared.settings = replace(prepared.settings,
                                     cache_dir=os.path.abspath(prepared.settings.cache_dir))
-    prepared.settings = replace(prepared.settings, ocr=_ocr_options(
-        ocr, ocr_lang, ocr_dpi, prepared.settings.cache_dir,
-        any(_may_need_ocr(s.path) for s in prepared.sources)))
+    prepared.settings = replace(prepared.settings, ocr=ocr_options(
+        prepared, ocr, ocr_lang, ocr_dpi))
     if fix or diff:
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
