@@ -15,7 +15,7 @@ import stat
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from markaudit import __version__
@@ -33,12 +33,13 @@ from markaudit.model import (
     DocumentReport,
 )
 from markaudit.read import document_from_bytes, read_bytes
-from markaudit.read.formats import input_format
+from markaudit.read.formats import image_format, input_format
 from markaudit.read.text import too_large
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from markaudit.read.ocr import OcrOptions
     from markaudit.rulepack import RulePack
 
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
@@ -56,6 +57,7 @@ class Settings:
     time_limit: float | None = DOCUMENT_TIMEOUT  # seconds per document; None: no limit
     max_bytes: int | None = MAX_DOCUMENT_BYTES  # larger files are not read; None: no limit
     max_lines: int | None = MAX_DOCUMENT_LINES  # text files of more lines are not read
+    ocr: OcrOptions | None = None  # how pages without text are read; None: they are not
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class Result:
     source: Source
     report: DocumentReport
     cached: bool = False
+    ocr_pages: int = 0  # pages Tesseract read (not from the cache), for the progress bar
 
 
 # Set in the main process before workers fork (they inherit it, parsed once), or by
@@ -116,8 +119,11 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
     try:
         # Parsing is under the time limit too: a file built to be slow to parse (thousands of
         # unclosed tags, pages sharing one content stream) costs its limit, then is listed.
-        with time_limit(settings.time_limit):
-            document = document_from_bytes(content, source.name)
+        # OCR is not: a long scan takes Tesseract seconds a page, however well formed.
+        scan = settings.ocr is not None and settings.ocr.active and (
+            content.startswith(b"%PDF-") or image_format(content[:8]) is not None)
+        with time_limit(None if scan else settings.time_limit):
+            document = document_from_bytes(content, source.name, settings.ocr)
         report = audit_document(document, rules, settings.split_parts, settings.time_limit)
     except InputError as error:
         return Result(source, DocumentReport(path=source.name, errors=(error.reason,)))
@@ -131,7 +137,7 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
             "out of memory reading or searching it, not audited",)))
     if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
         cache.store(key, report)
-    return Result(source, report)
+    return Result(source, report, ocr_pages=document.ocr_pages)
 
 
 def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache | None,
@@ -153,10 +159,18 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
             _refuse_if_too_many_lines(name, content, settings.max_lines)
     except InputError as error:
         return Result(source, DocumentReport(path=name, errors=(error.reason,)))
-    key = cache.key(content) if cache is not None else ""
+    key = _key(cache, content, settings) if cache is not None else ""
     if cache is not None and (stored := cache.load(key, name)) is not None:
         return Result(source, stored, cached=True)
     return content, key
+
+
+def _key(cache: Cache, content: bytes, settings: Settings) -> str:
+    """The cache key of a document. How pages are OCR'd (mode, language, resolution, engine)
+    makes the report of a scan what it is: it is part of the key of an image's or a PDF's."""
+    if settings.ocr is not None and (content.startswith(b"%PDF-") or image_format(content[:8])):
+        return cache.key(content + b"\0" + settings.ocr.key.encode())
+    return cache.key(content)
 
 
 def _read(where: str, name: str, limit: int | None) -> bytes:
@@ -210,8 +224,11 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
     Standard input is read here, in the main process, before any worker starts.
     """
     tasks = [(s, read_stdin(settings.max_bytes) if s.path == STDIN else None) for s in sources]
-    _prepare(rules, settings)
     workers = min(jobs, len(tasks))
+    if settings.ocr is not None and workers >= 1:
+        # The cores the workers leave idle OCR one document's pages at once (one long PDF).
+        settings = replace(settings, ocr=replace(settings.ocr, threads=max(1, jobs // workers)))
+    _prepare(rules, settings)
     if workers <= 1:
         # One file (the pre-commit case) or --jobs 1: workers would cost more than they save.
         yield from map(_audit, tasks)

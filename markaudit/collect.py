@@ -30,11 +30,11 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 
-# Text, PDF text layers, ALTO (`.xml`) and hOCR (`.hocr`; hOCR saved as `.html` is read when
-# named or with --extensions html). In a folder, an `.xml` file that is not ALTO (METS, Dublin
-# Core, a finding aid) is passed over: it is the collection's metadata, not a document. Named on
-# the command line, it is listed as not audited.
-DEFAULT_EXTENSIONS = ("txt", "md", "pdf", "xml", "hocr")
+# Text, PDF, page images (read by OCR), ALTO (`.xml`) and hOCR (`.hocr`; hOCR saved as `.html`
+# is read when named or with --extensions html). In a folder, an `.xml` file that is not ALTO
+# (METS, Dublin Core, a finding aid) is passed over: it is the collection's metadata, not a
+# document. Named on the command line, it is listed as not audited.
+DEFAULT_EXTENSIONS = ("txt", "md", "pdf", "xml", "hocr", "png", "jpg", "jpeg", "tif", "tiff")
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 VCS_FOLDERS = frozenset({".git", ".hg", ".svn"})

@@ -119,6 +119,7 @@ class Document:
     path: str
     pages: tuple[Page, ...]
     encoding: str = "utf-8"
+    ocr_pages: int = 0  # pages Tesseract read for this document (not served from the cache)
 
     @property
     def lines(self) -> tuple[Line, ...]:

@@ -85,7 +85,7 @@ def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: 
                     if adjust is not None:
                         result = replace(result, report=adjust(result.report))
                     _deliver(result, rollup, reporters)
-                    advance(result.report.pages)
+                    advance(result.report.pages, result.ocr_pages)
             except KeyboardInterrupt:
                 rollup.partial = True
         rollup.seconds = time.perf_counter() - started
@@ -110,10 +110,10 @@ def _deliver(result: Result, rollup: Rollup, reporters: Sequence[Reporter]) -> N
 
 
 @contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None]]:
-    """A progress bar on standard error (files, pages/s, time left), or nothing."""
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error (files, pages/s, pages OCR'd, time left), or nothing."""
     if not enabled:
-        yield lambda pages: None
+        yield lambda pages, ocr_pages: None
         return
     from rich.console import Console
     from rich.progress import (
@@ -124,18 +124,22 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None]]:
         TimeRemainingColumn,
     )
 
-    pages_done = 0
+    pages_done = ocr_done = 0
     started = time.perf_counter()
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
                   console=Console(file=sys.stderr), transient=True) as bar:
         task = bar.add_task("audit", total=total, rate="")
 
-        def advance(pages: int) -> None:
-            nonlocal pages_done
+        def advance(pages: int, ocr_pages: int) -> None:
+            nonlocal pages_done, ocr_done
             pages_done += pages
+            ocr_done += ocr_pages
             rate = pages_done / max(time.perf_counter() - started, 1e-6)
-            bar.update(task, advance=1, rate=f"{rate:,.0f} pages/s")
+            # OCR runs at about a page a second: a rate of pages would round to 0.
+            ocr = f", {ocr_done:,} OCR'd" if ocr_done else ""
+            bar.update(task, advance=1, rate=f"{rate:,.1f} pages/s{ocr}" if ocr_done else
+                       f"{rate:,.0f} pages/s")
 
         yield advance
 

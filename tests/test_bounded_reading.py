@@ -172,7 +172,7 @@ def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
     from markaudit.audit import rule_paths
     from markaudit.engine.rules import load_rules
 
-    def parse_for_ever(data: bytes, path: str):
+    def parse_for_ever(data: bytes, path: str, ocr: object = None):
         while True:  # a parser stuck on a pathological file
             pass
 

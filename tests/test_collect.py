@@ -65,7 +65,7 @@ def test_a_selection_that_leaves_nothing_names_its_patterns(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"markaudit: no documents to audit in {tmp_path} "
-        "(extensions: txt, md, pdf, xml, hocr; include: zzz/**)"]
+        "(extensions: txt, md, pdf, xml, hocr, png, jpg, jpeg, tif, tiff; include: zzz/**)"]
 
 @pytest.mark.parametrize("vcs", [".git", ".hg", ".svn"])
 def test_version_control_folders_are_not_walked_but_are_audited_when_named(tmp_path: Path,

@@ -217,7 +217,8 @@ def test_the_command_line_reports_unreadable_scans_and_audits_the_rest(tmp_path)
 
 def test_json_and_sarif_carry_box_and_image_for_scans_only():
     result = run_markaudit("audit", str(OCR / "cia-memo-1964.hocr"), str(MEMO),
-                           str(OCR / "scan-half-ocr.pdf"), "-f", "json", "--no-cache")
+                           str(OCR / "scan-half-ocr.pdf"), "-f", "json", "--no-cache",
+                           "--ocr", "never")
     scan, text, half = json.loads(result.stdout)["documents"]
     banner = next(m for m in scan["markings"] if m["kind"] == "banner")
     assert banner["image"] == "cia-memo-1964-p1.png"
@@ -255,11 +256,12 @@ def test_cached_reports_keep_the_geometry(tmp_path, rules):
     assert again.to_dict() == report.to_dict()
 
 
-def test_folders_are_searched_for_pdf_alto_and_hocr(tmp_path):
-    for name in ("a.pdf", "b.alto.xml", "c.hocr", "d.txt", "e.png"):
+def test_folders_are_searched_for_pdf_alto_hocr_and_page_images(tmp_path):
+    for name in ("a.pdf", "b.alto.xml", "c.hocr", "d.txt", "e.png", "f.TIF", "g.jpeg",
+                 "h.gif"):
         (tmp_path / name).write_bytes(b"x")
     found = sorted(Path(s.path).name for s in collect([tmp_path]))
-    assert found == ["a.pdf", "b.alto.xml", "c.hocr", "d.txt"]
+    assert found == ["a.pdf", "b.alto.xml", "c.hocr", "d.txt", "e.png", "f.TIF", "g.jpeg"]
 
 
 def test_the_format_is_told_by_content_when_the_name_does_not_say():

@@ -7,6 +7,7 @@ Debian `chromium`); the last tests read the file as written and need no browser.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -298,3 +299,153 @@ def test_text_that_cannot_be_reread_leaves_the_findings() -> None:
     assert "The text cannot be shown: no such file." in section.text
     assert len(finding_rows(dom)) == len(report.findings) >= 1
     assert not [e for e in section.iter("section") if "page" in e.classes()]
+
+
+# ---------------------------------------------------------------------------------------------
+# the pictures of a scan: page images with boxes, crops beside findings (needs Tesseract)
+
+STAMP_CHECK = """
+checks:
+  - id: review.desensitization
+    type: format
+    description: every desensitization stamp is looked at on the scan
+    marking: desensitization.category
+    field: category
+    pattern: 'never'
+    severity: warning
+    message: "desensitization stamp: check it against the scan"
+"""
+OUTLINE = (255, 243, 196)  # the outline of the page picture a link points at (.scan:target)
+FLAGGED = (208, 2, 27)  # the stroke of a box a finding concerns (.scan rect.flagged)
+
+
+def screenshot(page: Path, tmp_path: Path, fragment: str, size: tuple[int, int]) -> Path:
+    """A PNG of what Chromium shows of `page` at `fragment`, one pixel per CSS pixel."""
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    shot = tmp_path / "screenshot.png"
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update",
+               f"--user-data-dir={tmp_path / 'chromium-shot'}", "--hide-scrollbars",
+               "--force-device-scale-factor=1", f"--window-size={size[0]},{size[1]}",
+               "--virtual-time-budget=2000", f"--screenshot={shot}", page.as_uri() + fragment]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=BROWSER_TIMEOUT,
+                             start_new_session=True, check=False)
+    assert process.returncode == 0 and shot.exists(), process.stderr[-2000:]
+    return shot
+
+
+@pytest.fixture(scope="module")
+def scanned_seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The seed's TIFF scan audited with a check that flags its desensitization stamp, as an
+    html report and as JSON (for where the stamp stands)."""
+    from markaudit.read.ocr import tesseract_version
+    from tests.conftest import run_markaudit
+
+    if tesseract_version() is None:
+        if os.environ.get("MARKAUDIT_REQUIRE_OCR"):
+            pytest.fail("MARKAUDIT_REQUIRE_OCR is set but Tesseract is not installed")
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr)")
+    folder = tmp_path_factory.mktemp("scan")
+    scan = folder / "seed.tif"
+    scan.write_bytes((FIXTURES / "ocr" / "scans" / "frus-1962-10-27-inr.tif").read_bytes())
+    check = folder / "stamp.yaml"
+    check.write_text(STAMP_CHECK, encoding="utf-8")
+    page = folder / "report.html"
+    result = run_markaudit("audit", str(scan), "--rules", str(check), "-f", "html", "-o",
+                           str(page), "-f", "json", "-o", str(folder / "report.json"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    return page, report["documents"][0]
+
+
+def test_a_scans_page_picture_has_a_box_drawn_where_the_stamp_stands(
+        scanned_seed: tuple[Path, dict], tmp_path: Path) -> None:
+    from PIL import Image
+
+    page, document = scanned_seed
+    [stamp] = [m for m in document["markings"] if m["kind"] == "desensitization"]
+    shot = Image.open(screenshot(page, tmp_path, "#doc-1-p1-scan", (1400, 3000))).convert("RGB")
+    pixels = shot.load()
+    outline = [(x, y) for y in range(shot.height) for x in range(shot.width)
+               if pixels[x, y] == OUTLINE]
+    assert outline, "the page picture the link points at is not outlined on screen"
+    # The picture is inside the 3 px outline and the frame's 1 px border.
+    left, top = min(x for x, _ in outline) + 4, min(y for _, y in outline) + 4
+    right, bottom = max(x for x, _ in outline) - 4, max(y for _, y in outline) - 4
+    width, height = stamp["page_size"]
+    x0, y0, x1, y1 = stamp["box"]
+
+    def on_screen(x: float, y: float) -> tuple[int, int]:
+        return (round(left + x * (right - left + 1) / width),
+                round(top + y * (bottom - top + 1) / height))
+
+    def red_near(x: int, y: int) -> bool:
+        return any(_close(pixels[x + dx, y + dy], FLAGGED)
+                   for dx in range(-3, 4) for dy in range(-3, 4))
+
+    (sx0, sy0), (sx1, sy1) = on_screen(x0, y0), on_screen(x1, y1)
+    assert sx1 - sx0 > 50 and sy1 - sy0 > 8, "the stamp's box is too small to check"
+    edges = ([(sx0 + (sx1 - sx0) * i // 10, sy0) for i in range(11)]
+             + [(sx0 + (sx1 - sx0) * i // 10, sy1) for i in range(11)]
+             + [(sx0, (sy0 + sy1) // 2), (sx1, (sy0 + sy1) // 2)])
+    missing = [point for point in edges if not red_near(*point)]
+    assert not missing, f"no box edge drawn at {missing} (box {sx0},{sy0}-{sx1},{sy1})"
+    # ... and nowhere else: the page's top half has no flagged box.
+    assert not any(_close(pixels[x, y], FLAGGED) for x in range(left, right, 2)
+                   for y in range(top, (top + bottom) // 2, 2))
+
+
+def _close(pixel: tuple[int, int, int], colour: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 40 for a, b in zip(pixel, colour, strict=True))
+
+
+def test_a_finding_on_a_scan_shows_its_crop_linked_to_the_whole_page(
+        scanned_seed: tuple[Path, dict], tmp_path: Path) -> None:
+    page, _ = scanned_seed
+    dom = browse(page, tmp_path)
+    rows = [row for row in dom.by_id("doc-1").iter("tr")
+            if "review.desensitization" in row.text]
+    [row] = rows
+    [link] = [a for a in row.iter("a") if any(True for _ in a.iter("img"))]
+    assert link.attrs["href"] == "#doc-1-p1-scan"
+    [crop] = link.iter("img")
+    assert crop.attrs["src"].startswith("data:image/webp;base64,")
+    assert "crop" in crop.classes() and int(crop.attrs["width"]) > 100
+    figure = dom.by_id("doc-1-p1-scan")
+    boxes = list(figure.iter("rect"))
+    assert sum("flagged" in b.classes() for b in boxes) == 1
+    assert {"kind-banner", "kind-desensitization", "kind-transmittal", "kind-release"} <= {
+        c for b in boxes for c in b.classes()}
+
+
+HOCR_NAMING = """<html><body>
+<div class="ocr_page" title='image "{image}"; bbox 0 0 400 300'>
+<span class="ocr_line" title="bbox 100 20 300 40"><span class="ocrx_word"
+ title="bbox 100 20 300 40; x_wconf 95">SECRET</span></span>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(("image", "shown"), [("page.png", True), ("../outside.png", False)])
+def test_an_hocr_page_shows_the_image_it_names_beside_it_and_no_other(
+        tmp_path: Path, image: str, shown: bool) -> None:
+    from PIL import Image
+
+    from tests.conftest import run_markaudit
+
+    folder = tmp_path / "box"
+    folder.mkdir()
+    for picture in (folder / "page.png", tmp_path / "outside.png"):
+        Image.new("L", (400, 300), 255).save(picture)
+    scan = folder / "scan.hocr"
+    scan.write_text(HOCR_NAMING.format(image=image), encoding="utf-8")
+    page = tmp_path / "report.html"
+    result = run_markaudit("audit", str(scan), "-f", "html", "-o", str(page))
+    assert result.returncode in (0, 1), result.stderr
+    dom = parse(page.read_text(encoding="utf-8"))
+    figures = [e for e in dom.iter("figure") if "scan" in e.classes()]
+    assert len(figures) == int(shown)
+    if shown:
+        [box] = figures[0].iter("rect")
+        assert (box.attrs["x"], box.attrs["y"], box.attrs["width"], box.attrs["height"]) == (
+            "100", "20", "200", "20")

@@ -40,19 +40,43 @@ from markaudit.cli.common import (
     console_width,
     prepare,
 )
+from markaudit.cli.ocr import OcrMode, ocr_options
 from markaudit.collect import DEFAULT_EXTENSIONS
 from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
 from markaudit.model import SEVERITY_RANK
+from markaudit.read.ocr import DEFAULT_DPI, NOT_INSTALLED, install_hint
+from markaudit.report.base import plural
 from markaudit.report.terminal import printable
 
 if TYPE_CHECKING:
     from markaudit.model import DocumentReport
+    from markaudit.report.pictures import Pictures
     from markaudit.run import Engine, Target
 
 
 class EngineName(str, Enum):
     local = "local"
     dask = "dask"
+
+
+class HtmlImages(str, Enum):
+    embed = "embed"
+    beside = "beside"
+    none = "none"
+
+
+def _pictures(mode: HtmlImages, targets: "list[Target]") -> "Pictures":
+    """Where the html report puts the pictures of scanned pages: `beside` needs its file."""
+    from markaudit.report.pictures import Pictures
+
+    report = next((t.path for t in targets if t.format == "html"), None)
+    if mode is not HtmlImages.beside:
+        return Pictures(mode.value)
+    if report is None:
+        raise typer.BadParameter("beside needs the html report written to a file (--output)",
+                                 param_hint="'--html-images'")
+    folder = f"{report.stem}-pages"
+    return Pictures("beside", report.parent / folder, link_base=f"{folder}/")
 
 
 class GroupBy(str, Enum):
@@ -162,6 +186,21 @@ def audit(
     diff: Annotated[bool, typer.Option(
         "--diff", help="Transcriptions only: print the fixes --fix would make as a unified "
         "diff, change nothing; exit 1 if there are any.")] = False,
+    ocr: Annotated[Optional[OcrMode], typer.Option(  # noqa: UP045
+        "--ocr", help="Read page images (PNG, JPEG, TIFF) and PDF pages with Tesseract: auto "
+        "reads pages without text, always every page (over a bad text layer too), never "
+        "none [default: auto where Tesseract is installed, else never].",
+        show_default=False)] = None,
+    ocr_lang: Annotated[str, typer.Option(
+        "--ocr-lang", help="Tesseract's language(s) for OCR, as its -l option: eng, "
+        "eng+fra.")] = "eng",
+    html_images: Annotated[HtmlImages, typer.Option(
+        "--html-images", help="Html report: the pictures of scanned pages, embedded in the "
+        "report, written beside it (in a folder named after it: report-pages/), or none.")
+    ] = HtmlImages.embed,
+    ocr_dpi: Annotated[int, typer.Option(
+        "--ocr-dpi", min=72, max=1200, help="Resolution PDF pages are rendered at for OCR "
+        "(image files are read at their own).")] = DEFAULT_DPI,
 ) -> None:
     """Audit documents: find markings, check them, report."""
     from markaudit.batch import default_jobs
@@ -196,6 +235,8 @@ def audit(
     elif prepared.settings.cache_dir is not None:
         prepared.settings = replace(prepared.settings,
                                     cache_dir=os.path.abspath(prepared.settings.cache_dir))
+    prepared.settings = replace(prepared.settings, ocr=ocr_options(
+        prepared, ocr, ocr_lang, ocr_dpi))
     if fix or diff:
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
@@ -215,7 +256,8 @@ def audit(
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
-                   width=console_width() if to_terminal else 120, statistics_only=statistics)
+                   width=console_width() if to_terminal else 120, statistics_only=statistics,
+                   ocr=prepared.settings.ocr, pictures=_pictures(html_images, targets))
     from markaudit.signals import sigterm_as_interrupt
 
     try:
@@ -243,9 +285,16 @@ def audit(
         typer.echo(f"markaudit: {'terminated' if stop.terminated else 'interrupted'}; the report "
                    "covers the documents audited so far", err=True)
         raise typer.Exit(stop.exit_code())  # 143 after SIGTERM, 130 after Ctrl-C
+    without_tesseract = 0
     for path, reason in rollup.unreadable:
+        if NOT_INSTALLED in reason:
+            without_tesseract += 1  # said once below, with the command that installs it
+            continue
         # A file name holding a newline or an ESC must not forge a line or drive the terminal.
         typer.echo(printable(f"markaudit: {path}: {reason}"), err=True)
+    if without_tesseract:
+        typer.echo(f"markaudit: {plural(without_tesseract, 'document')} not audited: "
+                   f"{NOT_INSTALLED}; install it with: {install_hint()}", err=True)
     if rollup.total.not_audited:
         raise typer.Exit(EXIT_ERROR)
     failing = [s for s in ("error", "warning", "info")

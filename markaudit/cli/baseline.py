@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -24,6 +25,7 @@ from markaudit.cli.common import (
     app,
     prepare,
 )
+from markaudit.cli.ocr import ocr_options
 from markaudit.report.terminal import printable
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ def _baseline_command(paths: list[str], output: Path | None, update: bool, *,
         no_default_rules=no_default_rules, include=None, exclude=None, extensions=None,
         no_split=no_split, no_cache=False, cache_dir=None, select=select, ignore=ignore,
         input_kind=input_kind, min_confidence=min_confidence, fail_on=None)
+    # Scans are read as `audit` reads them by default, so that the baseline holds their findings.
+    prepared.settings = replace(prepared.settings, ocr=ocr_options(prepared))
     target = output or (prepared.config.baseline if prepared.config else None)
     if target is None:
         typer.echo("markaudit: name the baseline file with -o FILE (or `baseline` in the "

@@ -1,5 +1,5 @@
-"""Which reader a file needs: plain text, PDF, ALTO, hOCR or TEI, from its name and its first
-bytes.
+"""Which reader a file needs: plain text, a page image, PDF, ALTO, hOCR or TEI, from its name
+and its first bytes.
 
 A file is read by its content where that is unambiguous (`%PDF-` opens a PDF, an `<alto>` root
 element makes ALTO, an element of class `ocr_page` hOCR, the TEI namespace TEI), so that
@@ -12,10 +12,26 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markaudit.errors import InputError
 from markaudit.model import Document
 from markaudit.read import text as plain
+
+if TYPE_CHECKING:
+    from markaudit.read.ocr import OcrOptions
+
+# Page images: read by OCR (markaudit.read.images). Named here, not imported from there, so
+# that a text-only run never loads the image readers.
+IMAGE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "tif", "tiff"})
+_IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"),
+                     (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"))
+
+
+def image_format(head: bytes) -> str | None:
+    """'PNG', 'JPEG' or 'TIFF' from a file's first bytes; None for anything else."""
+    return next((name for signature, name in _IMAGE_SIGNATURES if head.startswith(signature)),
+                None)
 
 TEXT_SUFFIXES = {"txt", "md", "text"}
 _HEAD = 4096  # bytes looked at to tell a format
@@ -50,12 +66,14 @@ def is_xml_document(path: str | Path) -> bool:
 
 
 def input_format(data: bytes, path: str) -> str:
-    """'text', 'pdf', 'alto', 'hocr', 'tei' or 'xml' (an XML file of none of these)."""
+    """'text', 'image', 'pdf', 'alto', 'hocr', 'tei' or 'xml' (an XML file of none of these)."""
     name = Path(path).name.lower()
     suffix = name.rsplit(".", 1)[-1] if "." in name else ""
     if suffix in TEXT_SUFFIXES:
         return "text"  # a PDF named .txt is refused by `text.decode`, saying to rename it
     head = data[:_HEAD]
+    if suffix in IMAGE_SUFFIXES or image_format(head):
+        return "image"
     if suffix == "pdf" or head.startswith(b"%PDF-"):
         return "pdf"
     if suffix == "hocr":
@@ -72,13 +90,19 @@ def input_format(data: bytes, path: str) -> str:
     return "text"
 
 
-def document_from_bytes(data: bytes, path: str) -> Document:
-    """Read the bytes of a file named `path` with the reader its format needs, or InputError."""
+def document_from_bytes(data: bytes, path: str, ocr: OcrOptions | None = None) -> Document:
+    """Read the bytes of a file named `path` with the reader its format needs, or InputError.
+
+    `ocr` says how images and PDF pages without text are read; None: they are not."""
     kind = input_format(data, path)
+    if kind == "image":
+        from markaudit.read.images import read_image
+
+        return read_image(data, path, ocr)
     if kind == "pdf":
         from markaudit.read.pdf import read_pdf  # each scan reader only when its format comes
 
-        return read_pdf(data, path)
+        return read_pdf(data, path, ocr)
     if kind == "alto":
         from markaudit.read.alto import read_alto
 
@@ -97,6 +121,6 @@ def document_from_bytes(data: bytes, path: str) -> Document:
     return plain.document_from_bytes(data, path)
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, ocr: OcrOptions | None = None) -> Document:
     """Read a file of any supported format into a Document, or raise InputError."""
-    return document_from_bytes(plain.read_bytes(path), str(path))
+    return document_from_bytes(plain.read_bytes(path), str(path), ocr)

@@ -129,8 +129,13 @@ class _Reader(HTMLParser):
             self.handle_endtag(self._stack[-1][0])
 
 
-def read_hocr(data: bytes, path: str) -> Document:
-    """An hOCR file's pages, or InputError when it has none or declares entities."""
+def hocr_pages(data: bytes, path: str) -> list[ScanPage]:
+    """An hOCR file's pages (also what markaudit's own OCR gets from Tesseract), or InputError
+    when it has none or declares entities."""
+    return _read(data, path)[0]
+
+
+def _read(data: bytes, path: str) -> tuple[list[ScanPage], str]:
     text, encoding = decode(data, path)
     reader = _Reader()
     reader.feed(text)
@@ -139,5 +144,11 @@ def read_hocr(data: bytes, path: str) -> Document:
         raise InputError(path, "hOCR declares XML entities (<!ENTITY>), refused as unsafe")
     if not reader.pages:
         raise InputError(path, "hOCR without pages (no element of class ocr_page)")
-    return document_from_pages(reader.pages, path, encoding)
+    return reader.pages, encoding
+
+
+def read_hocr(data: bytes, path: str) -> Document:
+    """An hOCR file's pages, or InputError when it has none or declares entities."""
+    pages, encoding = _read(data, path)
+    return document_from_pages(pages, path, encoding)
 

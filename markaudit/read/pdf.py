@@ -8,9 +8,12 @@ its text starts. Its right edge is the page's: pypdf tells where a run of text s
 where it ends. Sizes are in points, from the top-left corner of the page. PDF text layers carry
 no OCR confidence.
 
-A page with images but no text was scanned and never OCR'd: it is kept, marked `needs_ocr`,
-and reported as such rather than as a page without markings. A PDF with no text at all is not
-audited. pypdf is an optional dependency (`pip install 'markaudit[pdf]'`).
+A page with images but no text was scanned and never OCR'd. With OCR on (`--ocr auto`, the
+default where Tesseract is installed) it is rendered with pypdfium2 and read by Tesseract
+(`markaudit.read.ocr`); `--ocr always` reads every page so, its text layer set aside. Without
+OCR it is kept, marked `needs_ocr`, and reported as such rather than as a page without
+markings; a PDF with no text at all is then not audited. pypdf is an optional dependency
+(`pip install 'markaudit[pdf]'`).
 
 A PDF can cost far more to read than its size says: a few bytes per page make a 3 MB file of
 20,000 pages, and pages may all draw one large content stream (100 pages of one 16 KB stream
@@ -24,18 +27,23 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from io import BytesIO
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from markaudit.errors import InputError
 from markaudit.limits import MAX_PDF_PAGES
 from markaudit.model import Document
+from markaudit.read.ocr import ocr_pages, unavailable
 from markaudit.read.scan import ScanLine, ScanPage, document_from_pages
+
+if TYPE_CHECKING:
+    from markaudit.read.ocr import OcrOptions
 
 MISSING_EXTRA = "PDF input needs the pdf extra: pip install 'markaudit[pdf]'"
 NEEDS_OCR = "no text layer: needs OCR"
 
 
-def read_pdf(data: bytes, path: str) -> Document:
+def read_pdf(data: bytes, path: str, ocr: OcrOptions | None = None) -> Document:
     """A PDF's pages, or InputError (pypdf missing, damaged, encrypted, no text layer)."""
     try:
         import pypdf
@@ -59,11 +67,35 @@ def read_pdf(data: bytes, path: str) -> Document:
         raise InputError(path, f"damaged PDF ({reason})") from None
     if not pages:
         raise InputError(path, "a PDF without pages, nothing to audit")
+    fresh = 0
+    if ocr is not None and ocr.active:
+        fresh = _ocr(data, path, pages, ocr)
     if not any(page.lines for page in pages):
         if any(page.needs_ocr for page in pages):
+            if ocr is not None and not ocr.active:
+                raise unavailable(path, ocr, "no text layer")
             raise InputError(path, NEEDS_OCR)
         raise InputError(path, "no text in the PDF, nothing to audit")
-    return document_from_pages(pages, path, "pdf")
+    return replace(document_from_pages(pages, path, "pdf"), ocr_pages=fresh)
+
+
+def _ocr(data: bytes, path: str, pages: list[ScanPage], ocr: OcrOptions) -> int:
+    """Read by OCR the pages that need it (every page with --ocr always), in place; how many
+    Tesseract read (the others came from the cache)."""
+    from markaudit.read.hocr import hocr_pages
+    from markaudit.read.images import pdf_pages
+
+    numbers = [n for n, page in enumerate(pages, start=1)
+               if page.needs_ocr or ocr.mode == "always"]
+    name = Path(path).name
+    rendered = zip(pdf_pages(data, path, numbers, ocr.dpi),
+                   (f"{name}#page={n}" for n in numbers), strict=False)
+    fresh = 0
+    for number, (page, ran) in zip(numbers, ocr_pages(rendered, ocr, path, hocr_pages),
+                                   strict=True):
+        pages[number - 1] = page
+        fresh += ran
+    return fresh
 
 
 def _refuse_if_too_many(pages: int, path: str) -> None:

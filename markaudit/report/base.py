@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from markaudit.engine.rules import RuleSet
     from markaudit.model import DocumentReport
+    from markaudit.read.ocr import OcrOptions
+    from markaudit.report.pictures import Pictures
     from markaudit.rollup import Rollup
 
 
@@ -27,6 +29,8 @@ class RunInfo:
     color: bool = False
     width: int | None = None
     statistics_only: bool = False  # print the roll-up and nothing per document
+    ocr: OcrOptions | None = None  # how the html report re-reads scans (from the OCR cache)
+    pictures: Pictures | None = None  # where the html report puts page pictures (None: embed)
 
 
 class Reporter:

@@ -28,7 +28,8 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
 
 from markaudit.errors import InputError
 from markaudit.model import (
@@ -42,7 +43,17 @@ from markaudit.model import (
 )
 from markaudit.read import read_document
 from markaudit.report.base import Reporter, RunInfo, plural
+from markaudit.report.pictures import (
+    CROP_QUALITY,
+    THUMBNAIL_QUALITY,
+    Pictures,
+    crop,
+    thumbnail,
+)
 from markaudit.rollup import Counts, Rollup
+
+if TYPE_CHECKING:
+    from markaudit.read.ocr import OcrOptions
 
 MAX_PAGES = 200  # text shown per document: a 2,000-page file would make a page too big to open
 
@@ -83,6 +94,7 @@ class HtmlReporter(Reporter):
         self._descriptions: dict[str, str] = {}
         if run.rules is not None:
             self._descriptions = {c.id: c.description for c in run.rules.checks}
+        self._pictures = run.pictures or Pictures("embed")
 
     def start(self) -> None:
         self.stream.write(_head(self.run.version))
@@ -93,7 +105,8 @@ class HtmlReporter(Reporter):
         self._anchors.setdefault(document.path, anchor)
         self._rows.extend(self._row(document, anchor, f) for f in document.findings)
         if not self.run.statistics_only:
-            self.stream.write(_document_section(document, anchor, self._descriptions))
+            self.stream.write(_document_section(document, anchor, self._descriptions,
+                                                self.run.ocr, self._pictures))
 
     def finish(self, rollup: Rollup) -> None:
         parts = ["</section>\n"]
@@ -134,8 +147,8 @@ def _finding_target(anchor: str, finding: Finding) -> str:
 # one document
 
 
-def _document_section(document: DocumentReport, anchor: str,
-                      descriptions: dict[str, str]) -> str:
+def _document_section(document: DocumentReport, anchor: str, descriptions: dict[str, str],
+                      ocr: OcrOptions | None = None, pictures: Pictures | None = None) -> str:
     parts = [f'<details class="doc" id="{anchor}">\n<summary>{_summary(document)}</summary>\n'
              '<div class="doc-body">\n']
     if document.errors:
@@ -143,13 +156,16 @@ def _document_section(document: DocumentReport, anchor: str,
                      "</p>\n</div>\n</details>\n")
         return "".join(parts)
     parts.append(_facts(document))
-    parts.append(_document_findings(document, anchor, descriptions))
     try:
-        text = read_document(document.path)
+        # A scan is read again through the OCR cache: no page is OCR'd twice.
+        text = read_document(document.path, ocr)
     except InputError as error:
+        parts.append(_document_findings(document, anchor, descriptions, {}))
         parts.append(f'<p class="note">The text cannot be shown: {_esc(error.reason)}.</p>\n')
     else:
-        parts.append(_pages(text, document, anchor))
+        scans = _scans(text, document, anchor, ocr, pictures or Pictures("none"))
+        parts.append(_document_findings(document, anchor, descriptions, scans.crops))
+        parts.append(_pages(text, document, anchor, scans.figures))
     parts.append("</div>\n</details>\n")
     return "".join(parts)
 
@@ -185,12 +201,12 @@ def _facts(document: DocumentReport) -> str:
     return f'<dl class="facts">{cells}</dl>\n'
 
 
-def _document_findings(document: DocumentReport, anchor: str,
-                       descriptions: dict[str, str]) -> str:
+def _document_findings(document: DocumentReport, anchor: str, descriptions: dict[str, str],
+                       crops: dict[int, str]) -> str:
     if not document.findings:
         return '<p class="note">No findings.</p>\n'
     rows = []
-    for finding in document.findings:
+    for index, finding in enumerate(document.findings):
         where = f"{finding.page or '-'}:{finding.line or '-'}"
         if finding.page:
             where = f'<a href="#{_finding_target(anchor, finding)}">{where}</a>'
@@ -199,17 +215,103 @@ def _document_findings(document: DocumentReport, anchor: str,
         rows.append(f'<tr class="sev-{finding.severity}"><td><span class="sev">'
                     f'{finding.severity}</span></td><td{title}><code>{_esc(finding.rule)}'
                     f'</code></td><td class="num">{where}</td><td>{_esc(finding.message)}</td>'
-                    "</tr>\n")
+                    + (f'<td class="on-scan">{crops.get(index, "")}</td>' if crops else "")
+                    + "</tr>\n")
+    scan = "<th>on the scan</th>" if crops else ""
     return ('<table class="doc-findings"><thead><tr><th>severity</th><th>rule</th>'
-            '<th>page:line</th><th>message</th></tr></thead><tbody>\n'
+            f'<th>page:line</th><th>message</th>{scan}</tr></thead><tbody>\n'
             f'{"".join(rows)}</tbody></table>\n')
+
+
+# ---------------------------------------------------------------------------------------------
+# the pictures of a scan's pages
+
+
+@dataclass
+class _Scans:
+    figures: dict[int, str] = field(default_factory=dict)  # page number -> <figure>
+    crops: dict[int, str] = field(default_factory=dict)  # finding index -> linked crop
+
+
+def _scans(text: Document, document: DocumentReport, anchor: str, ocr: OcrOptions | None,
+           pictures: Pictures) -> _Scans:
+    """Each page that has a picture (a scan OCR'd, an hOCR or ALTO page naming its image),
+    shown with the boxes of its markings, and the crop of the page where each finding stands.
+
+    A page is drawn once: its picture is made, used and dropped before the next page's."""
+    scans = _Scans()
+    if not pictures.enabled:
+        return scans
+    from markaudit.read.images import page_picture
+    from markaudit.read.ocr import DEFAULT_DPI
+
+    flagged = {_spot(m) for f in document.findings for m in f.markings}
+    dpi = ocr.dpi if ocr is not None else DEFAULT_DPI
+    for page in text.pages[:MAX_PAGES]:
+        if page.image is None or not page.width or not page.height:
+            continue
+        picture = page_picture(document.path, page.number, page.image, dpi)
+        if picture is None:
+            continue
+        size = (page.width, page.height)
+        target = f"{anchor}-p{page.number}-scan"
+        small = thumbnail(picture)
+        source = pictures.source(small, target, THUMBNAIL_QUALITY)
+        markings = [m for m in document.markings if m.page == page.number and m.box is not None]
+        scans.figures[page.number] = _figure(page, target, source, small.size, size, markings,
+                                             flagged)
+        for index, finding in enumerate(document.findings):
+            if finding.page != page.number:
+                continue
+            boxes = [m.box for m in finding.markings if m.box is not None and m.page == page.number]
+            if not boxes:
+                scans.crops[index] = f'<a href="#{target}">page {page.number}</a>'
+                continue
+            union = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                     max(b[2] for b in boxes), max(b[3] for b in boxes))
+            part = crop(picture, union, size)
+            crop_source = pictures.source(part, f"{anchor}-f{index + 1}", CROP_QUALITY)
+            scans.crops[index] = (
+                f'<a href="#{target}" title="the whole page"><img class="crop" '
+                f'src="{_esc(crop_source)}" width="{part.width}" height="{part.height}" '
+                f'alt="{_esc(finding.rule)} on page {page.number} of the scan"></a>')
+    return scans
+
+
+def _spot(marking: Marking) -> tuple[str, int, int, int]:
+    """A marking told apart from the others (a finding's copy, from the cache, is not the same
+    object as the document's)."""
+    return marking.rule, marking.page, marking.line, marking.column
+
+
+def _figure(page: Page, target: str, source: str, shown: tuple[int, int],
+            size: tuple[float, float], markings: Sequence[Marking],
+            flagged: set[tuple[str, int, int, int]]) -> str:
+    """A page's picture with a box over each marking (red where a finding concerns it)."""
+    boxes = []
+    # Boxes a finding concerns are drawn last, over any box they touch.
+    for marking in sorted(markings, key=lambda m: _spot(m) in flagged):
+        assert marking.box is not None
+        x0, y0, x1, y1 = marking.box
+        kind = f"box kind-{_css_name(marking.kind)}" + (" flagged" if _spot(marking) in flagged
+                                                        else "")
+        boxes.append(f'<rect class="{kind}" x="{x0:g}" y="{y0:g}" width="{x1 - x0:g}" '
+                     f'height="{y1 - y0:g}"><title>{_esc(marking.rule)} · '
+                     f"{_esc(marking.value)} · {marking.confidence:.2f}</title></rect>")
+    return (f'<figure class="scan" id="{target}"><div class="scan-frame">'
+            f'<img src="{_esc(source)}" width="{shown[0]}" height="{shown[1]}" '
+            f'alt="page {page.number} as scanned">'
+            f'<svg viewBox="0 0 {size[0]:g} {size[1]:g}" preserveAspectRatio="none" '
+            f'aria-hidden="true">{"".join(boxes)}</svg></div>'
+            f"<figcaption>{_esc(page.image)}</figcaption></figure>")
 
 
 # ---------------------------------------------------------------------------------------------
 # a document's text, with its markings highlighted
 
 
-def _pages(text: Document, document: DocumentReport, anchor: str) -> str:
+def _pages(text: Document, document: DocumentReport, anchor: str,
+           figures: dict[int, str]) -> str:
     by_page: dict[int, list[Marking]] = {}
     for marking in document.markings:
         by_page.setdefault(marking.page, []).append(marking)
@@ -223,7 +325,8 @@ def _pages(text: Document, document: DocumentReport, anchor: str) -> str:
                      "highlights may be misplaced.</p>\n")
     lost = 0
     for page in text.pages[:MAX_PAGES]:
-        rendered, missed = _page(page, by_page.get(page.number, []), anchor, flagged)
+        rendered, missed = _page(page, by_page.get(page.number, []), anchor, flagged,
+                                 figures.get(page.number, ""))
         parts.append(rendered)
         lost += missed
     if lost:
@@ -236,8 +339,9 @@ def _pages(text: Document, document: DocumentReport, anchor: str) -> str:
 
 
 def _page(page: Page, markings: Sequence[Marking], anchor: str,
-          flagged: dict[tuple[int, int], list[Finding]]) -> tuple[str, int]:
-    """A page as a <pre> of numbered lines; also how many markings could not be placed."""
+          flagged: dict[tuple[int, int], list[Finding]], figure: str = "") -> tuple[str, int]:
+    """A page as a <pre> of numbered lines, beside its picture when it has one; also how many
+    markings could not be placed."""
     starts: list[int] = []
     offset = 0
     for line in page.lines:
@@ -250,7 +354,8 @@ def _page(page: Page, markings: Sequence[Marking], anchor: str,
     # markup is most of the file's size over a large batch.
     first = page.lines[0].number - 1 if page.lines else 0
     out = [f'<section class="page" id="{anchor}-p{page.number}"><h4>page {page.number}</h4>'
-           f'<pre style="counter-reset: l {first}">']
+           + (f'<div class="page-body">{figure}' if figure else "")
+           + f'<pre style="counter-reset: l {first}">']
     for line, start in zip(page.lines, starts, strict=True):
         end = start + len(line.text)
         # A marking over several lines is highlighted on each, so every line stays one element.
@@ -261,7 +366,7 @@ def _page(page: Page, markings: Sequence[Marking], anchor: str,
         attributes = _flag(findings, f"{anchor}-p{page.number}-l{line.number}") if findings \
             else ' class="l"'
         out.append(f"<span{attributes}>{_highlight(line.text, inside)}</span>\n")
-    out.append("</pre></section>\n")
+    out.append("</pre></div></section>\n" if figure else "</pre></section>\n")
     return "".join(out), located.count(None)
 
 
@@ -493,6 +598,18 @@ mark mark { outline: 1px solid #b08900; }
 .kind-desensitization, .kind-transmittal { background: #d2f1ef; }
 .kind-page-number, .kind-control-number, .kind-document-date,
 .kind-document-start, .kind-copy-control { background: #eef0c2; }
+.page-body { display: flex; gap: 1rem; align-items: flex-start; }
+.page-body pre { flex: 1 1 auto; min-width: 0; }
+.scan { flex: 0 0 auto; width: min(46%, 560px); margin: 0; }
+.scan-frame { position: relative; border: 1px solid var(--line); line-height: 0; }
+.scan img { width: 100%; height: auto; display: block; }
+.scan svg { position: absolute; inset: 0; width: 100%; height: 100%; }
+.scan rect { fill: none; stroke: #1f5fbf; stroke-width: 2px; vector-effect: non-scaling-stroke; }
+.scan rect.flagged { stroke: #d0021b; stroke-width: 3px; }
+.scan figcaption { font-size: .8rem; color: var(--muted); overflow-wrap: anywhere; }
+.scan:target .scan-frame { outline: 3px solid #fff3c4; }
+td.on-scan img.crop { display: block; max-width: 28rem; height: auto;
+  border: 1px solid var(--line); }
 """
 
 # Reads only the DOM and the URL fragment, never data from the report: nothing to escape here.
