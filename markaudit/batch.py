@@ -110,7 +110,7 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
     try:
         document = document_from_bytes(content, source.name)
     except InputError as error:
-        return Result(source, DocumentReport(path=source.name, errors=(error.reason,)))
+        return Result(source, DocumentReport.unreadable(source.name, error.reason))
     report = audit_document(document, rules, settings.split_parts, settings.time_limit)
     if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
         cache.store(key, report)
@@ -131,7 +131,7 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
         if limit is not None:
             _refuse_if_too_large(name, len(content), limit)  # standard input, or it grew
     except InputError as error:
-        return Result(source, DocumentReport(path=name, errors=(error.reason,)))
+        return Result(source, DocumentReport.unreadable(name, error.reason))
     key = cache.key(content) if cache is not None else ""
     if cache is not None and (stored := cache.load(key, name)) is not None:
         return Result(source, stored, cached=True)
@@ -280,8 +280,8 @@ def _alone(task: Task, settings: Settings, pack: RulePack) -> Result:
 
 def died(source: Source) -> Result:
     """The report of a file whose worker died auditing it, twice: the run goes on without it."""
-    return Result(source, DocumentReport(path=source.name, errors=(
-        "the process auditing this file died (killed, out of memory or crashed)",)))
+    return Result(source, DocumentReport.unreadable(
+        source.name, "the process auditing this file died (killed, out of memory or crashed)"))
 
 
 def _executor(workers: int, settings: Settings, pack: RulePack) -> ProcessPoolExecutor:

@@ -35,7 +35,8 @@ INPUT_KINDS = ("ocr", "transcription")
 # Findings markaudit makes itself, not a check of the rule files: they can be selected too.
 BUILTIN_RULES = ("markaudit.rule-timeout", "markaudit.unused-baseline-entry",
                  "markaudit.misspelled-marking", "markaudit.needs-ocr",
-                 "markaudit.page-timeout", "markaudit.document-timeout")
+                 "markaudit.page-timeout", "markaudit.document-timeout",
+                 "markaudit.not-audited")
 
 
 class ConfigError(MarkauditError):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from markaudit.config import matches
 from markaudit.engine.rules import RuleSet
-from markaudit.model import DocumentReport, Finding
+from markaudit.model import DocumentReport, Finding, count_occurrences
 
 
 @dataclass
@@ -67,6 +67,7 @@ class Policy:
                         for f in findings]
             findings += misspellings(report, self._caps)
             findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
+            findings = count_occurrences(findings)
         if self.severity:
             findings = [self._override(f) for f in findings]
         return replace(report, findings=tuple(findings))

@@ -200,10 +200,13 @@ def audit(
 
         accepted = load_baseline(baseline_file)
     policy = prepared.policy
+    from markaudit.grouping import group_findings
 
     def adjust(report: "DocumentReport") -> "DocumentReport":
         graded = policy.grade(report)
-        return policy.keep(accepted.apply(graded) if accepted is not None else graded)
+        # Grouped last: the baseline and the ignores see one finding per page.
+        return group_findings(policy.keep(accepted.apply(graded) if accepted is not None
+                                          else graded))
 
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
