@@ -1,18 +1,20 @@
-"""One finding for a cause repeated on many pages: "pages 2–18: no classification banner ...".
+"""One finding for a cause repeated on many pages: "pages 2-18: no classification banner ...".
 
 A check reports per page (a page without its banner), and OCR loses banners on most pages of a
 document: a report of one line per page buries the few findings that matter. After the
 project's severities, baseline and ignores have done their work on the findings of each page,
 the findings of one check, at one severity, whose messages differ only in the page they name,
-become one finding. Its message names the pages as ranges and counts them; `pages` lists every
-one, so that JSON, SARIF and CSV still carry each page.
+become one finding (the first page's line, every page's markings). Its message names the pages
+as ranges and counts them; `pages` lists every one, so that JSON, SARIF and CSV still carry
+each page.
 
 Grouping comes last, so the cache and the baseline keep seeing one finding per page: a baseline
 accepts pages one by one, and a page that loses its banner later is reported on its own.
 
 Messages that differ in one word besides the page ("... at the top", "... at the bottom") join in
-one finding too, the word naming its pages where they differ: "pages 2–9: no classification
-banner at the top (pages 2–5) and bottom (pages 6–9) (8 pages)".
+one finding too, the word naming its pages where they differ: "pages 2-9: no classification
+banner at the top (pages 2-5) and bottom (pages 6-9) (8 pages)". A message that does not name
+its page, the same on several pages, is led by them: "pages 19-22: banner says SECRET where ...".
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import regex
 from markaudit.model import DocumentReport, Finding
 
 PAGE_SLOT = "\x00"  # where a message names its own page
+EN_DASH = "\u2013"  # between the first and last page of a range, as typeset: "pages 2\u201318"
 
 
 def group_findings(report: DocumentReport) -> DocumentReport:
@@ -47,15 +50,17 @@ def group_findings(report: DocumentReport) -> DocumentReport:
 
 
 def _template(finding: Finding) -> list[str] | None:
-    """The finding's message as words (and the spaces and marks between them), with its own page number as a slot; None when the
-    message does not name the page as "page N" (a finding of the document or of a marking)."""
+    """The finding's message as words (and the spaces and marks between them), with its own
+    page number as a slot; None for a finding of the whole document."""
     if finding.page is None or finding.pages:
         return None
     pattern = rf"\bpage {finding.page}\b"
-    if not regex.search(pattern, finding.message):
-        return None
+    if regex.search(pattern, finding.message):
+        slotted = regex.sub(pattern, f"page {PAGE_SLOT}", finding.message)
+    else:  # the same words on many pages ("banner says SECRET where ..."): the pages lead
+        slotted = f"page {PAGE_SLOT}: {finding.message}"
     # Words and what stands between them, apart: "top;" and "bottom;" differ in one word.
-    return regex.findall(r"\w+|\W+", regex.sub(pattern, f"page {PAGE_SLOT}", finding.message))
+    return regex.findall(r"\w+|\W+", slotted)
 
 
 def _joined(members: list[tuple[Finding, list[str]]]) -> list[Finding]:
@@ -103,12 +108,12 @@ def _one(cluster: list[tuple[Finding, list[str]]], varying: int | None,
     message = "".join(words).replace(f"page {PAGE_SLOT}", page_list(pages))
     markings = tuple(m for finding, _ in cluster for m in finding.markings)
     return Finding(rule=first.rule, severity=first.severity,
-                   message=f"{message} ({len(pages)} pages)", page=pages[0],
+                   message=f"{message} ({len(pages)} pages)", page=pages[0], line=first.line,
                    markings=markings, pages=tuple(pages))
 
 
 def page_list(pages: list[int]) -> str:
-    """`page 4`, `pages 2–5, 7, 9–18`: sorted page numbers as ranges."""
+    """`page 4`, `pages 2-5, 7, 9-18`: sorted page numbers as ranges."""
     if len(pages) == 1:
         return f"page {pages[0]}"
     spans: list[str] = []
@@ -118,7 +123,8 @@ def page_list(pages: list[int]) -> str:
             previous = page
             continue
         spans.append(str(start) if start == previous else
-                     f"{start}–{previous}" if previous > start + 1 else f"{start}, {previous}")
+                     f"{start}{EN_DASH}{previous}" if previous > start + 1 else
+                     f"{start}, {previous}")
         if page is not None:
             start = previous = page
     return f"pages {', '.join(spans)}"

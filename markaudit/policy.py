@@ -8,7 +8,8 @@ valid whatever the settings:
    `every_page` check (a missing banner) becomes an error, since a transcription carries every
    banner its page has; then the `severity` overrides, the most specific id or prefix winning.
 2. (the baseline, in `markaudit.baseline`, drops accepted findings)
-3. `keep`: `select` / `ignore` by id or prefix, `per-file-ignores`, and `min-confidence`: a
+3. `keep`: `--severity`, `select` / `ignore` by id or prefix, `per-file-ignores`, and
+   `min-confidence`: a
    finding about markings that were all read below that confidence is dropped (a finding about
    a missing marking names none and is kept).
 """
@@ -36,6 +37,7 @@ class Policy:
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     min_confidence: float = 0.0
     input: str = "ocr"
+    severities: tuple[str, ...] = ()  # --severity: report only these (empty: every one)
 
     def __post_init__(self) -> None:
         if self.per_file_ignores:  # pathspec only when there are globs: a hook run has none
@@ -91,6 +93,8 @@ class Policy:
             replace(report, findings=findings)
 
     def _wanted(self, finding: Finding, ignored: Sequence[str]) -> bool:
+        if self.severities and finding.severity not in self.severities:
+            return False
         if self.select and not any(matches(s, finding.rule) for s in self.select):
             return False
         if any(matches(s, finding.rule) for s in ignored):

@@ -1,7 +1,8 @@
 """`markaudit audit`: audit documents, write every report asked for, exit as ruff does.
 
-Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings, 2 a usage
-or configuration error or an input that could not be read; 130 after Ctrl-C.
+Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings (a document
+that could not be read is one: markaudit.not-audited), 2 a usage, configuration or rule-file
+error; 130 after Ctrl-C.
 """
 
 # No `from __future__ import annotations` here: typer reads the annotations of `audit` on every
@@ -103,6 +104,10 @@ def audit(
     fail_on: Annotated[Optional[FailOn], typer.Option(  # noqa: UP045
         "--fail-on", help="Exit 1 when a finding is at or above this severity "
         "[default: error, or fail-on in the configuration].", show_default=False)] = None,
+    severities: Annotated[Optional[list[FailOn]], typer.Option(  # noqa: UP045
+        "--severity", help="Report only findings of this severity (repeatable), as semgrep's "
+        "--severity. Default: every severity; the console then counts info findings instead "
+        "of listing them: name info to list them.", show_default=False)] = None,
     show_markings: Annotated[bool, typer.Option(
         "--show-markings", help="List every marking found (console format).")] = False,
     no_split: NoSplitOption = False,
@@ -200,6 +205,8 @@ def audit(
 
         accepted = load_baseline(baseline_file)
     policy = prepared.policy
+    if severities:
+        policy.severities = tuple(dict.fromkeys(s.value for s in severities))
     from markaudit.grouping import group_findings
 
     def adjust(report: "DocumentReport") -> "DocumentReport":
@@ -211,7 +218,8 @@ def audit(
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
-                   width=console_width() if to_terminal else 120, statistics_only=statistics)
+                   width=console_width() if to_terminal else 120, statistics_only=statistics,
+                   list_info="info" in policy.severities, documents=len(prepared.sources))
     try:
         with _engine(on_dask, scheduler, jobs or default_jobs()) as chosen:
             rollup = run(prepared.sources, prepared.ruleset, prepared.settings, targets, info,
@@ -237,8 +245,8 @@ def audit(
         raise typer.Exit(130)
     for path, reason in rollup.unreadable:
         typer.echo(f"markaudit: {path}: {reason}", err=True)
-    if rollup.total.not_audited:
-        raise typer.Exit(EXIT_ERROR)
+    # An unreadable document is a finding (markaudit.not-audited, an error by default), so it
+    # fails the run with exit 1 as ruff's E902 does; exit 2 is for usage and configuration.
     failing = [s for s in ("error", "warning", "info")
                if SEVERITY_RANK[s] >= SEVERITY_RANK[prepared.fail_on]]
     raise typer.Exit(EXIT_FINDINGS if any(rollup.total.severities[s] for s in failing)

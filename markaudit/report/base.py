@@ -27,6 +27,8 @@ class RunInfo:
     color: bool = False
     width: int | None = None
     statistics_only: bool = False  # print the roll-up and nothing per document
+    list_info: bool = True  # the console lists info findings; otherwise it counts them
+    documents: int = 0  # how many documents the run audits (0: not known)
 
 
 class Reporter:

@@ -7,8 +7,8 @@ numbers), so an alert survives lines moving above it and is closed only when the
 
 Written as it goes: results are streamed, one per line. The tool object (with its rules) and the
 invocation come after the results, which JSON allows: that way a rule met in a finding but absent
-from the rule pack still gets a descriptor and a valid `ruleIndex`, and unreadable documents
-need only their path and reason kept until the end.
+from the rule pack still gets a descriptor and a valid `ruleIndex`. An unreadable document is a
+result of markaudit.not-audited, like ruff's E902.
 """
 
 from __future__ import annotations
@@ -119,7 +119,6 @@ class SarifReporter(Reporter):
         self._add_rule(_descriptor(NEEDS_OCR_RULE, NEEDS_OCR_DESCRIPTION, "warning", "built-in"))
         self._add_rule(_descriptor(NOT_AUDITED_RULE, NOT_AUDITED_DESCRIPTION, "error",
                                    "built-in"))
-        self._unreadable: list[dict[str, Any]] = []
         self._results = 0
         self.stream.write('{\n  "$schema": ' + json.dumps(SCHEMA_URI)
                           + ',\n  "version": "2.1.0",\n  "runs": [{\n'
@@ -138,14 +137,8 @@ class SarifReporter(Reporter):
         return index
 
     def document(self, document: DocumentReport) -> None:
-        if document.errors:
-            # Both: a notification for the run's health, a result (markaudit.not-audited) for
-            # the alert list, unless the project ignores that rule.
-            self._unreadable.append({
-                "level": "error",
-                "message": {"text": f"{document.path}: not audited: {'; '.join(document.errors)}"},
-                "locations": [_location(document.path)],
-            })
+        # An unreadable document is a result like any other finding (markaudit.not-audited),
+        # shown as an alert on the file, unless the project ignores that rule.
         classification = document.classification.to_dict() if document.classification else None
         for finding in document.findings:
             result = self._result(document.path, finding, document.page_line(finding.page))
@@ -193,7 +186,7 @@ class SarifReporter(Reporter):
 
     def finish(self, rollup: Rollup) -> None:
         driver = {"name": "markaudit", "version": self.run.version, "rules": self._rules}
-        notifications = list(self._unreadable)
+        notifications = []
         if rollup.partial:
             notifications.append({"level": "error", "message": {
                 "text": "the run was interrupted: these results cover only what was audited"}})
