@@ -62,6 +62,7 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] | None = None
+    force_exclude: bool | None = None
     extensions: tuple[str, ...] | None = None
     fail_on: str | None = None
     min_confidence: float | None = None
@@ -320,6 +321,10 @@ def _validate(path: Path, data: dict[str, Any], locate: Locate) -> Config:
             patterns = strings(key, value)
             _check_patterns(patterns, lambda p, k=key: fail(f"{k}: bad pattern {p!r}", k))
             setattr(config, key, patterns)
+        elif key == "force-exclude":
+            if not isinstance(value, bool):
+                raise fail(f"force-exclude must be true or false, not {value!r}", key)
+            config.force_exclude = value
         elif key == "extensions":
             names = strings(key, value)
             config.extensions = tuple(n.lstrip(".").lower() for n in names)
@@ -345,7 +350,8 @@ def _validate(path: Path, data: dict[str, Any], locate: Locate) -> Config:
 
 
 KEYS = ("rules", "default-rules", "select", "ignore", "severity", "per-file-ignores", "include",
-        "exclude", "extensions", "fail-on", "min-confidence", "input", "baseline")
+        "exclude", "force-exclude", "extensions", "fail-on", "min-confidence", "input",
+        "baseline")
 
 
 def _check_patterns(patterns: Sequence[str], fail: Callable[[str], ConfigError]) -> None:

@@ -9,9 +9,9 @@ valid whatever the settings:
    banner its page has; then the `severity` overrides, the most specific id or prefix winning.
 2. (the baseline, in `markaudit.baseline`, drops accepted findings)
 3. `keep`: `--severity`, `select` / `ignore` by id or prefix, `per-file-ignores`, and
-   `min-confidence`: a
-   finding about markings that were all read below that confidence is dropped (a finding about
-   a missing marking names none and is kept).
+   `min-confidence`: a finding about markings that were all read below that confidence is
+   dropped (a finding about a missing marking names none and is kept).
+4. `word`: for transcriptions, messages lose their clause about OCR.
 """
 
 from __future__ import annotations
@@ -21,9 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import regex
+
 from markaudit.config import matches
 from markaudit.engine.rules import RuleSet
 from markaudit.model import DocumentReport, Finding, count_occurrences
+
+_OCR_CLAUSE = regex.compile(r";[^;]*\bOCR\b[^;]*$")
 
 
 @dataclass
@@ -73,6 +77,16 @@ class Policy:
         if self.severity:
             findings = [self._override(f) for f in findings]
         return replace(report, findings=tuple(findings))
+
+    def word(self, report: DocumentReport) -> DocumentReport:
+        """For transcriptions, messages without their closing clause about OCR ("; OCR may
+        have lost it, check the scan"): a transcription is typed from the page. After the
+        baseline, whose fingerprints hold the messages as the checks wrote them."""
+        if not self.transcription:
+            return report
+        findings = tuple(replace(f, message=message) if (message := _OCR_CLAUSE.sub(
+            "", f.message)) != f.message else f for f in report.findings)
+        return replace(report, findings=findings)
 
     def _override(self, finding: Finding) -> Finding:
         named = [s for s in self.severity if matches(s, finding.rule)]

@@ -232,3 +232,11 @@ def test_html_tooltips_have_no_control_pictures_and_keep_messages_apart(tmp_path
     # a rule's description (folded YAML) and a message ending in a newline leave no residue
     assert titles and not any("\u240a" in t or "\u240d" in t for t in titles)
     assert "error: first message&#10;error: second message" in titles
+
+
+def test_the_summary_prints_once_with_the_console_and_a_report_file(tmp_path: Path):
+    result = run_markaudit("audit", str(SEED), "-f", "console", "-f", "json", "-o",
+                           str(tmp_path / "report.json"), "--no-cache")
+    summary = "1 document, 2 pages: 0 errors, 1 warning, 0 info"
+    assert (result.stdout + result.stderr).count(summary) == 1
+    assert f"report written to {tmp_path / 'report.json'}" in result.stderr

@@ -117,6 +117,11 @@ def audit(
     exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--exclude", help="In folders, skip files and folders matching this gitignore-style "
         "pattern (repeatable).")] = None,
+    force_exclude: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        "--force-exclude/--no-force-exclude", help="Apply --exclude and `exclude` in the "
+        "configuration to files named on the command line too, as ruff's option does (the "
+        "pre-commit hook turns it on) [default: off, or force-exclude in the configuration].",
+        show_default=False)] = None,
     extensions: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--extensions", help="File extensions to audit in folders, comma-separated "
         f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
@@ -182,7 +187,7 @@ def audit(
         no_default_rules=no_default_rules, include=include, exclude=exclude,
         extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
         select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
-        fail_on=fail_on)
+        fail_on=fail_on, force_exclude=force_exclude)
     # Limits that keep one pathological file from holding a run (see README, Guarantees).
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
@@ -212,8 +217,8 @@ def audit(
     def adjust(report: "DocumentReport") -> "DocumentReport":
         graded = policy.grade(report)
         # Grouped last: the baseline and the ignores see one finding per page.
-        return group_findings(policy.keep(accepted.apply(graded) if accepted is not None
-                                          else graded))
+        return group_findings(policy.word(policy.keep(
+            accepted.apply(graded) if accepted is not None else graded)))
 
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
@@ -238,7 +243,10 @@ def audit(
     save_compiled()  # the prefilter pieces and word-list finders this run compiled, for the next
     written = [str(t.path) for t in targets if t.path is not None]
     if written:
-        typer.echo(f"{summary_line(rollup)}; report written to {', '.join(written)}", err=True)
+        # The summary once: the console on standard output has printed it already.
+        console_shown = any(t.format == "console" and t.path is None for t in targets)
+        summary = "" if console_shown else f"{summary_line(rollup)}; "
+        typer.echo(f"{summary}report written to {', '.join(written)}", err=True)
     if rollup.partial:
         typer.echo("markaudit: interrupted; the report covers the documents audited so far",
                    err=True)
