@@ -68,7 +68,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x02\x00\x00\x00\x03\x20\x08\
 
 @pytest.mark.parametrize(("data", "kind"), [
     (TEXT_ONLY_PDF, "a PDF file; name it .pdf to read its text layer"),
-    (PNG, "a PNG image"),
+    (PNG, "a PNG image; it needs OCR first: `tesseract SCAN.png SCAN` writes SCAN.txt to "
+          "audit, `tesseract SCAN.png SCAN hocr` SCAN.hocr with where each word stands"),
 ])
 def test_pdf_or_image_renamed_txt_is_named_and_the_batch_goes_on(tmp_path: Path, data: bytes,
                                                                  kind: str):

@@ -91,8 +91,9 @@ def test_other_reasons_say_not_audited_once(tmp_path: Path, name: str, data: byt
     result = run_markaudit("audit", name, "--no-cache", *options, cwd=tmp_path)
     assert result.returncode == 1
     [heading] = [line for line in result.stdout.splitlines() if line.startswith(name)]
-    assert heading.startswith(f"{name}  not audited: ")
-    assert heading.count("not audited") == 1, heading
+    assert heading == f"{name}  not audited"  # why: the markaudit.not-audited finding below
+    out = " ".join(result.stdout.split())  # the console folds long messages
+    assert out.count("markaudit.not-audited -:- not audited: ") == 1
 
 
 def _option_help(option: str) -> str:
