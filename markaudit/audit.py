@@ -29,6 +29,7 @@ from markaudit.model import (
     Finding,
     Marking,
     Report,
+    count_occurrences,
 )
 from markaudit.parts import Part, split
 from markaudit.read import document_from_text, read_document
@@ -140,8 +141,9 @@ def audit_document(document: Document, rules: RuleSet, split_parts: bool = True,
         encoding=document.encoding,
         classification=classification(markings, rules.levels),
         markings=tuple(markings),
-        findings=tuple(findings),
+        findings=tuple(count_occurrences(findings)),
         parts=tuple(parts),
+        page_lines=tuple(page.lines[0].number if page.lines else 0 for page in document.pages),
     )
 
 
@@ -187,7 +189,7 @@ def audit_file(path: str | Path, rules: RuleSet, split_parts: bool = True,
     try:
         document = read_document(path)
     except InputError as error:
-        return DocumentReport(path=str(path), errors=(error.reason,))
+        return DocumentReport.unreadable(str(path), error.reason)
     return audit_document(document, rules, split_parts, time_limit)
 
 

@@ -126,15 +126,15 @@ def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Sett
             document = document_from_bytes(content, source.name, settings.ocr)
         report = audit_document(document, rules, settings.split_parts, settings.time_limit)
     except InputError as error:
-        return Result(source, DocumentReport(path=source.name, errors=(error.reason,)))
+        return Result(source, DocumentReport.unreadable(source.name, error.reason))
     except ReadTimeout:
-        return Result(source, DocumentReport(path=source.name, errors=(
+        return Result(source, DocumentReport.unreadable(source.name, (
             f"reading it took more than {settings.time_limit:g} s (see --timeout), not "
-            "audited",)))
+            "audited")))
     except MemoryError:
         # The memory this file took is free again once its objects are gone: the run goes on.
-        return Result(source, DocumentReport(path=source.name, errors=(
-            "out of memory reading or searching it, not audited",)))
+        return Result(source, DocumentReport.unreadable(
+            source.name, "out of memory reading or searching it, not audited"))
     if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
         cache.store(key, report)
     return Result(source, report, ocr_pages=document.ocr_pages)
@@ -146,7 +146,7 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
     cannot be read; otherwise its bytes and their cache key."""
     name = source.name
     if source.refused is not None:  # listed by the walk, never to be read
-        return Result(source, DocumentReport(path=name, errors=(source.refused,)))
+        return Result(source, DocumentReport.unreadable(name, source.refused))
     where = location or source.path
     limit = settings.max_bytes
     try:
@@ -158,7 +158,7 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
         if settings.max_lines is not None:
             _refuse_if_too_many_lines(name, content, settings.max_lines)
     except InputError as error:
-        return Result(source, DocumentReport(path=name, errors=(error.reason,)))
+        return Result(source, DocumentReport.unreadable(name, error.reason))
     key = _key(cache, content, settings) if cache is not None else ""
     if cache is not None and (stored := cache.load(key, name)) is not None:
         return Result(source, stored, cached=True)
@@ -331,8 +331,8 @@ def _alone(task: Task, settings: Settings, pack: RulePack) -> Result:
 
 def died(source: Source) -> Result:
     """The report of a file whose worker died auditing it, twice: the run goes on without it."""
-    return Result(source, DocumentReport(path=source.name, errors=(
-        "the process auditing this file died (killed, out of memory or crashed)",)))
+    return Result(source, DocumentReport.unreadable(
+        source.name, "the process auditing this file died (killed, out of memory or crashed)"))
 
 
 def _executor(workers: int, settings: Settings, pack: RulePack) -> ProcessPoolExecutor:

@@ -111,8 +111,9 @@ def _encode(report: DocumentReport) -> dict[str, Any]:
     data = report.to_dict()
     # The JSON report names a finding's markings by reference; the cache keeps them whole, so
     # that fingerprints and every format's output are the same from cache as from an audit.
-    data["findings"] = [{**f.to_dict(), "markings": [m.to_dict() for m in f.markings]}
-                        for f in report.findings]
+    data["findings"] = [{**f.to_dict(), "markings": [m.to_dict() for m in f.markings],
+                         "occurrence": f.occurrence} for f in report.findings]
+    data["page_lines"] = list(report.page_lines)
     return data
 
 
@@ -126,10 +127,13 @@ def _decode(data: dict[str, Any], path: str) -> DocumentReport:
         markings=tuple(_marking(m) for m in data["markings"]),
         findings=tuple(Finding(
             rule=f["rule"], severity=f["severity"], message=f["message"], page=f["page"],
-            line=f["line"], markings=tuple(_marking(m) for m in f["markings"]))
+            line=f["line"], markings=tuple(_marking(m) for m in f["markings"]),
+            occurrence=f["occurrence"])
             for f in data["findings"]),
         errors=tuple(data["errors"]),
         parts=tuple(Part(p["first_page"], p["last_page"], p["reason"]) for p in data["parts"]),
+        # An entry of an older markaudit has none: a miss (KeyError), audited again.
+        page_lines=tuple(data["page_lines"]),
     )
 
 

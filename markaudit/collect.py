@@ -5,11 +5,12 @@ Folders are walked recursively in sorted order, so a run's report is the same on
 matched against a file's path relative to the folder given. Like ruff, a walk skips
 version-control folders (.git, .hg, .svn) and caches: any folder holding a CACHEDIR.TAG (as
 markaudit's own .markaudit_cache/ does). A path named directly, file or folder, is always
-audited, as in ruff: the user asked for it. A file reached twice (the same folder given twice, a
-symlink to a file already seen, `-` given twice) is audited once; a folder symlink loop is never
-followed round, and a file symlink loop is listed as not audited, with the reason, as a dangling
-symlink is. A URL (`s3://bucket/prefix/`) is listed the same way through fsspec, in
-`markaudit.storage`.
+audited, as in ruff: the user asked for it (unless `force-exclude` is on, as the pre-commit
+hook turns it on: then exclude patterns apply to named files too). A file reached twice (the
+same folder given twice, a symlink to a file already seen, `-` given twice) is audited once; a
+folder symlink loop is never followed round, and a file symlink loop is listed as not audited,
+with the reason, as a dangling symlink is. A URL (`s3://bucket/prefix/`) is listed the same way
+through fsspec, in `markaudit.storage`.
 
 Only regular files are read from a walk: a named pipe, device or socket there is listed as not
 audited, unread (a pipe may never be written to, /dev/zero never ends). A symlink leading
@@ -84,6 +85,10 @@ class Selection:
             return False
         return self._exclude is None or not self._exclude.match_file(relative)
 
+    def excludes(self, relative: str) -> bool:
+        """True if the exclude patterns name `relative`, or a folder it is in."""
+        return self._exclude is not None and self._exclude.match_file(relative)
+
     def skips_folder(self, relative: str) -> bool:
         """True if a whole folder is excluded (`drafts/`): it is not walked at all."""
         return self._exclude is not None and self._exclude.match_file(relative + "/")
@@ -101,10 +106,15 @@ def parse_extensions(text: str) -> tuple[str, ...]:
 
 
 def collect(paths: Sequence[str | Path], selection: Selection | None = None,
-            follow_links: bool = False) -> Iterator[Source]:
+            follow_links: bool = False,
+            force_exclude_from: Path | None = None) -> Iterator[Source]:
     """The files to audit, in order: each given path in turn, folders walked in sorted order.
 
-    `follow_links` follows symlinks that lead outside the folder walked."""
+    `follow_links` follows symlinks that lead outside the folder walked. With
+    `force_exclude_from` (a folder: the configuration's), a file named directly is left out
+    too when the exclude patterns name its path relative to that folder, as ruff's
+    `--force-exclude` does for the files pre-commit names.
+    """
     selection = selection or Selection()
     seen: set[tuple[int, int]] = set()
     urls_seen: set[str] = set()
@@ -129,9 +139,20 @@ def collect(paths: Sequence[str | Path], selection: Selection | None = None,
         if path.is_dir():
             yield from _walk(path, selection, seen, PurePath(given) if several else None,
                              follow_links)
+        elif force_exclude_from is not None and selection.excludes(
+                _relative(path, force_exclude_from)):
+            continue
         elif _first_visit(path, seen):
             # Missing or unreadable files are yielded too: the report lists them with the reason.
             yield Source(str(given), PurePath(given).parent.as_posix() if several else ".")
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` with forward slashes; as given when it lies outside."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _url_row(url: str, source: Source) -> str:

@@ -35,7 +35,8 @@ INPUT_KINDS = ("ocr", "transcription")
 # Findings markaudit makes itself, not a check of the rule files: they can be selected too.
 BUILTIN_RULES = ("markaudit.rule-timeout", "markaudit.unused-baseline-entry",
                  "markaudit.misspelled-marking", "markaudit.needs-ocr",
-                 "markaudit.page-timeout", "markaudit.document-timeout")
+                 "markaudit.page-timeout", "markaudit.document-timeout",
+                 "markaudit.not-audited")
 
 
 class ConfigError(MarkauditError):
@@ -61,6 +62,7 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] | None = None
+    force_exclude: bool | None = None
     extensions: tuple[str, ...] | None = None
     fail_on: str | None = None
     min_confidence: float | None = None
@@ -319,6 +321,10 @@ def _validate(path: Path, data: dict[str, Any], locate: Locate) -> Config:
             patterns = strings(key, value)
             _check_patterns(patterns, lambda p, k=key: fail(f"{k}: bad pattern {p!r}", k))
             setattr(config, key, patterns)
+        elif key == "force-exclude":
+            if not isinstance(value, bool):
+                raise fail(f"force-exclude must be true or false, not {value!r}", key)
+            config.force_exclude = value
         elif key == "extensions":
             names = strings(key, value)
             config.extensions = tuple(n.lstrip(".").lower() for n in names)
@@ -344,7 +350,8 @@ def _validate(path: Path, data: dict[str, Any], locate: Locate) -> Config:
 
 
 KEYS = ("rules", "default-rules", "select", "ignore", "severity", "per-file-ignores", "include",
-        "exclude", "extensions", "fail-on", "min-confidence", "input", "baseline")
+        "exclude", "force-exclude", "extensions", "fail-on", "min-confidence", "input",
+        "baseline")
 
 
 def _check_patterns(patterns: Sequence[str], fail: Callable[[str], ConfigError]) -> None:

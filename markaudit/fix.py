@@ -98,8 +98,9 @@ def misspellings(report: DocumentReport, caps: Mapping[str, float]) -> list[Find
             findings.append(Finding(
                 rule=MISSPELLED_RULE, severity="warning", page=marking.page, line=marking.line,
                 markings=(marking,), message=(
-                    f"{marking.kind} '{_form(marking.text)}' matches {marking.value} only with "
-                    "OCR tolerance: a typing error in the transcription?")))
+                    # No word of OCR: this message is for transcriptions only.
+                    f"{marking.kind} '{_form(marking.text)}' matches {marking.value} only "
+                    "loosely, as a misspelling would: a typing error in the transcription?")))
     return findings
 
 

@@ -7,8 +7,9 @@ looks at raw text and a reporter never re-reads a file.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Zone = Literal["top", "bottom", "body"]
@@ -26,6 +27,9 @@ PAGE_TIMEOUT_RULE = "markaudit.page-timeout"
 DOCUMENT_TIMEOUT_RULE = "markaudit.document-timeout"
 # A PDF page that is an image without a text layer: it was never read, so it needs OCR.
 NEEDS_OCR_RULE = "markaudit.needs-ocr"
+# A document that could not be read at all: a finding like any other, so that it fails the run
+# (exit 1, as ruff's E902) and can be selected or ignored.
+NOT_AUDITED_RULE = "markaudit.not-audited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,16 +194,33 @@ class Finding:
     page: int | None = None
     line: int | None = None
     markings: tuple[Marking, ...] = ()
+    # Every page of a finding that stands for the same cause on many pages (see
+    # markaudit.grouping); empty for a finding of one page.
+    pages: tuple[int, ...] = ()
+    # 0 for the first of identical findings (same rule, page and text) in a document, 1 for the
+    # second, ...: each has its own fingerprint, so a baseline entry accepts one of them only.
+    occurrence: int = 0
+
+    @property
+    def identity(self) -> str:
+        """What identical findings share: rule, page and marking text (or message)."""
+        texts = "\x1f".join(sorted(" ".join(m.text.split()) for m in self.markings))
+        return f"{self.rule}\x1e{self.page}\x1e{texts}\x1e{self.message if not texts else ''}"
 
     @property
     def fingerprint(self) -> str:
-        """Stable under edits elsewhere in the file: rule, page and marking text, not lines."""
-        texts = "\x1f".join(sorted(" ".join(m.text.split()) for m in self.markings))
-        key = f"{self.rule}\x1e{self.page}\x1e{texts}\x1e{self.message if not texts else ''}"
+        """Stable under edits elsewhere in the file: rule, page and marking text, not lines.
+
+        The first occurrence keeps the fingerprint it always had, so that existing baselines
+        still match it; the next ones (as gitleaks and semgrep count them) get their own.
+        """
+        key = self.identity
+        if self.occurrence:
+            key += f"\x1e{self.occurrence}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
@@ -208,6 +229,23 @@ class Finding:
             "fingerprint": self.fingerprint,
             "markings": [m.reference() for m in self.markings],
         }
+        if self.pages:
+            data["pages"] = list(self.pages)
+        return data
+
+
+def count_occurrences(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings, each identical one after the first numbered by its occurrence (in the
+    order given: page, then line)."""
+    seen: Counter[str] = Counter()
+    numbered = []
+    for finding in findings:
+        identity = finding.identity
+        if seen[identity] != finding.occurrence:
+            finding = replace(finding, occurrence=seen[identity])
+        seen[identity] += 1
+        numbered.append(finding)
+    return numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +271,21 @@ class DocumentReport:
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()
     parts: tuple[Any, ...] = ()  # markaudit.parts.Part: the sub-documents the checks ran on
+    # The number of the first line of each page, so that a finding about a whole page can point
+    # at it (SARIF's region); empty where unknown (a report from an older cache).
+    page_lines: tuple[int, ...] = ()
+
+    @classmethod
+    def unreadable(cls, path: str, reason: str) -> DocumentReport:
+        """The report of a document that could not be read: its error, and a finding of it."""
+        return cls(path=path, errors=(reason,), findings=(Finding(
+            rule=NOT_AUDITED_RULE, severity="error", message=f"not audited: {reason}"),))
+
+    def page_line(self, page: int | None) -> int | None:
+        """The first line of `page`, when known."""
+        if page is None or not 0 < page <= len(self.page_lines):
+            return None
+        return self.page_lines[page - 1]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,9 +8,10 @@ valid whatever the settings:
    `every_page` check (a missing banner) becomes an error, since a transcription carries every
    banner its page has; then the `severity` overrides, the most specific id or prefix winning.
 2. (the baseline, in `markaudit.baseline`, drops accepted findings)
-3. `keep`: `select` / `ignore` by id or prefix, `per-file-ignores`, and `min-confidence`: a
-   finding about markings that were all read below that confidence is dropped (a finding about
-   a missing marking names none and is kept).
+3. `keep`: `--severity`, `select` / `ignore` by id or prefix, `per-file-ignores`, and
+   `min-confidence`: a finding about markings that were all read below that confidence is
+   dropped (a finding about a missing marking names none and is kept).
+4. `word`: for transcriptions, messages lose their clause about OCR.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import regex
+
 from markaudit.config import matches
 from markaudit.engine.rules import RuleSet
-from markaudit.model import DocumentReport, Finding
+from markaudit.model import DocumentReport, Finding, count_occurrences
+
+_OCR_CLAUSE = regex.compile(r";[^;]*\bOCR\b[^;]*$")
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Policy:
     root: Path = field(default_factory=Path.cwd)  # per-file-ignores globs are relative to it
     min_confidence: float = 0.0
     input: str = "ocr"
+    severities: tuple[str, ...] = ()  # --severity: report only these (empty: every one)
 
     def __post_init__(self) -> None:
         if self.per_file_ignores:  # pathspec only when there are globs: a hook run has none
@@ -67,9 +73,20 @@ class Policy:
                         for f in findings]
             findings += misspellings(report, self._caps)
             findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
+            findings = count_occurrences(findings)
         if self.severity:
             findings = [self._override(f) for f in findings]
         return replace(report, findings=tuple(findings))
+
+    def word(self, report: DocumentReport) -> DocumentReport:
+        """For transcriptions, messages without their closing clause about OCR ("; OCR may
+        have lost it, check the scan"): a transcription is typed from the page. After the
+        baseline, whose fingerprints hold the messages as the checks wrote them."""
+        if not self.transcription:
+            return report
+        findings = tuple(replace(f, message=message) if (message := _OCR_CLAUSE.sub(
+            "", f.message)) != f.message else f for f in report.findings)
+        return replace(report, findings=findings)
 
     def _override(self, finding: Finding) -> Finding:
         named = [s for s in self.severity if matches(s, finding.rule)]
@@ -90,6 +107,8 @@ class Policy:
             replace(report, findings=findings)
 
     def _wanted(self, finding: Finding, ignored: Sequence[str]) -> bool:
+        if self.severities and finding.severity not in self.severities:
+            return False
         if self.select and not any(matches(s, finding.rule) for s in self.select):
             return False
         if any(matches(s, finding.rule) for s in ignored):

@@ -36,11 +36,13 @@ class Counts:
         if document.errors:
             self.not_audited += 1
             self.levels[NOT_AUDITED] += 1
-            return
-        self.levels[document.classification.level if document.classification else NO_LEVEL] += 1
+        else:
+            self.levels[document.classification.level if document.classification
+                        else NO_LEVEL] += 1
         for marking in document.markings:
             if marking.kind == "release":
                 self.issuers[str(marking.fields.get("issuer") or "OTHER")] += 1
+        # An unreadable document's one finding (markaudit.not-audited) counts like any other.
         for finding in document.findings:
             self.checks[finding.rule] += 1
             self.severities[finding.severity] += 1
@@ -68,8 +70,8 @@ class Rollup:
     total: Counts = field(default_factory=Counts)
     folders: dict[str, Counts] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    with_errors: int = 0  # documents with at least one error
     _worst: list[tuple[int, int, str]] = field(default_factory=list)
-    _seen: int = 0
 
     def add(self, document: DocumentReport, folder: str = ".") -> None:
         """Count a document; `folder` is the top-level folder it was found under."""
@@ -80,8 +82,8 @@ class Rollup:
         errors = sum(1 for f in document.findings if f.severity == "error")
         if errors:
             # A bounded heap of (errors, -arrival, path): the most errors, first come first.
-            self._seen += 1
-            entry = (errors, -self._seen, document.path)
+            self.with_errors += 1
+            entry = (errors, -self.with_errors, document.path)
             if len(self._worst) < TOP_DOCUMENTS:
                 heapq.heappush(self._worst, entry)
             else:
@@ -97,6 +99,7 @@ class Rollup:
         data["partial"] = self.partial
         data["cached"] = self.cached
         data["most_errors"] = [{"path": p, "errors": n} for p, n in self.most_errors]
+        data["documents_with_errors"] = self.with_errors
         if self.group_by_folder:
             data["folders"] = {name: counts.to_dict()
                                for name, counts in sorted(self.folders.items())}

@@ -51,7 +51,7 @@ def test_a_fifo_in_a_walked_folder_is_listed_unread_and_does_not_hold_the_run(tm
     os.mkfifo(tmp_path / "b.txt")  # nobody writes to it: reading it would block for ever
     shutil.copy(SEED, tmp_path / "c.txt")
     result, report = _json_run(str(tmp_path), "--jobs", jobs, timeout=60)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     errors = _errors(report)
     assert errors == {"a.txt": [], "b.txt": ["not a regular file (a named pipe), not read"],
                       "c.txt": []}
@@ -63,7 +63,7 @@ def test_a_fifo_in_a_walked_folder_is_listed_unread_and_does_not_hold_the_run(tm
 def test_a_fifo_or_a_device_named_directly_gets_one_line_and_the_run_goes_on(tmp_path: Path):
     os.mkfifo(tmp_path / "pipe.txt")
     result, report = _json_run(str(tmp_path / "pipe.txt"), "/dev/zero", str(SEED), timeout=60)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert [d["errors"] for d in report["documents"]] == [
         ["not a regular file (a named pipe), not read"],
         ["not a regular file (a character device), not read"], []]
@@ -79,7 +79,7 @@ def test_a_symlink_to_dev_zero_followed_is_refused_unread(tmp_path: Path):
     (folder / "zero.txt").symlink_to("/dev/zero")
     started = time.monotonic()
     result, report = _json_run(str(folder), "--follow-links", "--jobs", "1")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert _errors(report) == {
         "a.txt": [], "zero.txt": ["not a regular file (a character device), not read"]}
     assert time.monotonic() - started < 60
@@ -117,7 +117,7 @@ def test_under_a_memory_limit_dev_zero_costs_nothing_and_the_good_files_are_repo
         [sys.executable, "-m", "markaudit", "audit", str(folder), *follow, "--jobs", "1",
          "--no-cache", "-f", "json", "-o", str(target)],
         capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=_limit_memory(2048))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     assert "MemoryError" not in result.stderr and "internal error" not in result.stderr
     errors = _errors(json.loads(target.read_text(encoding="utf-8")))
     assert errors["a.txt"] == [] and errors["z.txt"] == []
@@ -142,7 +142,7 @@ def test_symlinks_out_of_the_folder_walked_are_listed_not_followed(tmp_path: Pat
     target = tmp_path / "report.html"
     result = run_markaudit("audit", str(folder), "--no-cache", "-f", "json", "-f", "html",
                            "-o", "/dev/stdout", "-o", str(target))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
     errors = _errors(json.loads(result.stdout))
     assert errors == {
         "a.txt": [],
@@ -255,7 +255,7 @@ def test_16_million_tiny_lines_are_refused_in_seconds_and_little_memory(tmp_path
     measured = json.loads(subprocess.run([sys.executable, "-c", MEASURE, "0", "300", *command],
                                          cwd=ROOT, capture_output=True, text=True,
                                          check=True).stdout)
-    assert measured["code"] == 2, measured["stderr"]
+    assert measured["code"] == 1, measured["stderr"]
     assert _errors(json.loads(measured["stdout"])) == {
         "tiny-lines.txt": ["too many lines to audit (16,000,000; the limit is 1,000,000 with "
                            "--max-size, 0 lifts both)"],
@@ -276,5 +276,5 @@ def test_fix_never_changes_a_file_outside_the_folder_through_a_symlink(tmp_path:
                            "--no-cache")
     assert outside.read_text(encoding="utf-8") == TYPO
     assert (folder / "memo.txt").is_symlink()  # not replaced by a fixed copy either
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "symlink to a file outside the folder walked" in result.stderr

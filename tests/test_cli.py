@@ -91,7 +91,7 @@ def test_unwritable_output_is_a_one_line_error(tmp_path):
 
 def test_missing_document_is_reported_and_the_run_goes_on(tmp_path):
     result = run_markaudit("audit", str(tmp_path / "nope.txt"), str(SEED), "-f", "json")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert f"{tmp_path / 'nope.txt'}: no such file" in result.stderr
     report = json.loads(result.stdout)
     assert [d["errors"] for d in report["documents"]] == [["no such file"], []]
@@ -103,7 +103,7 @@ def test_binary_document_is_not_audited(tmp_path):
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"%PDF-1.4\x00\x01\x02")
     result = run_markaudit("audit", str(binary))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "binary content" in result.stderr
 
 

@@ -36,7 +36,7 @@ def test_symlink_loops_in_a_folder_are_listed_as_not_audited(tmp_path: Path):
     (tmp_path / "a.txt").symlink_to("b.txt")
     (tmp_path / "b.txt").symlink_to("a.txt")
     result, report = _json_run(str(tmp_path))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr  # not-audited findings
     errors = _errors(report)
     assert list(errors) == ["a.txt", "b.txt", "good.txt", "self.txt"]
     assert errors["good.txt"] == []
@@ -53,7 +53,7 @@ def test_a_looping_symlink_named_beside_a_good_file_does_not_stop_the_run(tmp_pa
     shutil.copy(SEED, tmp_path / "good.txt")
     (tmp_path / "self.txt").symlink_to("self.txt")
     result, report = _json_run("good.txt", "self.txt", cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr  # not-audited findings
     errors = _errors(report)
     assert errors["good.txt"] == [] and errors["self.txt"]
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
@@ -153,3 +153,26 @@ def test_group_by_folder_with_several_urls_names_each_url_given(collections: Pat
     base = collections.resolve().as_uri()
     rows = _folder_rows(f"{base}/c/jfk/", f"{base}/c/state", cwd=collections)
     assert rows == {f"{base}/c/jfk": 1, f"{base}/c/jfk/box1": 2, f"{base}/c/state/box1": 1}
+
+
+def test_force_exclude_applies_exclude_to_files_named_as_the_hook_names_them(tmp_path: Path):
+    (tmp_path / "markaudit.toml").write_text('exclude = ["README.md", "drafts/"]\n',
+                                             encoding="utf-8")
+    (tmp_path / "README.md").write_bytes(b"\x00 not a transcription")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "memo.txt").write_bytes(b"\x00 unfinished")
+    shutil.copy(SEED, tmp_path / "memo.txt")
+    named = ("README.md", "drafts/memo.txt", "memo.txt")
+    result, report = _json_run(*named, "--force-exclude", cwd=tmp_path)
+    assert [Path(d["path"]).name for d in report["documents"]] == ["memo.txt"]
+    assert result.returncode == 0, result.stderr
+    # Without it, a file named is audited whatever the patterns, as in ruff.
+    result, report = _json_run(*named, cwd=tmp_path)
+    assert len(report["documents"]) == 3 and result.returncode == 1
+    # Every file named excluded: nothing to do, exit 0 (a commit of the README alone).
+    alone = run_markaudit("audit", "README.md", "--force-exclude", "--no-cache", cwd=tmp_path)
+    assert (alone.returncode, alone.stdout) == (0, "")
+    (tmp_path / "markaudit.toml").write_text('exclude = ["README.md"]\nforce-exclude = true\n',
+                                             encoding="utf-8")
+    alone = run_markaudit("audit", "README.md", "--no-cache", cwd=tmp_path)
+    assert (alone.returncode, alone.stdout) == (0, "")

@@ -64,7 +64,7 @@ def test_a_batch_on_a_cluster_reports_what_local_workers_and_one_process_report(
     assert on_cluster == two == one  # the whole JSON report: documents, order, roll-up
     assert cluster_rollup == two_rollup == one_rollup
     assert "box2" in cluster_rollup  # the counts per folder
-    assert cluster_code == two_code == one_code == 2  # the empty file was not audited
+    assert cluster_code == two_code == one_code == 1  # the empty file: a not-audited finding
 
 
 def test_without_a_scheduler_a_local_cluster_is_started(tmp_path: Path):

@@ -195,7 +195,7 @@ def test_without_tesseract_one_line_says_how_to_install_it_and_text_is_still_aud
     (folder / "seed.txt").write_bytes((FIXTURES / "frus-1962-10-27-inr.txt").read_bytes())
     result = run_markaudit("audit", str(folder), "-f", "json",
                            env={"MARKAUDIT_TESSERACT": str(tmp_path / "no-such-program")})
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "markaudit: 2 documents not audited: needs OCR, and Tesseract is not installed; "
         "install it with: sudo apt-get install tesseract-ocr"]
@@ -206,7 +206,7 @@ def test_without_tesseract_one_line_says_how_to_install_it_and_text_is_still_aud
 
 def test_ocr_never_leaves_images_unread_and_says_why(tmp_path):
     result = run_markaudit("audit", str(SCANS / "nara-nnd-p2.png"), "--ocr", "never")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "a PNG image: needs OCR (--ocr never)" in result.stderr
 
 
@@ -223,7 +223,7 @@ def test_a_damaged_image_is_not_audited_and_the_batch_goes_on(tmp_path):
     good = tmp_path / "page.png"
     good.write_bytes((SCANS / "nara-nnd-p2.png").read_bytes())
     result = run_markaudit("audit", str(broken), str(good), "-f", "json")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert f"markaudit: {broken}: damaged image" in result.stderr
     documents = json.loads(result.stdout)["documents"]
     assert documents[1]["classification"]["level"] == "CONFIDENTIAL"

@@ -68,7 +68,7 @@ def binary(tmp_path: Path) -> Path:
                                  "html"])
 def test_a_report_says_not_audited_once(binary: Path, fmt: str):
     result = run_markaudit("audit", str(binary), "-f", fmt, "--no-cache")
-    assert result.returncode == 2
+    assert result.returncode == 1
     out = " ".join(result.stdout.lower().split())  # the console wraps long lines
     assert f"not audited: {NUL_REASON.lower()}" in out
     assert "offset 7), not audited" not in out
@@ -89,10 +89,11 @@ def test_other_reasons_say_not_audited_once(tmp_path: Path, name: str, data: byt
     document.write_bytes(data)
     # Run where the file is: a short name keeps the heading on one line.
     result = run_markaudit("audit", name, "--no-cache", *options, cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.returncode == 1
     [heading] = [line for line in result.stdout.splitlines() if line.startswith(name)]
-    assert heading.startswith(f"{name}  not audited: ")
-    assert heading.count("not audited") == 1, heading
+    assert heading == f"{name}  not audited"  # why: the markaudit.not-audited finding below
+    out = " ".join(result.stdout.split())  # the console folds long messages
+    assert out.count("markaudit.not-audited -:- not audited: ") == 1
 
 
 def _option_help(option: str) -> str:

@@ -69,7 +69,14 @@ def _hostile_report() -> Report:
 
 
 def _finding_count(report: Report) -> int:
+    """Every finding, an unreadable document's markaudit.not-audited among them."""
     return len(report.findings)
+
+
+def _readable_finding_count(report: Report) -> int:
+    """The findings of the documents that were read (JUnit and Markdown say "not audited" of
+    the others in a form of their own)."""
+    return sum(len(d.findings) for d in report.documents if not d.errors)
 
 
 def _unreadable_count(report: Report) -> int:
@@ -132,7 +139,7 @@ def test_sarif_describes_every_check_and_the_timeout_rule(seed_report, ruleset):
     by_id = {r["id"]: r for r in rules}
     assert set(by_id) == {c.id for c in ruleset.checks} | {
         "markaudit.rule-timeout", "markaudit.page-timeout", "markaudit.document-timeout",
-        "markaudit.needs-ocr"}
+        "markaudit.needs-ocr", "markaudit.not-audited"}
     every_page = next(c for c in ruleset.checks if c.id == "banner.every-page")
     assert by_id["banner.every-page"]["defaultConfiguration"]["level"] == "note"  # info
     assert by_id["banner.every-page"]["fullDescription"]["text"] == " ".join(
@@ -150,17 +157,15 @@ def test_sarif_seed_result_locates_the_finding(seed_report, ruleset):
                                                       "caveats": ["EYES ONLY"]}
 
 
-def test_sarif_unreadable_documents_are_notifications(batch, ruleset, unreadable):
+def test_sarif_unreadable_documents_are_not_audited_results(batch, ruleset, unreadable):
     sarif = _sarif(batch, ruleset)
     _validate(sarif)
-    invocation = sarif["runs"][0]["invocations"][0]
-    assert invocation["executionSuccessful"] is False
-    notes = invocation["toolExecutionNotifications"]
-    assert [n["level"] for n in notes] == ["error", "error"]
-    uris = [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes]
+    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "markaudit.not-audited"]
+    assert [r["level"] for r in results] == ["error", "error"]
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert uris == [p.as_uri() for p in unreadable]
-    seed = _sarif(markaudit.audit_paths([SEED], rules=ruleset), ruleset)
-    assert seed["runs"][0]["invocations"][0]["executionSuccessful"] is True
+    # Not also a notification: a SARIF viewer shows the file once, as an alert.
+    assert sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"] == []
 
 
 def test_sarif_fingerprint_survives_lines_moving(tmp_path, ruleset):
@@ -218,7 +223,8 @@ def test_junit_counts_match_the_audit(which, seed_report, batch):
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [d.path for d in report.documents]
-    failing = report.count("warning") + report.count("error")
+    failing = sum(1 for d in report.documents if not d.errors for f in d.findings
+                  if f.severity != "info")
     assert len(suite.findall("testcase/failure")) == failing
     assert len(suite.findall("testcase/error")) == _unreadable_count(report)
     for element in (root, suite):
@@ -231,8 +237,9 @@ def test_junit_failures_name_their_rule_and_info_stays_out(batch):
     suite = _junit(batch).find("testsuite")
     for case, document in zip(suite.findall("testcase"), batch.documents, strict=True):
         rules = [f.get("type") for f in case.findall("failure")]
-        assert rules == [f.rule for f in document.findings if f.severity != "info"]
-        if document.findings:
+        assert rules == [f.rule for f in document.findings
+                         if f.severity != "info" and not document.errors]
+        if document.findings and not document.errors:
             out = case.find("system-out").text
             assert all(f.message in out for f in document.findings)
 
@@ -264,7 +271,7 @@ def test_github_one_command_per_finding(which, seed_report, batch):
     lines = render(report, "github").splitlines()
     matches = [COMMAND.match(line) for line in lines]
     assert all(matches), [line for line, m in zip(lines, matches, strict=True) if not m]
-    assert len(lines) == _finding_count(report) + _unreadable_count(report)
+    assert len(lines) == _finding_count(report)  # one for each unreadable document among them
     kinds = {"error": "error", "warning": "warning", "info": "notice"}
     expected = [kinds[f.severity] for d in report.documents for f in d.findings]
     got = [m.group(1) for m in matches if m.group(5) != "markaudit.unreadable"]
@@ -293,7 +300,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 def test_csv_one_row_per_finding(which, seed_report, batch):
     report = seed_report if which == "seed" else batch
     rows = _rows(render(report, "csv"))
-    assert len(rows) == _finding_count(report) + _unreadable_count(report)
+    assert len(rows) == _finding_count(report)  # one for each unreadable document among them
     findings = [(d.path, f) for d in report.documents for f in d.findings]
     readable = [r for r in rows if r["rule"] != "markaudit.unreadable"]
     for row, (path, finding) in zip(readable, findings, strict=True):
@@ -381,7 +388,7 @@ def test_markdown_tables_keep_their_shape(which, seed_report, batch):
     with_findings = sum(1 for d in report.documents if d.findings)
     assert _check_tables(text) >= with_findings + 1
     finding_rows = sum(len(t) - 2 for t in _tables(text) if t[0].startswith("| page "))
-    assert finding_rows == _finding_count(report)
+    assert finding_rows == _readable_finding_count(report)
     documents = len(report.documents)
     assert text.splitlines()[2].startswith(f"{documents} document{'s' if documents > 1 else ''},")
 

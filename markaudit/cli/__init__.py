@@ -1,7 +1,8 @@
 """The command line: argument parsing and wiring only, one module per command.
 
-Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings, 2 a usage
-or configuration error or an input that could not be read, 130 after Ctrl-C, 143 after SIGTERM.
+Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings (an input
+that could not be read is one, markaudit.not-audited), 2 a usage, configuration or rule-file
+error, 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations

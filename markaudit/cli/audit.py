@@ -1,7 +1,8 @@
 """`markaudit audit`: audit documents, write every report asked for, exit as ruff does.
 
-Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings, 2 a usage
-or configuration error or an input that could not be read; 130 after Ctrl-C, 143 after SIGTERM.
+Exit codes follow ruff and semgrep: 0 no finding at or above `--fail-on`, 1 findings (a document
+that could not be read is one: markaudit.not-audited), 2 a usage, configuration or rule-file
+error; 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 # No `from __future__ import annotations` here: typer reads the annotations of `audit` on every
@@ -128,6 +129,10 @@ def audit(
     fail_on: Annotated[Optional[FailOn], typer.Option(  # noqa: UP045
         "--fail-on", help="Exit 1 when a finding is at or above this severity "
         "[default: error, or fail-on in the configuration].", show_default=False)] = None,
+    severities: Annotated[Optional[list[FailOn]], typer.Option(  # noqa: UP045
+        "--severity", help="Report only findings of this severity (repeatable), as semgrep's "
+        "--severity. Default: every severity; the console then counts info findings instead "
+        "of listing them: name info to list them.", show_default=False)] = None,
     show_markings: Annotated[bool, typer.Option(
         "--show-markings", help="List every marking found (console format).")] = False,
     no_split: NoSplitOption = False,
@@ -140,6 +145,11 @@ def audit(
     follow_links: Annotated[bool, typer.Option(
         "--follow-links", help="In folders, follow symlinks that lead outside the folder "
         "(by default they are listed as not audited).")] = False,
+    force_exclude: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        "--force-exclude/--no-force-exclude", help="Apply --exclude and `exclude` in the "
+        "configuration to files named on the command line too, as ruff's option does (the "
+        "pre-commit hook turns it on) [default: off, or force-exclude in the configuration].",
+        show_default=False)] = None,
     extensions: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--extensions", help="File extensions to audit in folders, comma-separated "
         f"[default: {','.join(DEFAULT_EXTENSIONS)}].", show_default=False)] = None,
@@ -222,7 +232,7 @@ def audit(
         no_default_rules=no_default_rules, include=include, exclude=exclude,
         extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
         select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
-        fail_on=fail_on, follow_links=follow_links)
+        fail_on=fail_on, follow_links=follow_links, force_exclude=force_exclude)
     # Limits that keep one pathological file from holding a run (see README, Guarantees).
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
@@ -248,16 +258,22 @@ def audit(
 
         accepted = load_baseline(baseline_file)
     policy = prepared.policy
+    if severities:
+        policy.severities = tuple(dict.fromkeys(s.value for s in severities))
+    from markaudit.grouping import group_findings
 
     def adjust(report: "DocumentReport") -> "DocumentReport":
         graded = policy.grade(report)
-        return policy.keep(accepted.apply(graded) if accepted is not None else graded)
+        # Grouped last: the baseline and the ignores see one finding per page.
+        return group_findings(policy.word(policy.keep(
+            accepted.apply(graded) if accepted is not None else graded)))
 
     to_terminal = any(t.path is None for t in targets) and sys.stdout.isatty()
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
                    width=console_width() if to_terminal else 120, statistics_only=statistics,
-                   ocr=prepared.settings.ocr, pictures=_pictures(html_images, targets))
+                   ocr=prepared.settings.ocr, pictures=_pictures(html_images, targets),
+                   list_info="info" in policy.severities, documents=len(prepared.sources))
     from markaudit.signals import sigterm_as_interrupt
 
     try:
@@ -279,7 +295,10 @@ def audit(
     save_compiled()  # the prefilter pieces and word-list finders this run compiled, for the next
     written = [str(t.path) for t in targets if t.path is not None]
     if written:
-        typer.echo(printable(f"{summary_line(rollup)}; report written to {', '.join(written)}"),
+        # The summary once: the console on standard output has printed it already.
+        console_shown = any(t.format == "console" and t.path is None for t in targets)
+        summary = "" if console_shown else f"{summary_line(rollup)}; "
+        typer.echo(printable(f"{summary}report written to {', '.join(written)}"),
                    err=True)
     if rollup.partial:
         typer.echo(f"markaudit: {'terminated' if stop.terminated else 'interrupted'}; the report "
@@ -295,8 +314,8 @@ def audit(
     if without_tesseract:
         typer.echo(f"markaudit: {plural(without_tesseract, 'document')} not audited: "
                    f"{NOT_INSTALLED}; install it with: {install_hint()}", err=True)
-    if rollup.total.not_audited:
-        raise typer.Exit(EXIT_ERROR)
+    # An unreadable document is a finding (markaudit.not-audited, an error by default), so it
+    # fails the run with exit 1 as ruff's E902 does; exit 2 is for usage and configuration.
     failing = [s for s in ("error", "warning", "info")
                if SEVERITY_RANK[s] >= SEVERITY_RANK[prepared.fail_on]]
     raise typer.Exit(EXIT_FINDINGS if any(rollup.total.severities[s] for s in failing)

@@ -122,7 +122,8 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
              exclude: list[str] | None, extensions: str | None, no_split: bool,
              no_cache: bool, cache_dir: Path | None, select: str | None, ignore: str | None,
              input_kind: InputKind | None, min_confidence: float | None,
-             fail_on: FailOn | None, follow_links: bool = False) -> Prepared:
+             fail_on: FailOn | None, follow_links: bool = False,
+             force_exclude: bool | None = None) -> Prepared:
     from markaudit.batch import Settings
     from markaudit.cache import default_dir
     from markaudit.collect import Selection, collect, parse_extensions
@@ -154,7 +155,14 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
     chosen_include = include if include else (config.include or () if config else ())
     chosen_exclude = exclude if exclude else (config.exclude or () if config else ())
     selection = Selection(chosen_extensions, chosen_include, chosen_exclude)
-    sources = list(collect(paths, selection, follow_links))
+    forced = force_exclude if force_exclude is not None else bool(config and
+                                                                  config.force_exclude)
+    root = config.folder if config else Path.cwd()
+    sources = list(collect(paths, selection, follow_links,
+                           force_exclude_from=root if forced else None))
+    if not sources and forced and all(Path(p).is_file() for p in paths):
+        # Every file pre-commit named is excluded (a README.md): nothing to do, as ruff.
+        raise typer.Exit(EXIT_CLEAN)
     if not sources:
         chosen = [f"extensions: {', '.join(selection.extensions)}"]
         chosen += [f"include: {', '.join(chosen_include)}"] if chosen_include else []

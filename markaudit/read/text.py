@@ -16,15 +16,18 @@ _SNIFF_BYTES = 8192
 _CONTROL = set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
 _CONTROL_BYTES = bytes(sorted(_CONTROL))
 _CONTROL_CHARS = {code: None for code in _CONTROL}  # str.translate deletes them
+# An image holds no text to audit: say how to get its text.
+_NEEDS_OCR = ("; it needs OCR first: `tesseract SCAN.png SCAN` writes SCAN.txt to audit, "
+              "`tesseract SCAN.png SCAN hocr` SCAN.hocr with where each word stands")
 # How common binary files begin: one renamed .txt is named for what it is, not audited as text.
 _SIGNATURES = (
     (b"%PDF-", "a PDF file; name it .pdf to read its text layer"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
+    (b"\x89PNG\r\n\x1a\n", f"a PNG image{_NEEDS_OCR}"),
+    (b"\xff\xd8\xff", f"a JPEG image{_NEEDS_OCR}"),
+    (b"GIF87a", f"a GIF image{_NEEDS_OCR}"),
+    (b"GIF89a", f"a GIF image{_NEEDS_OCR}"),
+    (b"II*\x00", f"a TIFF image{_NEEDS_OCR}"),
+    (b"MM\x00*", f"a TIFF image{_NEEDS_OCR}"),
     (b"PK\x03\x04", "a ZIP archive or Word file"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word or Excel file"),
 )

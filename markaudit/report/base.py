@@ -31,6 +31,8 @@ class RunInfo:
     statistics_only: bool = False  # print the roll-up and nothing per document
     ocr: OcrOptions | None = None  # how the html report re-reads scans (from the OCR cache)
     pictures: Pictures | None = None  # where the html report puts page pictures (None: embed)
+    list_info: bool = True  # the console lists info findings; otherwise it counts them
+    documents: int = 0  # how many documents the run audits (0: not known)
 
 
 class Reporter:

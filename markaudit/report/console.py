@@ -9,13 +9,16 @@ characters escaped (`report.terminal`), on a terminal and in a pipe alike.
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, Group
 from rich.text import Text
 
-from markaudit.model import DocumentReport
+from markaudit.model import SEVERITY_RANK, DocumentReport, Finding
 from markaudit.report.base import Reporter, plural, summary_line
 from markaudit.report.terminal import printable
 from markaudit.rollup import Rollup
@@ -34,8 +37,9 @@ def _cell(value: object) -> Text:
 def _heading(document: DocumentReport) -> Text:
     heading = Text(printable(document.path), style="bold")
     if document.errors:
-        return heading.append(f"  not audited: {printable('; '.join(document.errors))}",
-                              style="red")
+        # Why, the markaudit.not-audited finding below says (unless the project ignores it).
+        reason = "" if document.findings else f": {printable('; '.join(document.errors))}"
+        return heading.append(f"  not audited{reason}", style="red")
     level = "no classification marked"
     if document.classification:
         level = document.classification.level
@@ -58,13 +62,18 @@ def _table(**options: Any) -> Table:
     return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **options)
 
 
-def _findings_table(document: DocumentReport) -> Table:
-    table = _table(expand=False)
+def worst_first(findings: Sequence[Finding]) -> list[Finding]:
+    """Errors, then warnings, then info; in the order of the text within each."""
+    return sorted(findings, key=lambda f: -SEVERITY_RANK[f.severity])
+
+
+def _findings_table(findings: Sequence[Finding], header: bool = True) -> Table:
+    table = _table(expand=False, show_header=header)
     table.add_column("severity", no_wrap=True)
     table.add_column("rule", no_wrap=True)
     table.add_column("page:line", no_wrap=True, justify="right")
     table.add_column("message", overflow="fold")
-    for finding in document.findings:
+    for finding in findings:
         where = f"{finding.page or '-'}:{finding.line or '-'}"
         table.add_row(Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
                       _cell(finding.rule), where, _cell(finding.message))
@@ -117,7 +126,10 @@ def rollup_renderables(rollup: Rollup) -> list[Group]:
     if total.checks:
         tables.append(_counts_table("findings by check", total.checks, "check"))
     if rollup.most_errors:
-        tables.append(_counts_table("documents with most errors", dict(rollup.most_errors),
+        named = dict(rollup.most_errors)
+        if (more := rollup.with_errors - len(named)) > 0:
+            named[f"... and {plural(more, 'other document')}"] = more
+        tables.append(_counts_table(f"documents with errors ({rollup.with_errors})", named,
                                     "document"))
     if rollup.group_by_folder and rollup.folders:
         tables.append(_folders_table(rollup))
@@ -125,22 +137,49 @@ def rollup_renderables(rollup: Rollup) -> list[Group]:
 
 
 class ConsoleReporter(Reporter):
-    """Per document its heading and findings as it is audited; the roll-up at the end."""
+    """Documents with errors as they are audited, then those with warnings, then the roll-up.
+
+    What is wrong comes first: a document whose worst finding is a warning is held back (in a
+    spooled file, so that memory stays flat) and printed after every document with an error.
+    Info findings are counted, not listed, unless the run asks for them (`--severity info`);
+    in a batch, a document with nothing listed is left to the roll-up's counts.
+    """
 
     def start(self) -> None:
-        self._console = Console(
-            file=_TrimmedLines(self.stream), force_terminal=self.run.color,
+        self._console = self._console_on(_TrimmedLines(self.stream))
+        # Closed in finish(), which the run calls whatever happens to the documents.
+        self._held = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=1 << 20, mode="w+", encoding="utf-8",
+            errors="surrogateescape")
+        self._held_console = self._console_on(self._held)
+        self._unlisted_info = 0
+
+    def _console_on(self, stream: TextIO) -> Console:
+        return Console(
+            file=stream, force_terminal=self.run.color,
             color_system="auto" if self.run.color else None, width=self.run.width or 120,
             highlight=False, soft_wrap=False)
 
     def document(self, document: DocumentReport) -> None:
         if self.run.statistics_only:
             return
-        console = self._console
-        console.print(_heading(document))
-        if document.findings:
-            console.print(_findings_table(document))
-        elif not document.errors:
+        listed = worst_first([f for f in document.findings
+                              if self.run.list_info or f.severity != "info"])
+        unlisted = len(document.findings) - len(listed)
+        self._unlisted_info += unlisted
+        alone = self.run.documents == 1
+        if not listed and not document.errors and not alone:
+            return
+        console = (self._console if alone or document.errors or
+                   (listed and listed[0].severity == "error") else self._held_console)
+        heading = _heading(document)
+        if unlisted:
+            heading.append(f" · {plural(unlisted, 'info')} not listed", style="")
+        console.print(heading)
+        if listed:
+            # A batch leaves out the header of each document's table: it fits on fewer screens.
+            console.print(_findings_table(listed, header=alone))
+        elif not document.findings and not document.errors:
             # Text, not a string: a string goes through markup and emoji codes, whose table
             # rich would import for this one line.
             console.print(Text("  no findings"))
@@ -149,11 +188,18 @@ class ConsoleReporter(Reporter):
         console.print()
 
     def finish(self, rollup: Rollup) -> None:
+        self._held.seek(0)
+        shutil.copyfileobj(self._held, _TrimmedLines(self.stream))
+        self._held.close()
         # One document needs no roll-up: its own report says it all.
         if rollup.total.documents > 1 or self.run.statistics_only:
             for table in rollup_renderables(rollup):
                 self._console.print(table)
                 self._console.print()
+        if self._unlisted_info and not self.run.statistics_only:
+            self._console.print(Text(f"{plural(self._unlisted_info, 'info')} finding"
+                                     f"{'' if self._unlisted_info == 1 else 's'} not listed "
+                                     "(--severity info lists them)"))
         self._console.print(Text(summary_line(rollup), style="bold"))
         self.stream.flush()
 

@@ -15,11 +15,10 @@ from markaudit.report.locate import marking_texts, position
 from markaudit.rollup import Rollup
 
 HEADER = ("path", "page", "line", "column", "rule", "severity", "message", "marking_text",
-          "fingerprint")
+          "fingerprint", "pages")
 # Cells a spreadsheet would run as a formula (=, +, -, @; tab and CR per OWASP). Document text
 # and file names are untrusted: an OCR'd "=HYPERLINK(...)" must open as text, not as a link.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-UNREADABLE = "markaudit.unreadable"
 
 
 def cell(value: object) -> str | int:
@@ -40,17 +39,14 @@ class CsvReporter(Reporter):
         self._out.writerow(HEADER)
 
     def document(self, document: DocumentReport) -> None:
-        if document.errors:
-            # Not a finding, but a row: a document missing from the sheet would go unnoticed.
-            self._out.writerow([cell(v) for v in (
-                document.path, None, None, None, UNREADABLE, "error",
-                f"not audited: {'; '.join(document.errors)}", "", "")])
-            return
+        # An unreadable document has its markaudit.not-audited finding: a row like any other.
         for finding in document.findings:
             line, column = position(finding)
             self._out.writerow([cell(v) for v in (
                 document.path, finding.page, line, column, finding.rule, finding.severity,
-                finding.message, marking_texts(finding), finding.fingerprint)])
+                finding.message, marking_texts(finding), finding.fingerprint,
+                # every page of a finding that stands for many (see markaudit.grouping)
+                " ".join(map(str, finding.pages)) or finding.page)])
 
     def finish(self, rollup: Rollup) -> None:
         self.stream.flush()

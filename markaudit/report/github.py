@@ -16,7 +16,6 @@ from markaudit.report.locate import position
 from markaudit.rollup import Rollup
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
-UNREADABLE = "markaudit.unreadable"
 # Other control characters pass through the runner into the log, where an ESC starts a colour
 # sequence and a form feed or line separator breaks the line for other readers of the output:
 # in document text they are OCR debris, shown as U+FFFD.
@@ -52,10 +51,6 @@ class GithubReporter(Reporter):
     """One workflow command per finding, and one error per unreadable document."""
 
     def document(self, document: DocumentReport) -> None:
-        if document.errors:
-            self.stream.write(command("error", f"not audited: {'; '.join(document.errors)}",
-                                      file=document.path, title=UNREADABLE))
-            return
         for finding in document.findings:
             self.stream.write(annotation(document.path, finding))
 

@@ -11,10 +11,12 @@ Filtering is kept in the URL fragment (`report.html#filter=banner&severity=warni
 the page applies it when it opens and rewrites it as the reader types, so a filtered view is a
 link one can send. A fragment without `=` (`#doc-3`) is an ordinary anchor.
 
-Streaming: a document's section (its text above all) is written as soon as the document arrives
-and then forgotten, so memory stays flat however many pages a batch has. Only what the findings
-table needs (one short pre-escaped row per finding) is kept until the end. The table and the
-roll-up therefore come last in the file; CSS flex `order` shows them first.
+Streaming: a document's section (its text above all) is written to a spooled temporary file as
+soon as the document arrives and then forgotten, so memory stays flat however many pages a batch
+has; at the end the sections are copied into the page worst first (most errors, then most
+warnings). Only what the findings table needs (one short pre-escaped row per finding, sorted by
+severity at the end) is kept in memory. The table and the roll-up come last in the file; CSS
+flex `order` shows them first, the summary opening on the documents that need attention.
 
 Documents are untrusted input: every piece of their text, their paths, rule messages and marking
 values is escaped. The DocumentReport does not hold the text, so this format alone re-reads each
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
     from markaudit.read.ocr import OcrOptions
 
 MAX_PAGES = 200  # text shown per document: a 2,000-page file would make a page too big to open
+MAX_ATTENTION = 100  # documents listed under "Needs attention"; the rest are in Documents
 
 COLUMNS = (("document", "text"), ("page", "number"), ("line", "number"),
            ("severity", "number"), ("rule", "text"), ("message", "text"))
@@ -68,6 +72,12 @@ _CONTROLS[0x7F] = 0x2421
 def _esc(text: object) -> str:
     """Text made safe for an element's content or a quoted attribute."""
     return html.escape(str(text), quote=True).translate(_CONTROLS)
+
+
+def _title(*lines: str) -> str:
+    """A tooltip: each line's runs of white space (a description's folded line ends, a
+    marking read over two lines) as one space, the lines apart on lines of their own."""
+    return "&#10;".join(_esc(" ".join(line.split())) for line in lines)
 
 
 def _css_name(text: str) -> str:
@@ -88,8 +98,15 @@ class HtmlReporter(Reporter):
 
     def __init__(self, stream: TextIO, run: RunInfo) -> None:
         super().__init__(stream, run)
-        self._rows: list[str] = []
+        self._rows: list[tuple[int, int, str]] = []  # (-severity rank, arrival, row)
         self._count = 0
+        # Sections are held in a spooled file and written worst first at the end: (sort key,
+        # offset, length) each; memory keeps only these.
+        self._sections: list[tuple[tuple[int, int, int], int, int]] = []
+        self._held = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
+            max_size=4 << 20, mode="w+", encoding="utf-8",
+            errors="surrogateescape")
+        self._attention: list[tuple[int, int, int, str, str]] = []
         self._anchors: dict[str, str] = {}  # path -> section id, for the roll-up's links
         self._descriptions: dict[str, str] = {}
         if run.rules is not None:
@@ -103,16 +120,28 @@ class HtmlReporter(Reporter):
         self._count += 1
         anchor = f"doc-{self._count}"
         self._anchors.setdefault(document.path, anchor)
-        self._rows.extend(self._row(document, anchor, f) for f in document.findings)
+        self._rows.extend((-SEVERITY_RANK[f.severity], len(self._rows),
+                           self._row(document, anchor, f)) for f in document.findings)
+        counts = Counter(f.severity for f in document.findings)
+        worst = (-counts["error"], -counts["warning"], self._count)
+        if counts["error"] or counts["warning"]:
+            self._attention.append((*worst, document.path, anchor))
         if not self.run.statistics_only:
-            self.stream.write(_document_section(document, anchor, self._descriptions,
-                                                self.run.ocr, self._pictures))
+            section = _document_section(document, anchor, self._descriptions, self.run.ocr,
+                                        self._pictures)
+            self._sections.append((worst, self._held.tell(), len(section)))
+            self._held.write(section)
 
     def finish(self, rollup: Rollup) -> None:
+        # The documents that need attention first: most errors, then most warnings.
+        for _, offset, length in sorted(self._sections):
+            self._held.seek(offset)
+            self.stream.write(self._held.read(length))
+        self._held.close()
         parts = ["</section>\n"]
         if not self.run.statistics_only:
-            parts.append(_findings_section(self._rows))
-        parts.append(_rollup_section(rollup, self._anchors))
+            parts.append(_findings_section([row for *_, row in sorted(self._rows)]))
+        parts.append(_rollup_section(rollup, self._anchors, sorted(self._attention)))
         parts.append(f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
         self.stream.write("".join(parts))
         self.stream.flush()
@@ -123,7 +152,7 @@ class HtmlReporter(Reporter):
             line = f'<a href="#{_finding_target(anchor, finding)}">{line}</a>'
         rule = _esc(finding.rule)
         description = self._descriptions.get(finding.rule)
-        title = f' title="{_esc(description)}"' if description else ""
+        title = f' title="{_title(description)}"' if description else ""
         return (
             f'<tr class="sev-{finding.severity}" data-severity="{finding.severity}">'
             f'<td><a href="#{anchor}">{_esc(document.path)}</a></td>'
@@ -211,7 +240,7 @@ def _document_findings(document: DocumentReport, anchor: str, descriptions: dict
         if finding.page:
             where = f'<a href="#{_finding_target(anchor, finding)}">{where}</a>'
         description = descriptions.get(finding.rule)
-        title = f' title="{_esc(description)}"' if description else ""
+        title = f' title="{_title(description)}"' if description else ""
         rows.append(f'<tr class="sev-{finding.severity}"><td><span class="sev">'
                     f'{finding.severity}</span></td><td{title}><code>{_esc(finding.rule)}'
                     f'</code></td><td class="num">{where}</td><td>{_esc(finding.message)}</td>'
@@ -373,8 +402,8 @@ def _page(page: Page, markings: Sequence[Marking], anchor: str,
 def _flag(findings: Sequence[Finding], line_id: str) -> str:
     """The attributes of a line findings point at: its worst severity, an id, the messages."""
     worst = max(findings, key=lambda f: SEVERITY_RANK[f.severity]).severity
-    messages = "\n".join(f"{f.severity}: {f.message}" for f in findings)
-    return f' class="l flag-{worst}" id="{line_id}" title="{_esc(messages)}"'
+    messages = _title(*(f"{f.severity}: {f.message}" for f in findings))
+    return f' class="l flag-{worst}" id="{line_id}" title="{messages}"'
 
 
 def _locate(marking: Marking, page: Page, text: str,
@@ -398,7 +427,7 @@ def _locate(marking: Marking, page: Page, text: str,
         title += f" · p. {marking.page}, box {x0},{y0}\u2013{x1},{y1}"
         if marking.image:
             title += f" of {marking.image}"
-    tag = f'<mark class="kind-{_css_name(marking.kind)}" title="{_esc(title)}">'
+    tag = f'<mark class="kind-{_css_name(marking.kind)}" title="{_title(title)}">'
     return start, start + len(marking.text), tag
 
 
@@ -470,13 +499,16 @@ def _findings_section(rows: list[str]) -> str:
         f"{body}</tbody></table>\n</section>\n")
 
 
-def _rollup_section(rollup: Rollup, anchors: dict[str, str]) -> str:
+def _rollup_section(rollup: Rollup, anchors: dict[str, str],
+                    attention: Sequence[tuple[int, int, int, str, str]] = ()) -> str:
     total = rollup.total
     parts = ['<section id="summary">\n<h2>Summary</h2>\n']
     if rollup.partial:
         parts.append('<p class="not-audited">The run was interrupted: these counts cover only '
                      "the documents audited.</p>\n")
     parts.append(_tiles(total))
+    if attention:
+        parts.append(_attention_list(attention))
     tables = [_counts_table("Documents by overall level", "level", total.levels.most_common())]
     if total.issuers:
         tables.append(_counts_table("Release stamps by issuer", "issuer",
@@ -487,12 +519,27 @@ def _rollup_section(rollup: Rollup, anchors: dict[str, str]) -> str:
     if rollup.most_errors:
         linked = [(f'<a href="#{anchors[p]}">{_esc(p)}</a>' if p in anchors else _esc(p), n)
                   for p, n in rollup.most_errors]
-        tables.append(_counts_table("Documents with most errors", "document", linked,
+        tables.append(_counts_table(f"Documents with errors ({rollup.with_errors:,})",
+                                    "document", linked,
                                     escaped=True))
     if rollup.group_by_folder and rollup.folders:
         tables.append(_folders_table(rollup.folders))
     parts.append(f'<div class="tables">{"".join(tables)}</div>\n</section>\n')
     return "".join(parts)
+
+
+def _attention_list(attention: Sequence[tuple[int, int, int, str, str]]) -> str:
+    """The documents with errors or warnings, worst first, each a link to its section."""
+    items = []
+    for errors, warnings, _, path, anchor in attention[:MAX_ATTENTION]:
+        counts = [f'<span class="sev-{s}"><span class="sev">{plural(-n, s)}</span></span>'
+                  for s, n in (("error", errors), ("warning", warnings)) if n]
+        items.append(f'<li><a href="#{anchor}">{_esc(path)}</a> · {" · ".join(counts)}</li>')
+    more = len(attention) - MAX_ATTENTION
+    if more > 0:
+        items.append(f"<li>and {plural(more, 'other document')} (see Documents)</li>")
+    return (f'<div id="attention"><h3>Needs attention ({len(attention):,})</h3>'
+            f'<ol>{"".join(items)}</ol></div>\n')
 
 
 def _tiles(total: Counts) -> str:

@@ -7,8 +7,8 @@ numbers), so an alert survives lines moving above it and is closed only when the
 
 Written as it goes: results are streamed, one per line. The tool object (with its rules) and the
 invocation come after the results, which JSON allows: that way a rule met in a finding but absent
-from the rule pack still gets a descriptor and a valid `ruleIndex`, and unreadable documents
-need only their path and reason kept until the end.
+from the rule pack still gets a descriptor and a valid `ruleIndex`. An unreadable document is a
+result of markaudit.not-audited, like ruff's E902.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import quote
 from markaudit.model import (
     DOCUMENT_TIMEOUT_RULE,
     NEEDS_OCR_RULE,
+    NOT_AUDITED_RULE,
     PAGE_TIMEOUT_RULE,
     TIMEOUT_RULE,
     DocumentReport,
@@ -48,6 +49,10 @@ DOCUMENT_TIMEOUT_DESCRIPTION = (
 NEEDS_OCR_DESCRIPTION = (
     "A PDF page that is a scanned image without a text layer. Its text was never read, so its "
     "markings could not be checked: run OCR on it (OCRmyPDF, Tesseract) and audit it again.")
+
+NOT_AUDITED_DESCRIPTION = (
+    "A document that could not be read (missing, binary, an image without OCR, too large): "
+    "none of its markings were checked. The message says why and what to do.")
 
 
 def artifact_uri(path: str) -> tuple[str, bool]:
@@ -112,7 +117,8 @@ class SarifReporter(Reporter):
         self._add_rule(_descriptor(DOCUMENT_TIMEOUT_RULE, DOCUMENT_TIMEOUT_DESCRIPTION,
                                    "warning", "built-in"))
         self._add_rule(_descriptor(NEEDS_OCR_RULE, NEEDS_OCR_DESCRIPTION, "warning", "built-in"))
-        self._unreadable: list[dict[str, Any]] = []
+        self._add_rule(_descriptor(NOT_AUDITED_RULE, NOT_AUDITED_DESCRIPTION, "error",
+                                   "built-in"))
         self._results = 0
         self.stream.write('{\n  "$schema": ' + json.dumps(SCHEMA_URI)
                           + ',\n  "version": "2.1.0",\n  "runs": [{\n'
@@ -131,24 +137,21 @@ class SarifReporter(Reporter):
         return index
 
     def document(self, document: DocumentReport) -> None:
-        if document.errors:
-            self._unreadable.append({
-                "level": "error",
-                "message": {"text": f"{document.path}: not audited: {'; '.join(document.errors)}"},
-                "locations": [_location(document.path)],
-            })
-            return
+        # An unreadable document is a result like any other finding (markaudit.not-audited),
+        # shown as an alert on the file, unless the project ignores that rule.
         classification = document.classification.to_dict() if document.classification else None
         for finding in document.findings:
-            result = self._result(document.path, finding)
+            result = self._result(document.path, finding, document.page_line(finding.page))
             result["properties"]["classification"] = classification
             self.stream.write(("," if self._results else "") + "\n      "
                               + json.dumps(result, ensure_ascii=False))
             self._results += 1
 
-    def _result(self, path: str, finding: Finding) -> dict[str, Any]:
+    def _result(self, path: str, finding: Finding, page_line: int | None = None
+                ) -> dict[str, Any]:
         line, column = position(finding)
-        region: dict[str, int] = {"startLine": line or 1}
+        # A finding about a whole page (a missing banner) points at the page's first line.
+        region: dict[str, int] = {"startLine": line or page_line or 1}
         if column is not None and line is not None:
             region["startColumn"] = column
             first = next(m for m in finding.markings if m.line == line and m.column == column)
@@ -159,6 +162,8 @@ class SarifReporter(Reporter):
         properties: dict[str, Any] = {"severity": finding.severity}
         if finding.page is not None:
             properties["page"] = finding.page
+        if finding.pages:
+            properties["pages"] = list(finding.pages)
         if (sure := confidence(finding)) is not None:
             properties["confidence"] = sure
         # Where on the scan (ALTO, hOCR, PDF input), so that a viewer can open the spot.
@@ -181,7 +186,7 @@ class SarifReporter(Reporter):
 
     def finish(self, rollup: Rollup) -> None:
         driver = {"name": "markaudit", "version": self.run.version, "rules": self._rules}
-        notifications = list(self._unreadable)
+        notifications = []
         if rollup.partial:
             notifications.append({"level": "error", "message": {
                 "text": "the run was interrupted: these results cover only what was audited"}})
