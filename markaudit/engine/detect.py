@@ -18,7 +18,14 @@ import regex
 from markaudit.engine.compiled import remembered
 from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, SplitWords, normalize
-from markaudit.engine.prefilter import PageText, line_filter, prefilter
+from markaudit.engine.prefilter import (
+    PageText,
+    line_filter,
+    line_filter_from_data,
+    prefilter,
+    prefilter_from_data,
+    to_data,
+)
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.engine.vocabulary import split_words
 from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
@@ -130,8 +137,10 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
             # reject too few of them to pay for themselves (measured: banner rules ran slower).
             # Only pieces that no edit may touch are looked for, on the whole page at once.
             line_rule = rule.max_line_length is not None
-            fast = None if line_rule else _derived("prefilter", prefilter, pattern)
-            lines = _derived("line-filter", line_filter, pattern) if line_rule else None
+            fast = None if line_rule else _derived(
+                "prefilter", prefilter, prefilter_from_data, pattern)
+            lines = _derived(
+                "line-filter", line_filter, line_filter_from_data, pattern) if line_rule else None
             for start, end in lines.windows(shared, windows) if lines else windows:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -178,10 +187,12 @@ T = TypeVar("T")
 _DERIVED: dict[tuple[str, regex.Pattern[str]], object] = {}
 
 
-def _derived(kind: str, derive: Callable[[str], T], pattern: regex.Pattern[str]) -> T:
+def _derived(kind: str, derive: Callable[[str], T], decode: Callable[[object], T],
+             pattern: regex.Pattern[str]) -> T:
     key = (kind, pattern)
     if key not in _DERIVED:
-        _DERIVED[key] = remembered(kind, pattern.pattern, lambda: derive(pattern.pattern))
+        _DERIVED[key] = remembered(kind, pattern.pattern, lambda: derive(pattern.pattern),
+                                   to_data, decode)
     return cast(T, _DERIVED[key])
 
 

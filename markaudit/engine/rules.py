@@ -10,13 +10,15 @@ A rule file is YAML with up to four sections:
 
 Every problem in every file is collected and reported as `file:line:column: message` (the
 column where it is known) before any document is read. Patterns compile once, after a static
-check refuses those that can backtrack exponentially (markaudit/engine/backtrack.py).
+check refuses those that can backtrack exponentially (markaudit/engine/backtrack.py); recursion,
+which `regex` cannot bound, is refused as a bad pattern (engine/bounded.py).
 
-Given a cache folder, a pack loaded without problems is kept there whole (engine/compiled.py),
-under a key made of its files' names and bytes, the versions of markaudit, `regex` and Python,
-and the code of the engine, the check types and the model: the next run of the same pack reads
-it back instead of parsing and validating the YAML again (the pre-commit case). The YAML reader
-and the backtracking check are imported by the loader's methods only: such a run needs neither.
+Given a cache folder, a pack loaded without problems is kept there as plain data
+(engine/packdata.py, engine/compiled.py), under a key made of its files' names and bytes, the
+versions of markaudit, `regex` and Python, and the code of the engine, the check types and the
+model: the next run of the same pack reads it back, checked, instead of parsing and validating
+the YAML again (the pre-commit case). The YAML reader and the backtracking check are imported by
+the loader's methods only: such a run needs neither.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 import regex
 
@@ -70,19 +72,7 @@ class FieldSpec:
     name: str
     group: str
     parser: str
-    parse: Callable[[str, ParseContext], Any]
-
-    def __reduce__(self) -> tuple[Callable[[str, str, str], FieldSpec], tuple[str, str, str]]:
-        # `parse` may be a closure (term:NAME), which pickle cannot keep: a kept pack names the
-        # parser, and reading it back resolves the name again.
-        return _field_spec, (self.name, self.group, self.parser)
-
-
-def _field_spec(name: str, group: str, parser: str) -> FieldSpec:
-    resolved = resolve_parser(parser)
-    if resolved is None:
-        raise ValueError(f"unknown parser '{parser}'")
-    return FieldSpec(name, group, parser, resolved[0])
+    parse: Callable[[str, ParseContext], Any]  # resolved from `parser`, the name kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +193,10 @@ def load_rules(paths: Iterable[str | Path], compiled_in: str | Path | None = Non
     files, problems = rule_files(paths)
     key = _pack_key(files) if compiled_in is not None and not problems else None
     if compiled_in is not None and key is not None:
-        kept = read_pack(compiled_in, key)
-        if _is_pack_of(kept, files):
+        from markaudit.engine import packdata  # here: it reads the classes of this module
+
+        kept = packdata.from_data(read_pack(compiled_in, key), [str(p) for p in files])
+        if kept is not None:
             open_store(compiled_in, kept.digest)
             return kept
     loader = _Loader(compiled_in)
@@ -215,7 +207,9 @@ def load_rules(paths: Iterable[str | Path], compiled_in: str | Path | None = Non
     rules = loader.finish()  # a pack with problems raises here: only valid packs are kept
     # A file edited while it was loaded gave the pack other bytes than the key's: not kept.
     if compiled_in is not None and key is not None and key == _pack_key(files):
-        keep_pack(compiled_in, key, rules)
+        from markaudit.engine import packdata
+
+        keep_pack(compiled_in, key, packdata.to_data(rules))
     return rules
 
 
@@ -236,13 +230,6 @@ def _pack_key(files: Sequence[Path]) -> str | None:
     except OSError:
         return None
     return key.hexdigest()[:32]
-
-
-def _is_pack_of(kept: object, files: Sequence[Path]) -> TypeGuard[RuleSet]:
-    """Whether what the cache gave back is a pack, loaded from these files."""
-    return (isinstance(kept, RuleSet) and kept.sources == tuple(str(p) for p in files)
-            and all(isinstance(rule, MarkingRule) for rule in kept.markings)
-            and all(isinstance(rule, CheckRule) for rule in kept.checks))
 
 
 def load_rule_texts(files: Iterable[tuple[str, str]]) -> RuleSet:
@@ -267,6 +254,7 @@ class _Loader:
         self.raw_checks: list[tuple[str, YamlMap]] = []
         self.digest = hashlib.sha256()
         self.texts: list[tuple[str, str]] = []
+        self.compiled: list[tuple[str, int]] = []  # (pattern, flags) compiled and checked
 
     def problem(self, path: str, where: int | Position | None, message: str) -> None:
         """Record a problem at a line, or at a (line, column) position."""
@@ -407,8 +395,10 @@ class _Loader:
         self._levels_read()
         if self.problems:
             raise RuleFileError(self.problems)
-        if self.store is not None:
-            self.store.save()  # only a pack without problems: its patterns passed every check
+        if self.store is not None:  # only a pack without problems: its patterns passed every check
+            for pattern, flags in self.compiled:
+                self.store.checked(pattern, flags)
+            self.store.save()
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
                        sources=tuple(name for name, _ in self.texts),
                        digest=self.digest.hexdigest(), texts=tuple(self.texts))
@@ -509,7 +499,7 @@ class _Loader:
         value = entry.get("value")
         if value is not None:
             known = {f.name for f in fields} | set(constants)
-            names = _placeholders(value) if isinstance(value, str) else None
+            names = placeholders(value) if isinstance(value, str) else None
             if names is None:
                 self.problem(path, entry.value_where("value"),
                              f"marking '{rule_id}': 'value' must be a template like "
@@ -721,6 +711,7 @@ class _Loader:
         if checked and not self._known(pattern, flags) and self._refuse_backtracking(
                 path, line, rule_id, pattern, flags):
             return None
+        self.compiled.append((pattern, flags))
         return done
 
     def _known(self, pattern: str, flags: int) -> bool:
@@ -810,7 +801,7 @@ class _Loader:
             self.problem(path, entry.value_where("severity"), f"check '{rule_id}': 'severity' is "
                          f"one of {', '.join(SEVERITIES)}")
         message = entry.get("message", module.MESSAGE)
-        names = _placeholders(message) if isinstance(message, str) else None
+        names = placeholders(message) if isinstance(message, str) else None
         allowed_names = set(module.PLACEHOLDERS) | {"page", "line", "id"}
         if names is None:
             self.problem(path, entry.value_where("message"),
@@ -832,7 +823,7 @@ class _Loader:
                                  f"'{key}' ({option.help})")
                 options[key] = option.default
                 continue
-            value, error = _option_value(option, entry[key], marking_ids, levels)
+            value, error = option_value(option, entry[key], marking_ids, levels)
             if error:
                 self.problem(path, entry.value_where(key), f"check '{rule_id}': '{key}' {error}")
             options[key] = value
@@ -844,7 +835,7 @@ class _Loader:
                          whole_file=whole_file is True)
 
 
-def _option_value(option: Any, value: Any, marking_ids: set[str],
+def option_value(option: Any, value: Any, marking_ids: set[str],
                   levels: list[str]) -> tuple[Any, str | None]:
     """The option's value, checked against its declared kind; or an error to report."""
     kind = option.kind
@@ -868,7 +859,7 @@ def _option_value(option: Any, value: Any, marking_ids: set[str],
             sub_kind = {"marking": "markings", "caveat": "words"}.get(key, "level")
             if key == "classified":  # true, false, or the markings that show it classified
                 sub_kind = "boolean" if isinstance(item, bool) else "markings"
-            checked, error = _option_value(Option(sub_kind, ""), item, marking_ids, levels)
+            checked, error = option_value(Option(sub_kind, ""), item, marking_ids, levels)
             if error:
                 return None, f"{key} {error}"
             condition[key] = checked
@@ -941,7 +932,7 @@ def _is_string_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _placeholders(template: str) -> set[str] | None:
+def placeholders(template: str) -> set[str] | None:
     """The `{names}` a template uses, or None if it is not a valid template."""
     try:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}
