@@ -1,0 +1,76 @@
+"""Rules validated as they run (issue 24, item 5): what `rules validate` accepts never crashes an
+audit. Recursion, which `regex` compiles but cannot bound (`(?R)?X` ran every audit out of
+memory), is refused at load time with its file:line:column (engine/bounded.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, run_markaudit
+from tests.test_rules import found, only_problem, ruleset, write
+
+RECURSIVE = ["(?R)?X", "(a(?1)?b)", "(?P<n>a(?&n)?b)", "(?P<n>x(?P>n)?y)", "(?0)?x",
+             "SECRET(?-1)?", "(?:(TOP)|(?+1))(SECRET)"]
+
+
+@pytest.mark.parametrize("pattern", RECURSIVE)
+def test_a_recursive_pattern_is_refused_with_its_position(tmp_path: Path, pattern: str) -> None:
+    path = write(tmp_path, f"markings:\n  - id: x.stamp\n    kind: stamp\n"
+                           f"    pattern: '{pattern}'\n")
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == (4, 14)
+    assert "recursion" in problem.message and "at position" in problem.message
+
+
+@pytest.mark.parametrize(("key", "value", "line"), [
+    ("exclude", "['(?R)']", 5),
+    ("not_near", "[{pattern: '(a(?1)?)', before: 1}]", 5),
+    ("patterns", "[SECRET, '(?&n)(?P<n>x)']", 4),
+])
+def test_recursion_is_refused_wherever_a_marking_takes_a_pattern(
+        tmp_path: Path, key: str, value: str, line: int) -> None:
+    text = "markings:\n  - id: x.stamp\n    kind: stamp\n"
+    text += f"    {key}: {value}\n" if key == "patterns" else \
+        f"    pattern: SECRET\n    {key}: {value}\n"
+    problem = only_problem(write(tmp_path, text))
+    assert problem.line == line
+    assert "recursion" in problem.message
+
+
+def test_a_check_option_pattern_with_recursion_is_refused(tmp_path: Path) -> None:
+    text = ("markings:\n  - id: x.stamp\n    kind: stamp\n    pattern: 'STAMP (?P<n>\\d+)'\n"
+            "    fields: {n: text}\nchecks:\n  - id: x.format\n    type: format\n"
+            "    marking: x.stamp\n    field: n\n    pattern: '(?R)?1'\n")
+    problem = only_problem(write(tmp_path, text))
+    assert problem.line == 11 and "recursion" in problem.message
+
+
+@pytest.mark.parametrize("pattern", [r"\(\?R\)", "[(?R)]", r"[\]](?:R)"])
+def test_recursion_written_as_text_is_a_pattern_like_any_other(tmp_path: Path,
+                                                               pattern: str) -> None:
+    rules = ruleset(tmp_path, f"markings:\n  - id: x.stamp\n    kind: stamp\n"
+                              f"    pattern: '{pattern}'\n")
+    assert rules.markings[0].compiled[0].pattern == pattern
+
+
+def test_validate_refuses_what_would_crash_an_audit_and_the_audit_is_one_line(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, "markings:\n  - id: x.stamp\n    kind: stamp\n"
+                           "    pattern: '(?R)?X'\n")
+    validated = run_markaudit("rules", "validate", str(path))
+    assert validated.returncode == 2
+    assert f"{path}:4:14:" in validated.stderr + validated.stdout
+    audited = run_markaudit("audit", str(SEED), "--no-default-rules", "--rules", str(path),
+                            "--no-cache")
+    assert audited.returncode == 2
+    assert f"{path}:4:14:" in audited.stderr
+    assert "internal error" not in audited.stderr and "MemoryError" not in audited.stderr
+
+
+def test_a_pattern_that_calls_a_group_by_name_only_as_a_back_reference_still_works(
+        tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, "markings:\n  - id: x.twice\n    kind: stamp\n"
+                              "    pattern: '(?P<w>SECRET) (?P=w)'\n")
+    assert [m.text for m in found(rules, "SECRET SECRET\n")] == ["SECRET SECRET"]
