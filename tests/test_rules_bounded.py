@@ -1,6 +1,7 @@
 """Rules validated as they run (issue 24, item 5): what `rules validate` accepts never crashes an
 audit. Recursion, which `regex` compiles but cannot bound (`(?R)?X` ran every audit out of
-memory), is refused at load time with its file:line:column (engine/bounded.py)."""
+memory), is refused at load time with its file:line:column (engine/bounded.py); so is an id
+holding a control, right-to-left or zero-width character, which every report would show."""
 
 from __future__ import annotations
 
@@ -74,3 +75,28 @@ def test_a_pattern_that_calls_a_group_by_name_only_as_a_back_reference_still_wor
     rules = ruleset(tmp_path, "markings:\n  - id: x.twice\n    kind: stamp\n"
                               "    pattern: '(?P<w>SECRET) (?P=w)'\n")
     assert [m.text for m in found(rules, "SECRET SECRET\n")] == ["SECRET SECRET"]
+
+
+@pytest.mark.parametrize(("rule_id", "code"), [
+    ("banner.\u202etop", "U+202E"),  # right-to-left override
+    ("banner\u200b.top", "U+200B"),  # zero-width space
+    ("banner.top\u2066", "U+2066"),  # left-to-right isolate
+    ("banner.\x1b[2Jtop", "U+001B"),  # an escape sequence
+    ("banner.top\u200d", "U+200D"),  # zero-width joiner
+])
+def test_an_id_with_an_invisible_or_control_character_is_refused_where_it_stands(
+        tmp_path: Path, rule_id: str, code: str) -> None:
+    escaped = rule_id.encode("unicode_escape").decode("ascii")
+    path = write(tmp_path, f'markings:\n  - id: "{escaped}"\n    kind: stamp\n'
+                           "    pattern: STAMP\n")
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == (2, 9)
+    assert code in problem.message
+    assert problem.message.isascii()  # the message itself shows the character escaped
+
+
+def test_a_check_id_with_a_right_to_left_mark_is_refused(tmp_path: Path) -> None:
+    text = ("markings:\n  - id: x.stamp\n    kind: stamp\n    pattern: STAMP\n"
+            'checks:\n  - id: "x.\\u200fevery"\n    type: every_page\n    marking: x.stamp\n')
+    problem = only_problem(write(tmp_path, text))
+    assert problem.line == 6 and "U+200F" in problem.message

@@ -29,6 +29,7 @@ import hashlib
 import os
 import string
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,10 @@ MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "p
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
+# Unicode categories refused in ids: controls, format characters (right-to-left marks and
+# overrides, zero-width spaces and joiners, BOM), surrogates, private use, unassigned, line and
+# paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 # The package, whose code decides what a loaded pack holds: see `_pack_key`.
 _PACKAGE = Path(__file__).parent.parent
 
@@ -444,6 +449,15 @@ class _Loader:
         rule_id = entry.get("id")
         if not isinstance(rule_id, str) or not rule_id.strip():
             self.problem(path, (entry.line, entry.column), "every entry needs an 'id'")
+            return None
+        hidden = next(((i, c) for i, c in enumerate(rule_id)
+                       if unicodedata.category(c) in _INVISIBLE), None)
+        if hidden is not None:
+            # Shown in every report and on terminals: a right-to-left override or a zero-width
+            # space would make one id look like another, or reorder the line it stands in.
+            self.problem(path, entry.value_where("id"), f"id {rule_id!a} holds the "
+                         f"invisible or control character U+{ord(hidden[1]):04X} at position "
+                         f"{hidden[0]} (an id is letters, digits and punctuation)")
             return None
         here = f"{path}:{entry.line_of('id')}"
         if rule_id in seen:
