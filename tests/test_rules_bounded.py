@@ -100,3 +100,12 @@ def test_a_check_id_with_a_right_to_left_mark_is_refused(tmp_path: Path) -> None
             'checks:\n  - id: "x.\\u200fevery"\n    type: every_page\n    marking: x.stamp\n')
     problem = only_problem(write(tmp_path, text))
     assert problem.line == 6 and "U+200F" in problem.message
+
+
+def test_a_pattern_too_long_to_compile_quickly_is_refused_at_once(tmp_path: Path) -> None:
+    long = "(?:[AB]X)" * 10_000  # 90,000 characters: `regex` would parse it for seconds
+    path = write(tmp_path, f"markings:\n  - id: x.long\n    kind: stamp\n"
+                           f"    pattern: '{long}'\n")
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == (4, 14)
+    assert "90,000 characters long" in problem.message and "at most 50,000" in problem.message
