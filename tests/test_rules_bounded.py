@@ -109,3 +109,23 @@ def test_a_pattern_too_long_to_compile_quickly_is_refused_at_once(tmp_path: Path
     problem = only_problem(path)
     assert (problem.line, problem.column) == (4, 14)
     assert "90,000 characters long" in problem.message and "at most 50,000" in problem.message
+
+
+def test_a_pattern_nested_too_deeply_for_the_parser_is_one_located_problem(
+        tmp_path: Path) -> None:
+    nested = "(?:" * 400 + "SECRET" + ")" * 400  # `regex` parses groups by recursion
+    path = write(tmp_path, f"markings:\n  - id: x.deep\n    kind: stamp\n"
+                           f"    pattern: '{nested}'\n")
+    problem = only_problem(path)
+    assert (problem.line, problem.column) == (4, 14)
+    assert "nests groups too deeply" in problem.message
+
+
+def test_a_vocabulary_too_large_for_its_parsers_pattern_is_refused_where_it_is_defined(
+        tmp_path: Path) -> None:
+    terms = ", ".join(f"CAVEAT{i:05d}" for i in range(4000))  # 44,000 characters, edits added
+    path = write(tmp_path, f"vocabularies:\n  caveat: [{terms}]\nmarkings:\n  - id: x.stamp\n"
+                           "    kind: stamp\n    pattern: STAMP\n")
+    problem = only_problem(path)
+    assert problem.line == 2
+    assert "vocabulary 'caveat' is too large" in problem.message

@@ -183,3 +183,25 @@ def test_no_cache_neither_reads_nor_keeps_a_pack(tmp_path: Path, yaml_reads: lis
     assert result.exit_code == code
     assert yaml_reads  # parsed, not read back
     assert {path: path.read_bytes() for path in cache.rglob("*") if path.is_file()} == kept
+
+
+def test_a_sealed_pack_of_valid_types_but_impossible_patterns_is_audited_without_a_crash(
+        tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz.py: a pack written with the folder's key whose pattern nests too
+    deeply for `regex` to compile, or whose word list is too large for one pattern."""
+    cache = tmp_path / "cache"
+    arguments = ["audit", str(SEED), "--format", "json", "--cache-dir", str(cache)]
+    clean = run_markaudit(*arguments)
+    [kept] = (cache / "packs").glob("*.json")
+    data = json.loads(kept.read_bytes().split(b"\n", 1)[1])
+    first = data["markings"][0]
+    deep = [["(?:" * 2000 + "(?:SECRET){e<=1}" + ")" * 2000, first["compiled"][0][1]]]
+    huge = {**data["vocabularies"], "caveat": [[f"CAVEAT{i:05d}", []] for i in range(8000)]}
+    for planted in ({**data, "markings": [{**first, "compiled": deep}, *data["markings"][1:]]},
+                    {**data, "vocabularies": huge}):
+        kept.write_bytes(cachefile.seal(cache, "pack", planted) or b"")
+        for entry in cache.glob("??/*.json"):
+            entry.unlink()
+        again = run_markaudit(*arguments)
+        assert again.returncode == clean.returncode, again.stderr
+        assert "internal error" not in again.stderr

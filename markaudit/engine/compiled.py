@@ -157,9 +157,13 @@ def open_store(folder: str | Path | None, digest: str) -> CompiledPatterns | Non
 
 def compile_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     """`regex.compile`, which every pattern of the engine goes through: a pattern whose search
-    `regex` cannot bound (recursion) raises `regex.error` with its position, as a bad one does."""
+    `regex` cannot bound (recursion, length) or that nests too deeply for its parser raises
+    `regex.error`, as a bad one does."""
     refuse(pattern)
-    return regex.compile(pattern, flags)
+    try:
+        return regex.compile(pattern, flags)
+    except RecursionError:  # `regex` parses nested groups by recursion: some 300 levels
+        raise regex.error("the pattern nests groups too deeply to compile", pattern) from None
 
 
 def remembered(kind: str, key: str, make: Callable[[], T], encode: Callable[[T], object],

@@ -21,10 +21,11 @@ import regex
 
 from markaudit.cachefile import Invalid, strings, typed
 from markaudit.checks import CHECK_TYPES
-from markaudit.engine.bounded import unbounded
+from markaudit.engine.bounded import MAX_LENGTH, unbounded
 from markaudit.engine.compiled import LazyPattern
 from markaudit.engine.fields import resolve_parser
 from markaudit.engine.rules import (
+    MAX_OCR_EDITS,
     ZONES,
     CheckRule,
     FieldSpec,
@@ -71,6 +72,8 @@ def from_data(data: object, sources: Sequence[str]) -> RuleSet | None:
             return None
         vocabularies = {name: _vocabulary(name, terms)
                         for name, terms in pack["vocabularies"].items()}
+        if any(len(v.pattern(MAX_OCR_EDITS)) > MAX_LENGTH for v in vocabularies.values()):
+            return None  # as the loader refuses it: its parsers' pattern would not compile
         markings = tuple(_marking(m) for m in pack["markings"])
         ids = {m.id for m in markings}
         level = vocabularies.get("level")
@@ -185,8 +188,8 @@ def _vocabulary(name: str, terms: object) -> Vocabulary:
 
 def _pattern(data: object) -> regex.Pattern[str]:
     pattern, flags = _pair(data, str, int)
-    if flags & ~_FLAGS or any(flags & both == both for both in _EXCLUSIVE) or unbounded(
-            pattern) is not None:
+    if flags & ~_FLAGS or any(flags & both == both for both in _EXCLUSIVE) or len(
+            pattern) > MAX_LENGTH or unbounded(pattern) is not None:
         raise Invalid
     # compiled on first use: it behaves as the pattern it stands for
     return cast("regex.Pattern[str]", LazyPattern(pattern, flags))

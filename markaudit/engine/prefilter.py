@@ -662,7 +662,7 @@ def prefilter(pattern: str) -> Prefilter | None:
         if not _is_fuzzy(tree):
             return None
         found = requirement(tree)
-    except (Unsupported, ValueError, IndexError):
+    except (Unsupported, ValueError, IndexError, RecursionError):  # (deep nesting)
         return None
     return Prefilter(found, _at_line_start(tree)) if found else None
 
@@ -711,7 +711,7 @@ def line_filter(pattern: str) -> LineFilter | None:
             found = requirement(part)
             if found is not None and all(a.edits == 0 for a in found):
                 best = _better(best, found)
-    except (Unsupported, ValueError, IndexError):
+    except (Unsupported, ValueError, IndexError, RecursionError):  # (deep nesting)
         return None
     return LineFilter(best) if best else None
 

@@ -40,6 +40,7 @@ import regex
 from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
+from markaudit.engine.bounded import MAX_LENGTH
 from markaudit.engine.compiled import (
     CompiledPatterns,
     compile_pattern,
@@ -62,6 +63,7 @@ MARKING_KEYS = ("id", "kind", "description", "pattern", "patterns", "phrase", "p
 CHECK_KEYS = ("id", "type", "description", "severity", "message", "whole_file")
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
+MAX_OCR_EDITS = 5  # the largest `ocr_edits` a marking may take
 # Unicode categories refused in ids: controls, format characters (right-to-left marks and
 # overrides, zero-width spaces and joiners, BOM), surrogates, private use, unassigned, line and
 # paragraph separators.
@@ -260,6 +262,7 @@ class _Loader:
         self.digest = hashlib.sha256()
         self.texts: list[tuple[str, str]] = []
         self.compiled: list[tuple[str, int]] = []  # (pattern, flags) compiled and checked
+        self.vocabulary_where: dict[str, tuple[str, Position]] = {}  # where first defined
 
     def problem(self, path: str, where: int | Position | None, message: str) -> None:
         """Record a problem at a line, or at a (line, column) position."""
@@ -363,6 +366,7 @@ class _Loader:
                              "the 'level' vocabulary comes from 'levels'")
                 continue
             target = self.vocabularies.setdefault(str(vocab_name), {})
+            self.vocabulary_where.setdefault(str(vocab_name), (name, line))
             if _is_string_list(terms) and terms:
                 for term in terms:
                     target.setdefault(term, [])
@@ -383,6 +387,16 @@ class _Loader:
                         for n, t in self.vocabularies.items()}
         if self.levels is not None:
             vocabularies["level"] = Vocabulary.from_terms("level", self.levels[2])
+            self.vocabulary_where["level"] = (self.levels[0], self.levels[1])
+        for vocabulary in vocabularies.values():
+            # Parsers search a field's text for any term of a word list: one pattern of all
+            # its terms, which must compile as a rule's pattern must (engine/bounded.py).
+            size = len(vocabulary.pattern(MAX_OCR_EDITS))
+            if size > MAX_LENGTH:
+                path, where = self.vocabulary_where[vocabulary.name]
+                self.problem(path, where, f"vocabulary '{vocabulary.name}' is too large: its "
+                             f"terms make a pattern of {size:,} characters; at most "
+                             f"{MAX_LENGTH:,}")
         seen: dict[str, str] = {}
         markings = [rule for path, entry in self.raw_markings
                     if (rule := self._marking(path, entry, vocabularies, seen))]
@@ -480,7 +494,8 @@ class _Loader:
             self.problem(path, entry.value_where("kind"), f"marking '{rule_id}': 'kind' must be a "
                          "lower-case word such as banner, release, page-number")
         ocr_edits = entry.get("ocr_edits", 0)
-        if not isinstance(ocr_edits, int) or isinstance(ocr_edits, bool) or not 0 <= ocr_edits <= 5:
+        if not isinstance(ocr_edits, int) or isinstance(ocr_edits, bool) or not (
+                0 <= ocr_edits <= MAX_OCR_EDITS):
             self.problem(path, entry.value_where("ocr_edits"),
                          f"marking '{rule_id}': 'ocr_edits' must be a whole number from 0 to 5")
             ocr_edits = 0
