@@ -22,6 +22,7 @@ from markaudit.model import (
     DOCUMENT_TIMEOUT_RULE,
     NEEDS_OCR_RULE,
     PAGE_TIMEOUT_RULE,
+    TIME_LIMIT_SEVERITY,
     TIMEOUT_RULE,
     Classification,
     Document,
@@ -129,7 +130,7 @@ def audit_document(document: Document, rules: RuleSet, split_parts: bool = True,
     if stops:
         unsearched = _unsearched(stops, len(document.pages))
         findings = [f for f in findings if f.page not in unsearched]
-    findings += [Finding(rule=TIMEOUT_RULE, severity="warning", page=t.page, message=(
+    findings += [Finding(rule=TIMEOUT_RULE, severity=TIME_LIMIT_SEVERITY, page=t.page, message=(
         f"rule {t.rule} stopped after {RULE_TIMEOUT:g} s on page {t.page}: its pattern "
         "backtracks too much on this text, so the page was not fully searched"))
         for t in timeouts]
@@ -174,11 +175,11 @@ def _stop_finding(stop: Stop, document: Document) -> Finding:
     page, pages = stop.page, len(document.pages)
     if stop.limit == "page":
         size = sum(len(line.text) + 1 for line in document.pages[page - 1].lines)
-        return Finding(rule=PAGE_TIMEOUT_RULE, severity="warning", page=page, message=(
+        return Finding(rule=PAGE_TIMEOUT_RULE, severity=TIME_LIMIT_SEVERITY, page=page, message=(
             f"page {page} ({size:,} characters) took more than {stop.seconds:g} s to search, "
             "so its search was stopped: markings on it may be missing"))
     rest = f"page {page}" if page == pages else f"pages {page} to {pages}"
-    return Finding(rule=DOCUMENT_TIMEOUT_RULE, severity="warning", page=page, message=(
+    return Finding(rule=DOCUMENT_TIMEOUT_RULE, severity=TIME_LIMIT_SEVERITY, page=page, message=(
         f"the document's time limit ({stop.seconds:g} s, see --timeout) ran out on page {page} of "
         f"{pages}: {rest} not fully searched; the markings found before are reported"))
 

@@ -166,6 +166,8 @@ def load(path: str | Path) -> Baseline:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise BaselineError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
+        except RecursionError:  # the decoder nests by recursion
+            raise BaselineError(f"{path}: invalid JSON: nested too deeply") from None
         return Baseline(path, _entries(path, data, lambda node, key: None))
     import yaml
 

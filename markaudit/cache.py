@@ -5,26 +5,30 @@ Like ruff's cache, it lives in `.markaudit_cache/` of the working folder (or `--
 digest, the audit options and the file's bytes: change any of them and the entry is simply not
 found, so a cache never needs invalidating by hand. Entries are JSON written atomically (temp file,
 then rename), one per document, so an interrupted run leaves only whole entries.
+
+An entry is a sealed file (markaudit/cachefile.py: a keyed checksum and the versions that made
+it) holding its key and the report; every value is checked against the model's types on
+reading. An entry that fails any check is a miss: the file is audited and the entry rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from markaudit import cachefile
+from markaudit.cachefile import Invalid, strings, typed
 from markaudit.errors import MarkauditError
-from markaudit.model import Classification, DocumentReport, Finding, Marking
+from markaudit.model import SEVERITIES, Classification, DocumentReport, Finding, Marking, Zone
 from markaudit.parts import Part
-from markaudit.report.output import set_mode
+
+_KIND = "report"
+ZONES = get_args(Zone)
 
 DEFAULT_DIR = ".markaudit_cache"
-# Kept beside the entries: backup tools skip the folder (CACHEDIR.TAG), git ignores it.
-CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# markaudit cache\n"
 
 
 def default_dir() -> Path:
@@ -45,54 +49,19 @@ class Cache:
         return self.directory / key[:2] / f"{key}.json"
 
     def load(self, key: str, path: str) -> DocumentReport | None:
-        """The report stored under `key`, renamed to `path`; None if absent or unreadable."""
+        """The report stored under `key`, renamed to `path`; None if absent or not valid."""
+        data = cachefile.read(self.directory, self._entry(key), _KIND)
+        # The key is inside the checksum: an entry copied to another file's name is a miss.
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            return _decode(data, path)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # a damaged entry is a miss: the file is audited again
+            return _decode(data.get("report"), path)
+        except Invalid:
+            return None  # a miss: the file is audited again, and the entry written anew
 
     def store(self, key: str, report: DocumentReport) -> None:
-        try:
-            # ASCII escapes: a file name that is not valid UTF-8 (lone surrogates) is kept.
-            # dumps, not dump: only dumps has the C encoder (dump was half of storing).
-            data = json.dumps(_encode(report)).encode("ascii")
-        except ValueError:
-            return
-        write_entry(self.directory, self._entry(key), data)
-
-
-def write_entry(directory: Path, path: Path, data: bytes) -> None:
-    """Write `data` to `path` in the cache `directory` atomically: a temporary file, renamed.
-
-    A read-only or full disk slows the next run down; it must not fail this one. Two runs
-    sharing the cache write the same entry at once safely: each renames a whole file of its own
-    into place.
-    """
-    temporary = None
-    try:
-        if not path.parent.is_dir():
-            prepare(directory, path.parent)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        set_mode(temporary)  # not mkstemp's 0o600: a team may share one cache
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException as error:  # Ctrl-C too: no temporary file is left behind
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        if not isinstance(error, OSError):
-            raise
-
-
-def prepare(directory: Path, folder: Path) -> None:
-    """Make `folder` inside the cache `directory`, tagged so that backups and git skip it and
-    `cache clean` knows it for one of ours."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tag = directory / "CACHEDIR.TAG"
-    if not tag.exists():
-        tag.write_text(CACHEDIR_TAG, encoding="utf-8")
-        (directory / ".gitignore").write_text("*\n", encoding="utf-8")
+        cachefile.write(self.directory, self._entry(key), _KIND,
+                        {"key": key, "report": _encode(report)})
 
 
 def clean(directory: str | Path) -> bool:
@@ -104,6 +73,7 @@ def clean(directory: str | Path) -> bool:
         # Never delete a folder markaudit did not make (a mistyped --cache-dir, say).
         raise MarkauditError(f"{folder}: not a markaudit cache (no CACHEDIR.TAG), left alone")
     shutil.rmtree(folder)
+    cachefile.forget(folder)
     return True
 
 
@@ -117,29 +87,78 @@ def _encode(report: DocumentReport) -> dict[str, Any]:
     return data
 
 
-def _decode(data: dict[str, Any], path: str) -> DocumentReport:
-    level = data["classification"]
+def _decode(data: object, path: str) -> DocumentReport:
+    """The report `data` holds, every value checked against the model's types: an entry that
+    is damaged or planted raises Invalid, never another error, whatever it holds."""
+    report = typed(data, {"pages": int, "encoding": (str, type(None)), "classification": object,
+                            "markings": list, "findings": list, "errors": list, "parts": list})
+    level = report["classification"]
+    if level is not None:
+        level = typed(level, {"level": str, "caveats": list})
     return DocumentReport(
         path=path,
-        pages=data["pages"],
-        encoding=data["encoding"],
-        classification=Classification(level["level"], tuple(level["caveats"])) if level else None,
-        markings=tuple(_marking(m) for m in data["markings"]),
-        findings=tuple(Finding(
-            rule=f["rule"], severity=f["severity"], message=f["message"], page=f["page"],
-            line=f["line"], markings=tuple(_marking(m) for m in f["markings"]),
-            occurrence=f["occurrence"])
-            for f in data["findings"]),
-        errors=tuple(data["errors"]),
-        parts=tuple(Part(p["first_page"], p["last_page"], p["reason"]) for p in data["parts"]),
-        # An entry of an older markaudit has none: a miss (KeyError), audited again.
-        page_lines=tuple(data["page_lines"]),
+        pages=report["pages"],
+        encoding=report["encoding"],
+        classification=Classification(level["level"], strings(level["caveats"]))
+        if level is not None else None,
+        markings=tuple(_marking(m) for m in report["markings"]),
+        findings=tuple(_finding(f) for f in report["findings"]),
+        errors=strings(report["errors"]),
+        parts=tuple(_part(p) for p in report["parts"]),
+        page_lines=_page_lines(data),
     )
 
 
-def _marking(data: dict[str, Any]) -> Marking:
+def _finding(data: object) -> Finding:
+    finding = typed(data, {"rule": str, "severity": str, "message": str,
+                             "page": (int, type(None)), "line": (int, type(None)),
+                             "markings": list, "occurrence": int})
+    if finding["severity"] not in SEVERITIES or finding["occurrence"] < 0:
+        raise Invalid
+    return Finding(rule=finding["rule"], severity=finding["severity"],
+                   message=finding["message"], page=finding["page"], line=finding["line"],
+                   markings=tuple(_marking(m) for m in finding["markings"]),
+                   occurrence=finding["occurrence"])
+
+
+def _page_lines(data: object) -> tuple[int, ...]:
+    """Where each page starts (an entry of an older markaudit has none: a miss)."""
+    lines = typed(data, {"page_lines": list})["page_lines"]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in lines):
+        raise Invalid
+    return tuple(lines)
+
+
+def _marking(data: object) -> Marking:
+    marking = typed(data, {"rule": str, "kind": str, "text": str, "value": str, "page": int,
+                             "line": int, "column": int, "zone": str, "confidence": (int, float),
+                             "fields": dict})
+    if marking["zone"] not in ZONES or not 0 <= marking["confidence"] <= 1 or not all(
+            isinstance(v, _FIELD_VALUE) or (isinstance(v, list) and all(
+                isinstance(i, str) for i in v)) for v in marking["fields"].values()):
+        raise Invalid
+    assert isinstance(data, dict)
+    image = data.get("image")
+    if image is not None and not isinstance(image, str):
+        raise Invalid
     # JSON has no tuples: the geometry of scans (box, page size) comes back as lists.
-    for key in ("box", "page_size"):
-        if data.get(key) is not None:
-            data = {**data, key: tuple(data[key])}
-    return Marking(**data)
+    return Marking(**marking, box=_numbers(data.get("box"), 4), image=image,
+                   page_size=_numbers(data.get("page_size"), 2))
+
+
+def _part(data: object) -> Part:
+    part = typed(data, {"first_page": int, "last_page": int, "reason": str})
+    return Part(part["first_page"], part["last_page"], part["reason"])
+
+
+_FIELD_VALUE = (str, int, float, bool, type(None))
+
+
+def _numbers(values: object, count: int) -> Any:
+    """A box (4 numbers) or page size (2), or None."""
+    if values is None:
+        return None
+    if not isinstance(values, list) or len(values) != count or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        raise Invalid
+    return tuple(values)

@@ -177,6 +177,8 @@ def _read_toml(path: Path, text: str) -> tuple[dict[str, Any], Locate]:
                          str(error))
         where = f"{path}:{line}" if line else str(path)
         raise ConfigError(f"{where}: invalid TOML: {message}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     root: tuple[str, ...] = ()
     if path.name == "pyproject.toml":
         root = ("tool", "markaudit")

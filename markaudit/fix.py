@@ -17,6 +17,7 @@ Anything else is left alone and reported without a fix. Fixes are never made on 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -163,11 +164,24 @@ def fix_file(path: str, report: DocumentReport) -> FileFix | None:
 
 
 def write_fixed(fixed: FileFix) -> None:
-    """Replace the file with its fixed text, atomically, in its own encoding and mode."""
+    """Replace the file with its fixed text, atomically, in its own encoding and mode.
+
+    A symbolic link is written through: its target gets the text and the link stays a link. A
+    file with hard links is rewritten in place, not replaced, so that every name of it keeps
+    the same file (a rename would give this name a new file, apart from the others).
+    """
     from markaudit.report.output import AtomicFile
 
     data = fixed.after.encode(fixed.encoding)  # utf-8-sig and utf-16 write their BOM again
-    target = AtomicFile(fixed.path)
+    path = os.path.realpath(fixed.path)
+    if os.stat(path).st_nlink > 1:
+        with open(path, "r+b") as stream:
+            stream.write(data)
+            stream.truncate()
+            stream.flush()
+            os.fsync(stream.fileno())
+        return
+    target = AtomicFile(path)
     try:
         target.stream.buffer.write(data)  # bytes: the file's own encoding, not UTF-8
     except BaseException:

@@ -25,6 +25,10 @@ TIMEOUT_RULE = "markaudit.rule-timeout"
 # ... and when the time limit of a page or of the whole document stopped the search.
 PAGE_TIMEOUT_RULE = "markaudit.page-timeout"
 DOCUMENT_TIMEOUT_RULE = "markaudit.document-timeout"
+# A search a time limit stopped is an audit not done in full: an error, so that the run fails
+# (exit 1 at the default --fail-on), as semgrep --strict fails on a timeout. A project may lower
+# it by rule id in its configuration's severities.
+TIME_LIMIT_SEVERITY: Severity = "error"
 # A PDF page that is an image without a text layer: it was never read, so it needs OCR.
 NEEDS_OCR_RULE = "markaudit.needs-ocr"
 # A document that could not be read at all: a finding like any other, so that it fails the run

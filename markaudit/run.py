@@ -3,7 +3,8 @@
 Data flows one way: each document's report goes to the roll-up and to every reporter as soon
 as it is audited, and is then dropped, so memory stays flat however large the batch. Report files
 are written to temporary files and renamed into place at the end; after Ctrl-C they are finished
-as partial reports, still whole.
+as partial reports, still whole. A report file that cannot be written (a full disk) is given up
+alone: the others are written, and `UnwrittenReports` names it.
 """
 
 from __future__ import annotations
@@ -70,43 +71,90 @@ def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: 
                    ) -> Iterator[Result]:
             return audit_sources(sources, rules, settings, jobs)
 
-    files = [AtomicFile(t.path) if t.path is not None else None for t in targets]
-    reporters: list[Reporter] = [
-        reporter(t.format, file.stream if file else _Stdout(), info)  # type: ignore[arg-type]
-        for t, file in zip(targets, files, strict=True)]
+    outputs: list[_Output] = []
+    try:
+        for target in targets:  # a file that cannot be made at all stops the run at once
+            outputs.append(_Output(target, info))
+    except OSError:
+        for output in outputs:
+            output.discard()
+        raise
     rollup = Rollup(group_by_folder=group_by_folder)
     started = time.perf_counter()
     try:
-        for each in reporters:
-            each.start()
+        for output in outputs:
+            output.call(lambda each: each.start())
         with _progress_bar(len(sources), enabled=progress) as advance:
             try:
                 for result in engine(sources, rules, settings):
                     if adjust is not None:
                         result = replace(result, report=adjust(result.report))
-                    _deliver(result, rollup, reporters)
+                    _deliver(result, rollup, outputs)
                     advance(result.report.pages, result.ocr_pages)
             except KeyboardInterrupt:
                 rollup.partial = True
         rollup.seconds = time.perf_counter() - started
-        for each in reporters:
-            each.finish(rollup)
+        for output in outputs:
+            output.call(lambda each: each.finish(rollup))
     except BaseException:
-        for file in files:
-            if file is not None:
-                file.discard()
+        for output in outputs:
+            output.discard()
         raise
-    for file in files:
-        if file is not None:
-            file.commit()
+    for output in outputs:
+        output.commit()
+    failed = [output.error for output in outputs if output.error is not None]
+    if failed:
+        raise UnwrittenReports(failed, rollup)
     return rollup
 
 
-def _deliver(result: Result, rollup: Rollup, reporters: Sequence[Reporter]) -> None:
+class UnwrittenReports(Exception):
+    """Report files that could not be written (a full disk, say); the others were written."""
+
+    def __init__(self, errors: list[OSError], rollup: Rollup) -> None:
+        super().__init__(", ".join(str(e.filename) for e in errors))
+        self.errors = errors
+        self.rollup = rollup
+
+
+class _Output:
+    """One target: its reporter, and its file. An error writing the file ends that report
+    alone (its temporary file removed): the run goes on, and the other reports are written."""
+
+    def __init__(self, target: Target, info: RunInfo) -> None:
+        self.error: OSError | None = None
+        self.file = AtomicFile(target.path) if target.path is not None else None
+        stream = self.file.stream if self.file else _Stdout()
+        self.reporter = reporter(target.format, stream, info)  # type: ignore[arg-type]
+
+    def call(self, action: Callable[[Reporter], object]) -> None:
+        if self.error is not None:
+            return
+        try:
+            action(self.reporter)
+        except OSError as error:
+            if self.file is None:
+                raise  # standard output: the command line says why
+            self.error = error
+            self.file.discard()
+
+    def commit(self) -> None:
+        if self.file is not None and self.error is None:
+            try:
+                self.file.commit()
+            except OSError as error:
+                self.error = error
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.discard()
+
+
+def _deliver(result: Result, rollup: Rollup, outputs: Sequence[_Output]) -> None:
     rollup.add(result.report, result.source.folder)
     rollup.cached += result.cached
-    for each in reporters:
-        each.document(result.report)
+    for output in outputs:
+        output.call(lambda each: each.document(result.report))
 
 
 @contextmanager

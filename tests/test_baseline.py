@@ -140,3 +140,15 @@ def test_a_broken_baseline_is_one_line_with_file_and_line(tmp_path):
     missing = _run(tmp_path, "audit", "docs", "--baseline", "nowhere.yaml")
     assert missing.returncode == 2
     assert "nowhere.yaml: no such baseline" in missing.stderr
+
+
+def test_a_deeply_nested_baseline_is_one_line_and_exit_2(tmp_path):
+    (tmp_path / "memo.txt").write_text(TWO_PAGES, encoding="utf-8")
+    for name, text in (("baseline.json", "[" * 100_000 + "]" * 100_000),
+                       ("baseline.yaml", "entries: " + "[" * 100_000 + "]" * 100_000)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = run_markaudit("audit", "memo.txt", "--baseline", name, "--no-cache",
+                               cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+        assert result.stderr.startswith(f"markaudit: {name}")

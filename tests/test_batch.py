@@ -260,7 +260,7 @@ def test_ctrl_c_or_sigterm_leaves_a_whole_partial_report(tmp_path: Path, signum:
         # would markaudit: give it the terminal's default, as a user's shell does.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
-    while not list(cache.glob("*/*.json")) and time.monotonic() < deadline:
+    while not list(cache.glob("??/*.json")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until a.txt is audited and cached
     time.sleep(0.5)  # into b.txt's search
     process.send_signal(signum)
@@ -311,7 +311,7 @@ def test_a_killed_worker_costs_one_file_not_the_run(tmp_path: Path):
          "--cache-dir", str(cache), "-f", "json"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
-    while len(list(cache.glob("*/*.json"))) < 2 and time.monotonic() < deadline:
+    while len(list(cache.glob("??/*.json"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)  # until a.txt and c.txt are done and b.txt holds a worker
     # Kill every worker, as the out-of-memory killer would, until the run ends: b.txt gets a
     # second process of its own, which blocks too and is killed in turn.

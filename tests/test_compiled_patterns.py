@@ -1,9 +1,9 @@
-"""Compiled patterns kept in the cache folder between runs (engine/compiled.py)."""
+"""What the patterns of a pack give, kept in the cache folder between runs as plain data
+(engine/compiled.py): never a compiled pattern."""
 
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +11,10 @@ import pytest
 import regex
 from typer.testing import CliRunner
 
+from markaudit import cachefile
 from markaudit.audit import default_rules_path
 from markaudit.cli import app
-from markaudit.engine import compiled
+from markaudit.engine import compiled, detect
 from markaudit.engine.rules import load_rules
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "frus-1962-10-27-inr.txt"
@@ -36,15 +37,17 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield seen
 
 
-def test_a_second_run_of_the_same_pack_compiles_nothing(tmp_path: Path,
-                                                         compiles: list[str]) -> None:
+def test_a_second_run_of_the_same_pack_compiles_only_what_it_uses(
+        tmp_path: Path, compiles: list[str]) -> None:
     first = load_rules([default_rules_path()], tmp_path)
     assert len(compiles) > 50  # every rule pattern of the pack
-    assert list((tmp_path / "patterns").glob("*.pickle"))
+    assert list((tmp_path / "patterns").glob("*.json"))
+    assert not list(tmp_path.rglob("*.pickle"))
     compiles.clear()
     compiled.open_store(None, "")  # as a new process starts
     second = load_rules([default_rules_path()], tmp_path)
-    assert compiles == []
+    # a marking's pattern is compiled when first used (a check's few options are checked)
+    assert not set(compiles) & {p.pattern for rule in first.markings for p in rule.compiled}
     for a, b in zip(first.markings, second.markings, strict=True):
         assert [p.pattern for p in a.compiled] == [p.pattern for p in b.compiled]
         text = "TOP SECRET -- EYES ONLY\nT0P SECRFT\nApproved For Release 2001/09/04"
@@ -73,24 +76,32 @@ def _findings(report: dict[str, object]) -> list[object]:
     return [(f["rule"], f["page"]) for d in report["documents"] for f in d["findings"]]
 
 
-def test_a_planted_or_damaged_file_is_ignored_and_runs_nothing(tmp_path: Path) -> None:
+def test_a_planted_or_damaged_file_is_a_miss(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
+    detect._DERIVED.clear()  # as a new process starts: every prefilter is worked out and kept
     code, clean = _audit(str(SEED), "--cache-dir", str(cache))
-    [store] = (cache / "patterns").glob("*.pickle")
-    marker = tmp_path / "ran"
-
-    class Planted:
-        def __reduce__(self) -> tuple[object, tuple[str, str]]:
-            return (open, (str(marker), "w"))  # plain pickle.loads would create the file
-
-    for planted in (pickle.dumps({("x", 0): Planted()}), b"not a pickle", b""):
+    [store] = (cache / "patterns").glob("*.json")
+    good = store.read_bytes()
+    header, body = good.split(b"\n", 1)
+    data = json.loads(body)
+    [pattern] = [p for p, v in data["derived"]["prefilter"].items() if v][:1]
+    plantings = [
+        b"not json", b"", good[:-10], header + b"\n" + body.replace(b"true", b"false", 1),
+        json.dumps(data).encode(),  # the data without its header (no checksum)
+    ]
+    for planted_value in ("lots", {"prefilter": [{"pieces": [["(?R)", 0]], "edits": 0}],
+                                   "at_line_start": False}, {"line_filter": []}):
+        data["derived"]["prefilter"][pattern] = planted_value  # sealed with the key below
+        plantings.append(cachefile.seal(cache, "patterns", data) or b"")
+    for planted in plantings:
         store.write_bytes(planted)
         for entry in cache.glob("??/*.json"):
             entry.unlink()  # the document is audited, not taken from the report cache
         compiled.open_store(None, "")
+        detect._DERIVED.clear()  # as a new process starts
         again_code, again = _audit(str(SEED), "--cache-dir", str(cache))
-        assert (again_code, _findings(again)) == (code, _findings(clean))
-        assert not marker.exists()
+        assert (again_code, again["documents"]) == (code, clean["documents"])
+        assert store.read_bytes() != planted  # rewritten
 
 
 def test_no_cache_keeps_no_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +113,7 @@ def test_no_cache_keeps_no_patterns(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_cache_clean_removes_the_patterns_too(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _audit(str(SEED), "--cache-dir", str(cache))
-    assert list((cache / "patterns").glob("*.pickle"))
+    assert list((cache / "patterns").glob("*.json"))
     result = CliRunner().invoke(app, ["cache", "clean", "--cache-dir", str(cache)])
     assert result.exit_code == 0 and not cache.exists()
 

@@ -269,3 +269,16 @@ def test_config_and_isolated_together_are_a_usage_error(tmp_path):
     result = _audit(tmp_path, "docs", "--isolated", "--config", "markaudit.toml")
     assert result.returncode == 2
     assert "--config and --isolated cannot be used together" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("markaudit.toml", "select = " + "[" * 5000 + "]" * 5000 + "\n"),
+    ("markaudit.toml", "a = " + "{b = " * 3000 + "1" + "}" * 3000 + "\n"),
+    (".markaudit.yaml", "select: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+])
+def test_a_deeply_nested_configuration_is_one_line_and_exit_2(tmp_path, name, text):
+    _project(tmp_path, text, name=name)
+    result = _audit(tmp_path, "docs")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    assert result.stderr.startswith(f"markaudit: {tmp_path / name}")

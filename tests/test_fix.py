@@ -110,3 +110,21 @@ def test_a_different_level_is_not_a_typing_error(tmp_path):
     result = _run(tmp_path, "memo.txt", "--input", "transcription", "--diff")
     assert (result.returncode, result.stdout) == (0, "")
     assert memo.read_bytes() == text.encode("utf-8")
+
+
+def test_fix_writes_through_a_symbolic_link_which_stays_a_link(tmp_path):
+    real = _write(tmp_path, TYPO, name="real.txt")
+    (tmp_path / "memo.txt").symlink_to("real.txt")
+    assert _run(tmp_path, "memo.txt", "--input", "transcription", "--fix").returncode == 0
+    assert (tmp_path / "memo.txt").is_symlink()
+    assert real.read_bytes() == CLEAN.encode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["memo.txt", "real.txt"]
+
+
+def test_fix_keeps_hard_links_one_file(tmp_path):
+    memo = _write(tmp_path, TYPO)
+    other = tmp_path / "other-name.txt"
+    other.hardlink_to(memo)
+    assert _run(tmp_path, "memo.txt", "--input", "transcription", "--fix").returncode == 0
+    assert other.read_bytes() == memo.read_bytes() == CLEAN.encode("utf-8")
+    assert memo.stat().st_ino == other.stat().st_ino and memo.stat().st_nlink == 2

@@ -144,7 +144,7 @@ def test_sarif_describes_every_check_and_the_timeout_rule(seed_report, ruleset):
     assert by_id["banner.every-page"]["defaultConfiguration"]["level"] == "note"  # info
     assert by_id["banner.every-page"]["fullDescription"]["text"] == " ".join(
         every_page.description.split())
-    assert by_id["markaudit.rule-timeout"]["defaultConfiguration"]["level"] == "warning"
+    assert by_id["markaudit.rule-timeout"]["defaultConfiguration"]["level"] == "error"
 
 
 def test_sarif_seed_result_locates_the_finding(seed_report, ruleset):

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from markaudit import cachefile
 from markaudit.cli import app
-from markaudit.engine import compiled, rules, yamlfile
+from markaudit.engine import compiled, packdata, rules, yamlfile
 from tests.conftest import FIXTURES, SEED, run_markaudit
 
 # The seed, and documents whose markings are read by parsers named `term:NAME` and `terms:NAME`
@@ -76,7 +77,7 @@ def test_a_second_run_reads_the_pack_back_and_reports_the_same(tmp_path: Path,
                                                                yaml_reads: list[int]) -> None:
     cache = tmp_path / "cache"
     first = _audit(cache)
-    assert yaml_reads and list((cache / "packs").glob("*.pickle"))
+    assert yaml_reads and list((cache / "packs").glob("*.json"))
     assert '"rule": "portion.mark"' in first[1] and '"text_group": "1"' in first[1]
     yaml_reads.clear()
     second = _audit(cache)
@@ -108,7 +109,7 @@ def test_another_markaudit_does_not_read_the_pack_back(tmp_path: Path, yaml_read
     yaml_reads.clear()
     assert _audit(cache) == first
     assert yaml_reads
-    assert len(list((cache / "packs").glob("*.pickle"))) == 2
+    assert len(list((cache / "packs").glob("*.json"))) == 2
 
 
 def test_a_rule_file_error_is_reported_as_without_a_cache(tmp_path: Path) -> None:
@@ -127,37 +128,48 @@ def test_a_rule_file_error_is_reported_as_without_a_cache(tmp_path: Path) -> Non
     assert f"{pack}:" in cached.stderr and "unknown key 'zone'" in cached.stderr
 
 
-class _Planted:
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
+def _plantings(kept: Path, other: Path) -> list[bytes]:
+    """What a damaged, planted or stale pack file may hold: each must be a miss."""
+    cache = kept.parent.parent
+    good = kept.read_bytes()
+    header, body = good.split(b"\n", 1)
+    data = json.loads(body)
+    pickled = pickle.dumps({"rules": data})  # the old format
+    nested = b"[" * 100_000 + b"]" * 100_000
+    sealed = [
+        rules.load_rules([other]),  # a pack, but of other files
+        {**data, "markings": "lots"},
+        {**data, "checks": [{**data["checks"][0], "severity": "fatal"}]},
+        {**data, "markings": [{**data["markings"][0], "min_confidence": "high"}]},
+        {**data, "markings": [{**data["markings"][0], "compiled": [["(?R)?X", 0]]}]},
+        {**data, "markings": [{**data["markings"][0], "compiled": [["X", 128]]}]},  # DEBUG
+        {**data, "checks": [{**data["checks"][0], "message": "{page.__class__}"}]},
+        {**data, "markings": []},  # every rule removed: the checksum holds, the checks do not
+    ]
+    with_key = [cachefile.seal(cache, "pack", packdata.to_data(item) if isinstance(
+        item, rules.RuleSet) else item) or b"" for item in sealed]
+    return [
+        pickled, b"not json", b"", good[:-1], body, header + b"\n" + nested,
+        header + b"\n" + body.replace(b'"severity":"warning"', b'"severity":"info"', 1),
+        header + b"\n" + json.dumps({**data, "markings": []}).encode(),  # checksum fails
+        *with_key,
+    ]
 
-    def __reduce__(self) -> tuple[object, tuple[str, str]]:
-        return (open, (str(self.marker), "w"))  # plain pickle.loads would create the file
 
-
-def test_a_planted_or_damaged_pack_is_ignored_and_runs_nothing(tmp_path: Path) -> None:
+def test_a_planted_or_damaged_pack_is_a_miss_and_runs_nothing(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     arguments = ["audit", str(SEED), "--format", "json", "--cache-dir", str(cache)]
     clean = run_markaudit(*arguments)
-    [kept] = (cache / "packs").glob("*.pickle")
-    marker = tmp_path / "ran"
+    [kept] = (cache / "packs").glob("*.json")
     other = tmp_path / "other.yaml"
     other.write_text(PACK % "MEMORANDUM FOR", encoding="utf-8")
-    plantings = [
-        pickle.dumps(_Planted(marker)),
-        pickle.dumps({"rules": _Planted(marker)}),
-        pickle.dumps(rules.load_rules([other])),  # a pack, but of other files
-        b"not a pickle",
-        b"",
-    ]
-    for planted in plantings:
+    for planted in _plantings(kept, other):
         kept.write_bytes(planted)
         for entry in cache.glob("??/*.json"):
             entry.unlink()  # the document is audited, not taken from the report cache
         again = run_markaudit(*arguments)
         assert (again.returncode, again.stderr) == (clean.returncode, clean.stderr)
         assert json.loads(again.stdout)["documents"] == json.loads(clean.stdout)["documents"]
-        assert not marker.exists()
         assert kept.read_bytes() != planted  # replaced by the pack this run loaded
 
 
@@ -171,3 +183,25 @@ def test_no_cache_neither_reads_nor_keeps_a_pack(tmp_path: Path, yaml_reads: lis
     assert result.exit_code == code
     assert yaml_reads  # parsed, not read back
     assert {path: path.read_bytes() for path in cache.rglob("*") if path.is_file()} == kept
+
+
+def test_a_sealed_pack_of_valid_types_but_impossible_patterns_is_audited_without_a_crash(
+        tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz.py: a pack written with the folder's key whose pattern nests too
+    deeply for `regex` to compile, or whose word list is too large for one pattern."""
+    cache = tmp_path / "cache"
+    arguments = ["audit", str(SEED), "--format", "json", "--cache-dir", str(cache)]
+    clean = run_markaudit(*arguments)
+    [kept] = (cache / "packs").glob("*.json")
+    data = json.loads(kept.read_bytes().split(b"\n", 1)[1])
+    first = data["markings"][0]
+    deep = [["(?:" * 2000 + "(?:SECRET){e<=1}" + ")" * 2000, first["compiled"][0][1]]]
+    huge = {**data["vocabularies"], "caveat": [[f"CAVEAT{i:05d}", []] for i in range(8000)]}
+    for planted in ({**data, "markings": [{**first, "compiled": deep}, *data["markings"][1:]]},
+                    {**data, "vocabularies": huge}):
+        kept.write_bytes(cachefile.seal(cache, "pack", planted) or b"")
+        for entry in cache.glob("??/*.json"):
+            entry.unlink()
+        again = run_markaudit(*arguments)
+        assert again.returncode == clean.returncode, again.stderr
+        assert "internal error" not in again.stderr

@@ -99,3 +99,17 @@ def test_without_hyperscan_the_audit_says_so_in_one_line_and_exits_2(tmp_path):
     [line] = result.stderr.splitlines()
     assert line.startswith("markaudit: the hyperscan package cannot be loaded on this platform")
     assert "pip install hyperscan" in line
+
+
+def test_a_pack_kept_in_the_cache_comes_back_with_its_declarative_rules_whole(tmp_path):
+    first = load_rules([default_rules_path()], compiled_in=tmp_path)
+    kept = load_rules([default_rules_path()], compiled_in=tmp_path)
+    # Read back from the cache folder: only a kept pack's patterns wait to be compiled.
+    assert type(kept.markings[0].compiled[0]).__name__ == "LazyPattern"
+    assert [(r.id, r.declared, r.written, r.scan_runs, dict(r.example_places))
+            for r in kept.markings] == [
+        (r.id, r.declared, r.written, r.scan_runs, dict(r.example_places))
+        for r in first.markings]
+    assert kept.ocr == first.ocr
+    seed = read_document(FIXTURES / "frus-1962-10-27-inr.txt")
+    assert detect(seed, kept) == detect(seed, first)

@@ -215,7 +215,7 @@ def audit(
     """Audit documents: find markings, check them, report."""
     from markaudit.batch import default_jobs
     from markaudit.report.base import RunInfo, summary_line
-    from markaudit.run import run
+    from markaudit.run import UnwrittenReports, run
 
     targets = _targets(formats or [], outputs or [])
     on_dask = engine is EngineName.dask or scheduler is not None
@@ -286,9 +286,16 @@ def audit(
     except BrokenPipeError:
         raise  # the reader of standard output has gone (`| head`): typer ends quietly, exit 1
     except OSError as error:
-        name = getattr(error, "filename", None) or "report"
-        typer.echo(printable(f"markaudit: {name}: cannot write report: "
-                             f"{error.strerror or error}"), err=True)
+        _cannot_write(error)
+        raise typer.Exit(EXIT_ERROR) from None
+    except UnwrittenReports as unwritten:  # the other reports were written: say so too
+        for error in unwritten.errors:
+            _cannot_write(error)
+        failed = {str(e.filename) for e in unwritten.errors}
+        written = [str(t.path) for t in targets if t.path is not None and str(t.path) not in failed]
+        if written:
+            typer.echo(printable(f"{summary_line(unwritten.rollup)}; report written to "
+                                 f"{', '.join(written)}"), err=True)
         raise typer.Exit(EXIT_ERROR) from None
     from markaudit.engine.compiled import save as save_compiled
 
@@ -320,6 +327,13 @@ def audit(
                if SEVERITY_RANK[s] >= SEVERITY_RANK[prepared.fail_on]]
     raise typer.Exit(EXIT_FINDINGS if any(rollup.total.severities[s] for s in failing)
                      else EXIT_CLEAN)
+
+
+def _cannot_write(error: OSError) -> None:
+    name = getattr(error, "filename", None) or "report"
+    # A file name holding a newline or an ESC must not forge a line or drive the terminal.
+    typer.echo(printable(f"markaudit: {name}: cannot write report: {error.strerror or error}"),
+               err=True)
 
 
 @contextmanager

@@ -1,84 +1,80 @@
-"""`regex.compile` with a cache that outlives the process, so a run on one file does not
-recompile the rule pack.
+"""What a run of the rule pack works out once and the next run reads back from the cache folder,
+as plain data: never a compiled pattern, never pickle.
 
-`regex` parses a pattern in Python: for the shipped pack that was over a third of a single-file
-run (the pre-commit case). It pickles a compiled pattern as the engine's own code, which
-`_regex.compile` takes back in microseconds. So the patterns of a rule pack (its rules, and the
-word-list finders and prefilter pieces the engine derives from them) and the prefilters the
-engine works out from them (`remembered`) are kept in the cache folder
-under a key made of the pack's digest, the versions of markaudit, `regex` and Python, and the
-text of prefilter.py: change any of them and the file is simply not found.
+`regex` parses a pattern in Python, and a compiled pattern can only be kept as the engine's own
+code, which `_regex.compile` takes back without checking it (a planted file crashed every run).
+So nothing compiled is kept. What is kept, as sealed JSON (markaudit/cachefile.py: a keyed
+checksum and the versions that made it), is:
 
-`open_store` makes one store current for the process, as `regex` keeps its own cache for the
-process; `compile_pattern` uses the current store, or plain `regex.compile` when there is none.
-Only `_regex.compile` and the prefilter's own classes may be called while a file is read back,
-so a planted file fails to load (and is then ignored) but cannot run code. The file is written
-atomically, like the report cache.
+- the patterns that passed the loader's checks (`known_before`), so that a changed pack does not
+  check its unchanged patterns again;
+- what the engine derives from a pattern (`remembered`: its prefilter, its line filter), each
+  value checked by the caller's `decode` on reading;
+- a loaded rule pack as data (`read_pack`, `keep_pack`; engine/packdata.py makes and checks it),
+  whose patterns are compiled when first used (`LazyPattern`): a run on one file (the pre-commit
+  case) compiles only the patterns its pages get to.
 
-A loaded rule pack is kept the same way (`read_pack`, `keep_pack`; engine/rules.py makes the
-key), so that a run of an unchanged pack neither parses its YAML nor validates it again. Its
-file may call nothing but `_regex.compile`, the classes a RuleSet is made of (whose
-constructors only set fields) and the lookup of a field parser by name.
+The store's file is under a key made of the pack's digest, the versions of markaudit, `regex` and
+Python, and the text of prefilter.py: change any of them and the file is simply not found. A
+file that fails any check is a miss, rebuilt and written again.
+
+`open_store` makes one store current for the process. `compile_pattern` is how the engine
+compiles: it refuses recursion first (engine/bounded.py), and `regex` keeps what it compiled
+for the process.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import regex
 
-from markaudit import __version__
+from markaudit import __version__, cachefile
+from markaudit.engine.bounded import refuse
 
-Key = tuple[str, int]  # (pattern, flags)
 _PREFILTER_SOURCE = Path(__file__).with_name("prefilter.py")
 T = TypeVar("T")
-_REGEX = frozenset({("_regex", "compile"), ("regex._regex", "compile")})
-# What a store file may hold: compiled patterns, and the prefilters derived from them.
-_ALLOWED = _REGEX | {("markaudit.engine.prefilter", name)
-                     for name in ("Prefilter", "LineFilter", "Alternative", "Piece")}
-# What a kept rule pack may hold: compiled patterns, and the classes of a loaded pack.
-_PACK_ALLOWED = _REGEX | {("markaudit.engine.vocabulary", "Vocabulary")} | {
-    ("markaudit.engine.rules", name) for name in ("RuleSet", "MarkingRule", "CheckRule",
-                                                  "NotNear", "FormLists", "_field_spec")}
+_STORE_KIND = "patterns"
+_PACK_KIND = "pack"
+_NOTHING = "(?!)"  # a pattern that matches nowhere
 
 
-class _Only(pickle.Unpickler):
-    """An unpickler that may call only the functions and classes `allowed` names."""
+class LazyPattern:
+    """A pattern compiled on first use: it answers as the `regex.Pattern` it stands for.
 
-    def __init__(self, data: bytes, allowed: frozenset[tuple[str, str]]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.allowed = allowed
+    Only patterns the loader compiled and checked before (a kept pack's) are made so: they are
+    known to compile.
+    """
 
-    def find_class(self, module: str, name: str) -> object:
-        if (module, name) in self.allowed:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} may not be read from the cache")
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
 
+    def __getattr__(self, name: str) -> Any:
+        # Only for what the instance lacks: once looked up, a method is the instance's own.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            compiled = compile_pattern(self.pattern, self.flags)
+        except regex.error:
+            # Only a pack written with the folder's key but not by markaudit gets here (the
+            # loader compiled every pattern it kept): such a pattern finds nothing.
+            compiled = regex.compile(_NOTHING)
+        value = getattr(compiled, name)
+        setattr(self, name, value)
+        return value
 
-def _load(data: bytes, allowed: frozenset[tuple[str, str]]) -> object | None:
-    """What `data` holds, or None when it cannot be read with only `allowed` called."""
-    try:
-        return _Only(data, allowed).load()
-    except Exception:  # whatever a damaged or planted file raises, it is not used
-        return None
-
-
-def _write(folder: Path, path: Path, data: bytes) -> None:
-    """Write `data` atomically; a folder that cannot be written only costs the next run the
-    work the file would have saved."""
-    from markaudit.cache import write_entry  # here: the cache module imports the model
-
-    write_entry(folder, path, data)
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags})"
 
 
 class CompiledPatterns:
-    """The compiled patterns of one rule pack, read from a cache `folder` and written back."""
+    """What one rule pack's patterns gave (checks passed, derived values), read from a cache
+    `folder` and written back."""
 
     def __init__(self, folder: str | Path | None, digest: str) -> None:
         # The prefilters are the work of prefilter.py: its text is in the key too, so that a
@@ -88,55 +84,65 @@ class CompiledPatterns:
             + _PREFILTER_SOURCE.read_bytes()
         ).hexdigest()[:32]
         self.folder = Path(folder) if folder is not None else None
-        self.path = self.folder / "patterns" / f"{key}.pickle" if self.folder else None
-        self._known, self._derived = self._read()
-        self._read_keys = frozenset(self._known)
+        self.path = self.folder / "patterns" / f"{key}.json" if self.folder else None
+        self._checked, self._derived = self._read()
+        self._decoded: dict[tuple[str, str], object] = {}
         self._added = False
 
-    def compile(self, pattern: str, flags: int = 0) -> regex.Pattern[str]:
-        key = (pattern, int(flags))  # no enum in the file: only plain data is read back
-        compiled = self._known.get(key)
-        if compiled is None:
-            compiled = self._known[key] = regex.compile(pattern, flags)
+    def checked(self, pattern: str, flags: int) -> None:
+        """Note that the pattern passed the loader's checks, for the next run."""
+        key = (pattern, int(flags))
+        if key not in self._checked:
+            self._checked.add(key)
             self._added = True
-        return compiled
 
-    def remember(self, kind: str, key: str, make: Callable[[], T]) -> T:
-        """What `make` derives from `key` (a pattern's prefilter, say), kept with the patterns."""
+    def remember(self, kind: str, key: str, make: Callable[[], T],
+                 encode: Callable[[T], object], decode: Callable[[object], T]) -> T:
+        """What `make` derives from `key` (a pattern's prefilter, say), kept with the patterns
+        as the data `encode` gives; `decode` raises ValueError for data it does not accept."""
+        if (kind, key) in self._decoded:
+            return self._decoded[kind, key]  # type: ignore[return-value]
         table = self._derived.setdefault(kind, {})
-        if key not in table:
-            table[key] = make()
+        try:
+            value = decode(table[key])
+        except (KeyError, ValueError, TypeError):  # not kept, or not valid: worked out again
+            value = make()
+            table[key] = encode(value)
             self._added = True
-        return table[key]  # type: ignore[no-any-return]
+        self._decoded[kind, key] = value
+        return value
 
     def known_before(self, pattern: str, flags: int) -> bool:
-        """Whether the pattern came from the folder: an earlier run compiled and checked it."""
-        return (pattern, int(flags)) in self._read_keys
+        """Whether an earlier run's loader compiled and checked the pattern."""
+        return (pattern, int(flags)) in self._checked
 
     def save(self) -> None:
-        """Write the patterns if any was compiled in this run; a folder that cannot be written
-        only costs the next run its compile time."""
+        """Write what this run added; a folder that cannot be written only costs the next run
+        the work."""
         if self.folder is None or self.path is None or not self._added:
             return
-        _write(self.folder, self.path, pickle.dumps(
-            {"patterns": self._known, "derived": self._derived}, protocol=pickle.HIGHEST_PROTOCOL))
+        cachefile.write(self.folder, self.path, _STORE_KIND, {
+            "checked": sorted([p, f] for p, f in self._checked), "derived": self._derived})
         self._added = False
 
-    def _read(self) -> tuple[dict[Key, regex.Pattern[str]], dict[str, dict[str, object]]]:
-        if self.path is None:
-            return {}, {}
-        try:
-            data = _load(self.path.read_bytes(), _ALLOWED)
-        except OSError:
-            return {}, {}
-        known, derived = (data.get("patterns"), data.get("derived")) if isinstance(
-            data, dict) else (None, None)
-        if not isinstance(known, dict) or not all(
-                isinstance(k, tuple) and isinstance(v, regex.Pattern) for k, v in known.items()):
-            return {}, {}
-        if not isinstance(derived, dict) or not all(isinstance(v, dict) for v in derived.values()):
-            return known, {}
-        return known, derived
+    def _read(self) -> tuple[set[tuple[str, int]], dict[str, dict[str, object]]]:
+        if self.folder is None or self.path is None:
+            return set(), {}
+        data = cachefile.read(self.folder, self.path, _STORE_KIND)
+        if not isinstance(data, dict):
+            return set(), {}
+        listed, derived = data.get("checked"), data.get("derived")
+        checked = {(p[0], p[1]) for p in listed if _is_pattern_key(p)} if isinstance(
+            listed, list) else set()
+        if not isinstance(derived, dict) or not all(
+                isinstance(v, dict) for v in derived.values()):
+            derived = {}
+        return checked, derived
+
+
+def _is_pattern_key(item: object) -> bool:
+    return (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+            and isinstance(item[1], int) and not isinstance(item[1], bool))
 
 
 _current: CompiledPatterns | None = None
@@ -150,48 +156,41 @@ def open_store(folder: str | Path | None, digest: str) -> CompiledPatterns | Non
 
 
 def compile_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    """`regex.compile`, through the current store when there is one."""
-    if _current is None:
+    """`regex.compile`, which every pattern of the engine goes through: a pattern whose search
+    `regex` cannot bound (recursion, length) or that nests too deeply for its parser raises
+    `regex.error`, as a bad one does."""
+    refuse(pattern)
+    try:
         return regex.compile(pattern, flags)
-    return _current.compile(pattern, flags)
+    except RecursionError:  # `regex` parses nested groups by recursion: some 300 levels
+        raise regex.error("the pattern nests groups too deeply to compile", pattern) from None
 
 
-def remembered(kind: str, key: str, make: Callable[[], T]) -> T:
+def remembered(kind: str, key: str, make: Callable[[], T], encode: Callable[[T], object],
+               decode: Callable[[object], T]) -> T:
     """What `make` derives from `key`, through the current store when there is one."""
     if _current is None:
         return make()
-    return _current.remember(kind, key, make)
+    return _current.remember(kind, key, make, encode, decode)
 
 
 def save() -> None:
-    """Keep what this run compiled for the next run (after an audit: the engine compiles the
-    prefilter pieces and word-list finders it needs as it goes)."""
+    """Keep what this run worked out for the next run (after an audit: the engine derives the
+    prefilters it needs as it goes)."""
     if _current is not None:
         _current.save()
 
 
 def _pack_path(folder: str | Path, key: str) -> Path:
-    return Path(folder) / "packs" / f"{key}.pickle"
+    return Path(folder) / "packs" / f"{key}.json"
 
 
 def read_pack(folder: str | Path, key: str) -> object | None:
-    """The rule pack kept under `key` in the cache `folder`; None when there is none, or when
-    the file holds anything but compiled patterns and the classes of a pack."""
-    try:
-        data = _pack_path(folder, key).read_bytes()
-    except OSError:
-        return None
-    return _load(data, _PACK_ALLOWED)
+    """The data of the rule pack kept under `key` in the cache `folder`; None when there is
+    none or its file is not valid (the caller checks the data's types)."""
+    return cachefile.read(Path(folder), _pack_path(folder, key), _PACK_KIND)
 
 
 def keep_pack(folder: str | Path, key: str, pack: object) -> None:
-    """Keep a loaded rule pack under `key` for the next run, if it can be read back."""
-    try:
-        data = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return
-    # A pack holding anything else (a value of a type the reader refuses) would be written on
-    # every run and never read: check once, here, on the run that pays for loading anyway.
-    if _load(data, _PACK_ALLOWED) is None:
-        return
-    _write(Path(folder), _pack_path(folder, key), data)
+    """Keep a loaded rule pack's data under `key` for the next run."""
+    cachefile.write(Path(folder), _pack_path(folder, key), _PACK_KIND, pack)

@@ -662,7 +662,7 @@ def prefilter(pattern: str) -> Prefilter | None:
         if not _is_fuzzy(tree):
             return None
         found = requirement(tree)
-    except (Unsupported, ValueError, IndexError):
+    except (Unsupported, ValueError, IndexError, RecursionError):  # (deep nesting)
         return None
     return Prefilter(found, _at_line_start(tree)) if found else None
 
@@ -711,7 +711,7 @@ def line_filter(pattern: str) -> LineFilter | None:
             found = requirement(part)
             if found is not None and all(a.edits == 0 for a in found):
                 best = _better(best, found)
-    except (Unsupported, ValueError, IndexError):
+    except (Unsupported, ValueError, IndexError, RecursionError):  # (deep nesting)
         return None
     return LineFilter(best) if best else None
 
@@ -732,3 +732,74 @@ def _is_fuzzy(node: object) -> bool:
     if isinstance(node, Repeat):
         return _is_fuzzy(node.node)
     return False
+
+
+# --- as plain data, for the cache folder (engine/compiled.py) -------------------------------
+
+def to_data(found: Prefilter | LineFilter | None) -> object:
+    """A prefilter or line filter as JSON data (an unbounded `bound` as null)."""
+    if found is None:
+        return None
+    alternatives = [{"pieces": [[p.source, None if p.bound == INF else p.bound]
+                                for p in a.pieces], "edits": a.edits}
+                    for a in found.alternatives]
+    if isinstance(found, LineFilter):
+        return {"line_filter": alternatives}
+    return {"prefilter": alternatives, "at_line_start": found.at_line_start}
+
+
+def prefilter_from_data(data: object) -> Prefilter | None:
+    """The prefilter (or None) `to_data` gave; ValueError for anything else."""
+    if data is None:
+        return None
+    if isinstance(data, dict) and set(data) == {"prefilter", "at_line_start"} and isinstance(
+            data["at_line_start"], bool):
+        return Prefilter(_alternatives(data["prefilter"]), data["at_line_start"])
+    raise ValueError("not a prefilter")
+
+
+def line_filter_from_data(data: object) -> LineFilter | None:
+    """The line filter (or None) `to_data` gave; ValueError for anything else."""
+    if data is None:
+        return None
+    if isinstance(data, dict) and set(data) == {"line_filter"}:
+        return LineFilter(_alternatives(data["line_filter"]))
+    raise ValueError("not a line filter")
+
+
+def _alternatives(data: object) -> tuple[Alternative, ...]:
+    if not isinstance(data, list) or not data:
+        raise ValueError("no alternatives")
+    alternatives = []
+    for item in data:
+        if not isinstance(item, dict) or set(item) != {"pieces", "edits"}:
+            raise ValueError("not an alternative")
+        pieces, edits = item["pieces"], item["edits"]
+        if not isinstance(pieces, list) or not _is_count(edits) or edits > len(pieces):
+            raise ValueError("not an alternative")
+        alternatives.append(Alternative(tuple(_piece(p) for p in pieces), edits))
+    return tuple(alternatives)
+
+
+def _piece(data: object) -> Piece:
+    if not isinstance(data, list) or len(data) != 2 or not isinstance(data[0], str) or not (
+            data[1] is None or ((_is_count(data[1]) or isinstance(data[1], float))
+            and data[1] >= 0)):
+        raise ValueError("not a piece")
+    source = data[0]
+    # A piece is literal text, sets and optional items: never a group of another kind (a
+    # recursion, say); and it must compile, as it is searched for (the same finder, kept).
+    if "(?" in source.replace("(?:", "") or (not source.isalnum() and _finds(source) is None):
+        raise ValueError("not a piece")
+    return Piece(source, INF if data[1] is None else float(data[1]))
+
+
+def _finds(piece: str) -> regex.Pattern[str] | None:
+    try:
+        return _piece_finder(piece)
+    except regex.error:
+        return None
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

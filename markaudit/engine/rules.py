@@ -10,13 +10,15 @@ A rule file is YAML with up to four sections:
 
 Every problem in every file is collected and reported as `file:line:column: message` (the
 column where it is known) before any document is read. Patterns compile once, after a static
-check refuses those that can backtrack exponentially (markaudit/engine/backtrack.py).
+check refuses those that can backtrack exponentially (markaudit/engine/backtrack.py); recursion,
+which `regex` cannot bound, is refused as a bad pattern (engine/bounded.py).
 
-Given a cache folder, a pack loaded without problems is kept there whole (engine/compiled.py),
-under a key made of its files' names and bytes, the versions of markaudit, `regex` and Python,
-and the code of the engine, the check types and the model: the next run of the same pack reads
-it back instead of parsing and validating the YAML again (the pre-commit case). The YAML reader
-and the backtracking check are imported by the loader's methods only: such a run needs neither.
+Given a cache folder, a pack loaded without problems is kept there as plain data
+(engine/packdata.py, engine/compiled.py), under a key made of its files' names and bytes, the
+versions of markaudit, `regex` and Python, and the code of the engine, the check types and the
+model: the next run of the same pack reads it back, checked, instead of parsing and validating
+the YAML again (the pre-commit case). The YAML reader and the backtracking check are imported by
+the loader's methods only: such a run needs neither.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ import hashlib
 import os
 import string
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 import regex
 
@@ -38,6 +41,7 @@ from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
 from markaudit.engine import spec as spec_tables
+from markaudit.engine.bounded import MAX_LENGTH
 from markaudit.engine.compiled import (
     CompiledPatterns,
     compile_pattern,
@@ -60,6 +64,11 @@ MARKING_KEYS = tuple(spec_tables.MARKING_KEYS)
 CHECK_KEYS = tuple(spec_tables.CHECK_KEYS)
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
+MAX_OCR_EDITS = 5  # the largest `ocr_edits` a marking may take
+# Unicode categories refused in ids: controls, format characters (right-to-left marks and
+# overrides, zero-width spaces and joiners, BOM), surrogates, private use, unassigned, line and
+# paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 # The package, whose code decides what a loaded pack holds: see `_pack_key`.
 _PACKAGE = Path(__file__).parent.parent
 
@@ -71,19 +80,7 @@ class FieldSpec:
     name: str
     group: str
     parser: str
-    parse: Callable[[str, ParseContext], Any]
-
-    def __reduce__(self) -> tuple[Callable[[str, str, str], FieldSpec], tuple[str, str, str]]:
-        # `parse` may be a closure (term:NAME), which pickle cannot keep: a kept pack names the
-        # parser, and reading it back resolves the name again.
-        return _field_spec, (self.name, self.group, self.parser)
-
-
-def _field_spec(name: str, group: str, parser: str) -> FieldSpec:
-    resolved = resolve_parser(parser)
-    if resolved is None:
-        raise ValueError(f"unknown parser '{parser}'")
-    return FieldSpec(name, group, parser, resolved[0])
+    parse: Callable[[str, ParseContext], Any]  # resolved from `parser`, the name kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +213,10 @@ def load_rules(paths: Iterable[str | Path], compiled_in: str | Path | None = Non
     files, problems = rule_files(paths)
     key = _pack_key(files) if compiled_in is not None and not problems else None
     if compiled_in is not None and key is not None:
-        kept = read_pack(compiled_in, key)
-        if _is_pack_of(kept, files):
+        from markaudit.engine import packdata  # here: it reads the classes of this module
+
+        kept = packdata.from_data(read_pack(compiled_in, key), [str(p) for p in files])
+        if kept is not None:
             open_store(compiled_in, kept.digest)
             return kept
     loader = _Loader(compiled_in)
@@ -228,7 +227,9 @@ def load_rules(paths: Iterable[str | Path], compiled_in: str | Path | None = Non
     rules = loader.finish()  # a pack with problems raises here: only valid packs are kept
     # A file edited while it was loaded gave the pack other bytes than the key's: not kept.
     if compiled_in is not None and key is not None and key == _pack_key(files):
-        keep_pack(compiled_in, key, rules)
+        from markaudit.engine import packdata
+
+        keep_pack(compiled_in, key, packdata.to_data(rules))
     return rules
 
 
@@ -249,13 +250,6 @@ def _pack_key(files: Sequence[Path]) -> str | None:
     except OSError:
         return None
     return key.hexdigest()[:32]
-
-
-def _is_pack_of(kept: object, files: Sequence[Path]) -> TypeGuard[RuleSet]:
-    """Whether what the cache gave back is a pack, loaded from these files."""
-    return (isinstance(kept, RuleSet) and kept.sources == tuple(str(p) for p in files)
-            and all(isinstance(rule, MarkingRule) for rule in kept.markings)
-            and all(isinstance(rule, CheckRule) for rule in kept.checks))
 
 
 def load_rule_texts(files: Iterable[tuple[str, str]]) -> RuleSet:
@@ -282,6 +276,8 @@ class _Loader:
         self.texts: list[tuple[str, str]] = []
         self.policy = DEFAULT_POLICY
         self.policy_at: str | None = None
+        self.compiled: list[tuple[str, int]] = []  # (pattern, flags) compiled and checked
+        self.vocabulary_where: dict[str, tuple[str, Position]] = {}  # where first defined
 
     def problem(self, path: str, where: int | Position | None, message: str) -> None:
         """Record a problem at a line, or at a (line, column) position."""
@@ -422,6 +418,7 @@ class _Loader:
                              "the 'level' vocabulary comes from 'levels'")
                 continue
             target = self.vocabularies.setdefault(str(vocab_name), {})
+            self.vocabulary_where.setdefault(str(vocab_name), (name, line))
             if _is_string_list(terms) and terms:
                 for term in terms:
                     target.setdefault(term, [])
@@ -442,6 +439,16 @@ class _Loader:
                         for n, t in self.vocabularies.items()}
         if self.levels is not None:
             vocabularies["level"] = Vocabulary.from_terms("level", self.levels[2])
+            self.vocabulary_where["level"] = (self.levels[0], self.levels[1])
+        for vocabulary in vocabularies.values():
+            # Parsers search a field's text for any term of a word list: one pattern of all
+            # its terms, which must compile as a rule's pattern must (engine/bounded.py).
+            size = len(vocabulary.pattern(MAX_OCR_EDITS))
+            if size > MAX_LENGTH:
+                path, where = self.vocabulary_where[vocabulary.name]
+                self.problem(path, where, f"vocabulary '{vocabulary.name}' is too large: its "
+                             f"terms make a pattern of {size:,} characters; at most "
+                             f"{MAX_LENGTH:,}")
         seen: dict[str, str] = {}
         markings = [rule for path, entry in self.raw_markings
                     if (rule := self._marking(path, entry, vocabularies, seen))]
@@ -461,8 +468,10 @@ class _Loader:
         self._levels_read(markings)
         if self.problems:
             raise RuleFileError(self.problems)
-        if self.store is not None:
-            self.store.save()  # only a pack without problems: its patterns passed every check
+        if self.store is not None:  # only a pack without problems: its patterns passed every check
+            for pattern, flags in self.compiled:
+                self.store.checked(pattern, flags)
+            self.store.save()
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
                        sources=tuple(name for name, _ in self.texts), ocr=self.policy,
                        digest=self.digest.hexdigest(), texts=tuple(self.texts))
@@ -510,6 +519,15 @@ class _Loader:
         rule_id = entry.get("id")
         if not isinstance(rule_id, str) or not rule_id.strip():
             self.problem(path, (entry.line, entry.column), "every entry needs an 'id'")
+            return None
+        hidden = next(((i, c) for i, c in enumerate(rule_id)
+                       if unicodedata.category(c) in _INVISIBLE), None)
+        if hidden is not None:
+            # Shown in every report and on terminals: a right-to-left override or a zero-width
+            # space would make one id look like another, or reorder the line it stands in.
+            self.problem(path, entry.value_where("id"), f"id {rule_id!a} holds the "
+                         f"invisible or control character U+{ord(hidden[1]):04X} at position "
+                         f"{hidden[0]} (an id is letters, digits and punctuation)")
             return None
         here = f"{path}:{entry.line_of('id')}"
         if rule_id in seen:
@@ -575,7 +593,7 @@ class _Loader:
         value = entry.get("value")
         if value is not None and not (declared and compiled_kind is None):
             known = {f.name for f in fields} | set(constants)
-            names = _placeholders(value) if isinstance(value, str) else None
+            names = placeholders(value) if isinstance(value, str) else None
             if names is None:
                 self.problem(path, entry.value_where("value"),
                              f"marking '{rule_id}': 'value' must be a template like "
@@ -843,6 +861,7 @@ class _Loader:
         if checked and not self._known(pattern, flags) and self._refuse_backtracking(
                 path, line, rule_id, pattern, flags):
             return None
+        self.compiled.append((pattern, flags))
         return done
 
     def _known(self, pattern: str, flags: int) -> bool:
@@ -934,7 +953,7 @@ class _Loader:
                 refused.add(key)
         severity = entry.get("severity", "warning")
         message = entry.get("message", module.MESSAGE)
-        names = _placeholders(message) if isinstance(message, str) else None
+        names = placeholders(message) if isinstance(message, str) else None
         allowed_names = set(module.PLACEHOLDERS) | {"page", "line", "id"}
         if names is None:
             self.problem(path, entry.value_where("message"),
@@ -953,7 +972,7 @@ class _Loader:
                                  f"'{key}' ({option.help})")
                 options[key] = option.default
                 continue
-            value, error = _option_value(option, entry[key], marking_ids, levels)
+            value, error = option_value(option, entry[key], marking_ids, levels)
             if error:
                 self.problem(path, entry.value_where(key), f"check '{rule_id}': '{key}' {error}")
             options[key] = value
@@ -965,7 +984,7 @@ class _Loader:
                          whole_file=whole_file is True)
 
 
-def _option_value(option: Any, value: Any, marking_ids: set[str],
+def option_value(option: Any, value: Any, marking_ids: set[str],
                   levels: list[str]) -> tuple[Any, str | None]:
     """The option's value, checked against its declared kind; or an error to report."""
     kind = option.kind
@@ -989,7 +1008,7 @@ def _option_value(option: Any, value: Any, marking_ids: set[str],
             sub_kind = {"marking": "markings", "caveat": "words"}.get(key, "level")
             if key == "classified":  # true, false, or the markings that show it classified
                 sub_kind = "boolean" if isinstance(item, bool) else "markings"
-            checked, error = _option_value(Option(sub_kind, ""), item, marking_ids, levels)
+            checked, error = option_value(Option(sub_kind, ""), item, marking_ids, levels)
             if error:
                 return None, f"{key} {error}"
             condition[key] = checked
@@ -1091,7 +1110,7 @@ def _is_string_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _placeholders(template: str) -> set[str] | None:
+def placeholders(template: str) -> set[str] | None:
     """The `{names}` a template uses, or None if it is not a valid template."""
     try:
         return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -23,6 +23,7 @@ from markaudit.model import (
     NEEDS_OCR_RULE,
     NOT_AUDITED_RULE,
     PAGE_TIMEOUT_RULE,
+    TIME_LIMIT_SEVERITY,
     TIMEOUT_RULE,
     DocumentReport,
     Finding,
@@ -111,11 +112,12 @@ class SarifReporter(Reporter):
         for check in self.run.rules.checks if self.run.rules else ():
             self._add_rule(_descriptor(check.id, check.description, check.severity, check.type,
                                        _short_source(check.source)))
-        self._add_rule(_descriptor(TIMEOUT_RULE, TIMEOUT_DESCRIPTION, "warning", "built-in"))
-        self._add_rule(_descriptor(PAGE_TIMEOUT_RULE, PAGE_TIMEOUT_DESCRIPTION, "warning",
+        self._add_rule(_descriptor(TIMEOUT_RULE, TIMEOUT_DESCRIPTION, TIME_LIMIT_SEVERITY,
                                    "built-in"))
+        self._add_rule(_descriptor(PAGE_TIMEOUT_RULE, PAGE_TIMEOUT_DESCRIPTION,
+                                   TIME_LIMIT_SEVERITY, "built-in"))
         self._add_rule(_descriptor(DOCUMENT_TIMEOUT_RULE, DOCUMENT_TIMEOUT_DESCRIPTION,
-                                   "warning", "built-in"))
+                                   TIME_LIMIT_SEVERITY, "built-in"))
         self._add_rule(_descriptor(NEEDS_OCR_RULE, NEEDS_OCR_DESCRIPTION, "warning", "built-in"))
         self._add_rule(_descriptor(NOT_AUDITED_RULE, NOT_AUDITED_DESCRIPTION, "error",
                                    "built-in"))
