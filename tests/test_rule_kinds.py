@@ -209,3 +209,17 @@ def test_a_broken_stamp_line_is_located_at_the_line(tmp_path):
     [problem] = error.value.problems
     assert (problem.line, problem.column) == (LEVELS.count("\n") + 6, 9)
     assert problem.message.endswith("a '{' that opens no slot: write {name}, or {name:type}")
+
+
+def test_a_check_may_read_a_field_that_only_a_slot_fills(tmp_path):
+    rules = SANITIZED + """\
+checks:
+  - id: release.one-year
+    type: consistent
+    marking: release.sanitized-copy
+    field: year
+    severity: warning
+"""
+    result = run_markaudit("rules", "validate", "--no-default-rules", str(write(tmp_path, rules)))
+    assert result.returncode == 0, result.stderr
+    assert "no problem found" in result.stdout

@@ -447,6 +447,8 @@ class _Loader:
                   if (rule := self._check(path, entry, marking_ids, levels, seen))]
         produced = {e["id"]: _produced_fields(e) for _, e in self.raw_markings
                     if isinstance(e.get("id"), str)}
+        for rule in markings:  # a declarative rule's slots fill fields its entry never names
+            produced[rule.id] |= {spec.name for spec in rule.fields}
         for check in checks:
             path, entry = next((p, e) for p, e in self.raw_checks if e.get("id") == check.id)
             self._fields_read(path, entry, check, produced)
