@@ -59,6 +59,8 @@ MARKING_PROPERTIES: dict[str, dict[str, Any]] = {
                "description": KINDS["banner"].keys["banner"]},
     "words": {**_TEXT_OR_TEXTS, "description": KINDS["words"].keys["words"]},
     "alone": {"type": "boolean", "description": KINDS["words"].keys["alone"]},
+    "field": {"type": "string", "pattern": r"^[A-Za-z_]\w*$",
+              "description": KINDS["words"].keys["field"]},
     "anchors": {**_TEXTS, "description": "Words one of which every match contains: pages "
                 "without any are skipped (keeps fuzzy patterns fast)."},
     "ocr_edits": {"type": "integer", "minimum": 0, "maximum": 5, "description":

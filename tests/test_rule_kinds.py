@@ -112,6 +112,35 @@ def test_words_finds_any_term_of_a_list_as_its_canonical_form(tmp_path):
     assert [(m.text, m.fields["term"]) for m in found] == [("NO FOREIGN DISSEM", "NOFORN")]
 
 
+def test_words_fills_the_field_its_rule_names_and_a_check_reads_it(tmp_path):
+    rules = """\
+    markings:
+      - id: caveat.alone
+        kind: caveat
+        words: caveat
+        alone: true
+        field: caveat
+        value: "{caveat}"
+    checks:
+      - id: caveat.one
+        type: consistent
+        marking: caveat.alone
+        field: caveat
+        severity: warning
+    """
+    [marking] = markings(tmp_path, rules, "N0 FOREIGN DISSEM\n")
+    assert (marking.value, marking.fields) == ("NOFORN", {"caveat": "NOFORN"})
+    [line] = validate(tmp_path, """\
+    markings:
+      - id: caveat.pattern
+        kind: caveat
+        pattern: 'NOFORN'
+        field: caveat
+    """)
+    assert line.endswith("'field' would be ignored: it belongs to a declarative kind "
+                         "(phrase, stamp, banner, words)")
+
+
 def test_a_banner_rule_is_built_from_the_packs_levels_and_caveats(tmp_path):
     rules = """\
     levels: [UNCLASSIFIED, CONFIDENTIAL, SECRET, TOP SECRET]

@@ -652,7 +652,7 @@ class _Loader:
             self.problem(path, entry.where(found[1]), f"marking '{rule_id}': give one of "
                          f"{', '.join(KINDS)}, or 'pattern' (found {' and '.join(found)})")
         if not given:
-            for key in ("slots", "gap_lines", "alone"):
+            for key in (k for k in DECLARATIVE_KEYS if k not in KINDS):
                 if key in entry:
                     self.problem(path, entry.where(key), f"marking '{rule_id}': '{key}' would "
                                  "be ignored: it belongs to a declarative kind "

@@ -8,9 +8,11 @@
     - id: handling.limdis
       kind: caveat
       words: [LIMDIS, LIMITED DISTRIBUTION]
+      field: handling            # the field the term fills (default `term`)
 
 Each term takes the OCR edits the pack's policy allows; a term found reads as its canonical
-form (the vocabulary's term) in the field `term`, and is the marking's value.
+form (the vocabulary's term) in the field `term`, or the one `field:` names, and is the
+marking's value.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import regex
+
 from markaudit.engine.kinds.base import Compiled
 from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
 
 KEYS = {
     "words": "a vocabulary's name, or a list of terms",
     "alone": "true: only a term that stands alone on its line (default false)",
+    "field": "the name of the field the term fills (default term)",
 }
 _ALONE_BEFORE = r"^[^\w\n]{0,3}"
 _ALONE_AFTER = r"[^\w\n]{0,3}$"
+_FIELD_NAME = regex.compile(r"^[A-Za-z_]\w*$")
 
 
 def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled:
@@ -35,6 +41,9 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
     alone = entry.get("alone", False)
     if not isinstance(alone, bool):
         raise PhraseError("'alone' is true or false")
+    name = entry.get("field", "term")
+    if not isinstance(name, str) or not _FIELD_NAME.match(name):
+        raise PhraseError("'field' is a name of letters, digits and '_' (such as grading)")
     if isinstance(words, str):
         if words not in compiler.vocabularies:
             raise PhraseError(f"'words' names vocabulary '{words}', which no rule file defines "
@@ -53,6 +62,6 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         raise PhraseError("'words' is a vocabulary's name or a list of terms")
     before, after = (_ALONE_BEFORE, _ALONE_AFTER) if alone else (r"(?<![^\W_])", r"(?![^\W_])")
     compiled = Compiled()
-    compiled.add(f"{before}(?P<term>{body}){after}", [SlotField("term", parser)],
+    compiled.add(f"{before}(?P<{name}>{body}){after}", [SlotField(name, parser)],
                  [w for term in terms for w in term.split()])
     return compiled
