@@ -100,34 +100,31 @@ def test_a_stamp_allows_a_line_of_debris_between_its_lines_but_not_a_page_of_pro
     assert not markings(tmp_path, NARA, f"DECLASSIFIED\n{prose}Authority NND 959000\n")
 
 
+CAVEAT_ALONE = """\
+markings:
+  - id: caveat.alone
+    kind: caveat
+    words: caveat
+    alone: true
+"""
+
+
 def test_words_finds_any_term_of_a_list_as_its_canonical_form(tmp_path):
-    rules = """\
-    markings:
-      - id: caveat.alone
-        kind: caveat
-        words: caveat
-        alone: true
-    """
-    found = markings(tmp_path, rules, "NO FOREIGN DISSEM\n\nThe eyes only copy went out.\n")
+    found = markings(tmp_path, CAVEAT_ALONE, "NO FOREIGN DISSEM\n\nThe eyes only copy went out.\n")
     assert [(m.text, m.fields["term"]) for m in found] == [("NO FOREIGN DISSEM", "NOFORN")]
 
 
 def test_words_fills_the_field_its_rule_names_and_a_check_reads_it(tmp_path):
-    rules = """\
-    markings:
-      - id: caveat.alone
-        kind: caveat
-        words: caveat
-        alone: true
-        field: caveat
-        value: "{caveat}"
-    checks:
-      - id: caveat.one
-        type: consistent
-        marking: caveat.alone
-        field: caveat
-        severity: warning
-    """
+    rules = CAVEAT_ALONE + """\
+    field: caveat
+    value: "{caveat}"
+checks:
+  - id: caveat.one
+    type: consistent
+    marking: caveat.alone
+    field: caveat
+    severity: warning
+"""
     [marking] = markings(tmp_path, rules, "N0 FOREIGN DISSEM\n")
     assert (marking.value, marking.fields) == ("NOFORN", {"caveat": "NOFORN"})
     [line] = validate(tmp_path, """\
