@@ -3,15 +3,17 @@ regex, and `rules validate` tells them, located, what is wrong with it."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
 import markaudit
+from markaudit.engine.kinds import KINDS
 from markaudit.engine.rules import load_rules
 from markaudit.errors import RuleFileError
-from tests.conftest import run_markaudit
+from tests.conftest import ROOT, run_markaudit
 
 LEVELS = """\
 vocabularies:
@@ -249,3 +251,18 @@ checks:
     result = run_markaudit("rules", "validate", "--no-default-rules", str(write(tmp_path, rules)))
     assert result.returncode == 0, result.stderr
     assert "no problem found" in result.stdout
+
+
+# --- the kinds' own documentation --------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_example_in_a_kinds_documentation_loads_as_written(tmp_path, kind):
+    """An archivist copies the example of `rules explain KIND`: it must load beside the
+    shipped pack (ids renamed so as not to clash with it)."""
+    examples = re.findall(r"(?m)^    - id:.*\n(?:    .*\n)*", KINDS[kind].doc + "\n")
+    path = tmp_path / "example.yaml"
+    path.write_text("markings:\n" + "".join(textwrap.dedent(e) for e in examples).replace(
+        "- id: ", "- id: doc."), encoding="utf-8")
+    assert len(load_rules([ROOT / "rules", path]).markings) == len(
+        load_rules([ROOT / "rules"]).markings) + len(examples) > 0
