@@ -230,6 +230,19 @@ def test_a_phrase_holding_colon_space_unquoted_gets_a_hint_to_quote_it(tmp_path)
     assert "must be put in quotes" in line
 
 
+@pytest.mark.parametrize(("phrase", "column"), [
+    ("phrase: {year} SANITIZED COPY FOR RELEASE", 20),
+    ("phrase: [SANITIZED] COPY FOR RELEASE {year}", 25),
+    ("stamp:\n      - SANITIZED COPY\n      - {year} FOR RELEASE", 16),
+])
+def test_a_phrase_starting_with_a_brace_or_bracket_unquoted_gets_a_hint_to_quote_it(
+        tmp_path, phrase, column):
+    [line] = validate(tmp_path, SANITIZED.replace(
+        "phrase: SANITIZED COPY FOR RELEASE {year}", phrase))
+    assert line.endswith("must be put in quotes")
+    assert f":{column}: invalid YAML: did not find expected" in line
+
+
 def test_a_broken_stamp_line_is_located_at_the_line(tmp_path):
     rules = NARA.replace("Authority NND {authority}", "Authority NND {authority")
     with pytest.raises(RuleFileError) as error:

@@ -313,7 +313,7 @@ class _Loader:
         except yaml.YAMLError as error:
             line = yamlfile.error_line(error)
             self.problem(name, (line, yamlfile.error_column(error)) if line else None,
-                         yamlfile.error_message(error))
+                         yamlfile.error_message(error, text))
             return
         if data is None:
             self.problem(name, None, "empty rule file")
