@@ -63,19 +63,9 @@ def _explain_marking(rule: MarkingRule) -> str:
     lines = [f"marking {rule.id}", f"  kind: {rule.kind}", f"  defined at: {rule.source}"]
     if rule.description:
         lines.append(f"  description: {' '.join(rule.description.split())}")
-    if rule.declared:
-        # The archivist wrote words, not a regex: say so before the regex the engine runs.
-        lines.append(f"  written as: a {rule.declared} rule; its words: {', '.join(rule.words)}")
-        lines.append("  patterns (worked out from its words):")
-    else:
-        lines.append("  patterns:")
+    lines.append("  patterns:")
     lines += ["    " + pattern.rstrip().replace("\n", "\n    ") for pattern in rule.patterns]
-    if not rule.declared:
-        lines.append(f"  ocr edits per word list or phrase: {rule.ocr_edits}")
-    elif rule.ocr_edits:
-        lines.append(f"  ocr edits: the pack's policy, at most {rule.ocr_edits} per run of words")
-    else:
-        lines.append("  ocr edits: the pack's policy (`ocr:`), by the letters of each run of words")
+    lines.append(f"  ocr edits per word list or phrase: {rule.ocr_edits}")
     lines.append(f"  zones: {', '.join(sorted(rule.zones))}"
                  + ("; first page only" if rule.first_page_only else ""))
     if rule.fields:

@@ -292,13 +292,3 @@ def test_rules_explain_documents_a_kind_and_a_slot_type(name, first_line, says):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == first_line
     assert says in result.stdout
-
-
-def test_rules_explain_says_a_phrase_rule_takes_the_packs_ocr_policy(tmp_path):
-    result = run_markaudit("rules", "explain", "release.sanitized-copy", "--no-default-rules",
-                           "--rules", str(write(tmp_path, SANITIZED)))
-    assert result.returncode == 0, result.stderr
-    assert "  written as: a phrase rule; its words: SANITIZED, COPY, FOR, RELEASE" in \
-        result.stdout.splitlines()
-    assert "ocr edits: the pack's policy" in result.stdout
-    assert "ocr edits per word list or phrase: 0" not in result.stdout
