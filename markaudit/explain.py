@@ -6,9 +6,7 @@ import inspect
 from pathlib import Path
 
 from markaudit.checks import CHECK_TYPES
-from markaudit.engine.kinds import KINDS
 from markaudit.engine.rules import CheckRule, MarkingRule, RuleSet
-from markaudit.engine.slots import CODE_DOC, SLOT_TYPES
 
 
 def _first_line(text: str) -> str:
@@ -39,13 +37,6 @@ def explain(rules: RuleSet, name: str) -> str | None:
             return _explain_check(check)
     if name in CHECK_TYPES:
         return f"check type {name}\n\n{check_type_doc(name)}"
-    if name in KINDS:
-        keys = "\n".join(f"  {key}: {text}" for key, text in KINDS[name].keys.items())
-        return f"marking kind {name}\n\n{KINDS[name].doc}\n\nKeys:\n{keys}"
-    if name in SLOT_TYPES:
-        return f"slot type {name}\n\n{SLOT_TYPES[name].doc}"
-    if name == "code":
-        return f"slot type code\n\n{CODE_DOC}"
     return None
 
 

@@ -279,16 +279,3 @@ def test_the_example_in_a_kinds_documentation_loads_as_written(tmp_path, kind):
         "- id: ", "- id: doc."), encoding="utf-8")
     assert len(load_rules([ROOT / "rules", path]).markings) == len(
         load_rules([ROOT / "rules"]).markings) + len(examples) > 0
-
-
-@pytest.mark.parametrize(("name", "first_line", "says"), [
-    ("phrase", "marking kind phrase", "phrase: the words of the marking"),
-    ("stamp", "marking kind stamp", "gap_lines: how many lines"),
-    ("year", "slot type year", "a year of four digits"),
-    ("code", "slot type code", "a small regular expression for one slot"),
-])
-def test_rules_explain_documents_a_kind_and_a_slot_type(name, first_line, says):
-    result = run_markaudit("rules", "explain", name)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == first_line
-    assert says in result.stdout

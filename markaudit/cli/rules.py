@@ -49,17 +49,16 @@ def rules_list(rules: RulesOption = None, no_default_rules: NoDefaultOption = Fa
 
 @rules_app.command("explain")
 def rules_explain(
-    name: Annotated[str, typer.Argument(help="A marking or check id, a check type, a marking "
-                                         "kind (phrase, stamp, banner, words) or a slot type.")],
+    name: Annotated[str, typer.Argument(help="A marking or check id, or a check type.")],
     rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
 ) -> None:
-    """The documentation of a rule, a check type, a marking kind or a slot type."""
+    """The documentation of a rule or a check type, its patterns or options, its examples."""
     from markaudit.explain import explain
 
     text = explain(load_ruleset(rules, no_default_rules), name)
     if text is None:
-        typer.echo(f"markaudit: no rule, check type, marking kind or slot type named "
-                   f"'{name}' (see: markaudit rules list)", err=True)
+        typer.echo(f"markaudit: no rule or check type named '{name}' "
+                   "(see: markaudit rules list)", err=True)
         raise typer.Exit(EXIT_ERROR)
     typer.echo(text)
 
