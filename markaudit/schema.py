@@ -58,7 +58,7 @@ MARKING_PROPERTIES: dict[str, dict[str, Any]] = {
     "banner": {"anyOf": [_BANNER_SHAPE, {"type": "array", "items": _BANNER_SHAPE}],
                "description": KINDS["banner"].keys["banner"]},
     "words": {**_TEXT_OR_TEXTS, "description": KINDS["words"].keys["words"]},
-    "alone": {"type": "boolean", "description": KINDS["words"].keys["alone"]},
+    "line": {"enum": ["anywhere", "start", "whole"], "description": KINDS["words"].keys["line"]},
     "field": {"type": "string", "pattern": r"^[A-Za-z_]\w*$",
               "description": KINDS["words"].keys["field"]},
     "anchors": {**_TEXTS, "description": "Words one of which every match contains: pages "

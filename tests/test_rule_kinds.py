@@ -102,33 +102,36 @@ def test_a_stamp_allows_a_line_of_debris_between_its_lines_but_not_a_page_of_pro
     assert not markings(tmp_path, NARA, f"DECLASSIFIED\n{prose}Authority NND 959000\n")
 
 
-CAVEAT_ALONE = """\
-markings:
-  - id: caveat.alone
-    kind: caveat
-    words: caveat
-    alone: true
-"""
-
-
 def test_words_finds_any_term_of_a_list_as_its_canonical_form(tmp_path):
-    found = markings(tmp_path, CAVEAT_ALONE, "NO FOREIGN DISSEM\n\nThe eyes only copy went out.\n")
+    rules = """\
+    markings:
+      - id: caveat.alone
+        kind: caveat
+        words: caveat
+        line: whole
+    """
+    found = markings(tmp_path, rules, "NO FOREIGN DISSEM\n\nThe eyes only copy went out.\n")
     assert [(m.text, m.fields["term"]) for m in found] == [("NO FOREIGN DISSEM", "NOFORN")]
 
 
 def test_words_fills_the_field_its_rule_names_and_a_check_reads_it(tmp_path):
-    rules = CAVEAT_ALONE + """\
-    field: caveat
-    value: "{caveat}"
+    rules = """\
+markings:
+  - id: handling.limdis
+    kind: handling
+    words: [LIMDIS, LIMITED DISTRIBUTION]
+    field: handling
+    value: "{handling}"
 checks:
-  - id: caveat.one
+  - id: handling.one
     type: consistent
-    marking: caveat.alone
-    field: caveat
+    marking: handling.limdis
+    field: handling
     severity: warning
 """
-    [marking] = markings(tmp_path, rules, "N0 FOREIGN DISSEM\n")
-    assert (marking.value, marking.fields) == ("NOFORN", {"caveat": "NOFORN"})
+    [marking] = markings(tmp_path, rules, "LIMITED DISTRIBUTI0N\n")
+    assert (marking.value, marking.fields) == ("LIMITED DISTRIBUTION",
+                                               {"handling": "LIMITED DISTRIBUTION"})
     [line] = validate(tmp_path, """\
     markings:
       - id: caveat.pattern

@@ -447,7 +447,7 @@ class _Loader:
                   if (rule := self._check(path, entry, marking_ids, levels, seen))]
         produced = {e["id"]: _produced_fields(e) for _, e in self.raw_markings
                     if isinstance(e.get("id"), str)}
-        for rule in markings:  # a declarative rule's slots fill fields its entry never names
+        for rule in markings:  # a declarative rule's slots fill fields its entry does not name
             produced[rule.id] |= {spec.name for spec in rule.fields}
         for check in checks:
             path, entry = next((p, e) for p, e in self.raw_checks if e.get("id") == check.id)

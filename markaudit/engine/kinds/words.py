@@ -3,7 +3,7 @@
     - id: caveat.dissemination
       kind: caveat
       words: caveat              # a vocabulary: its terms and their spellings
-      alone: true                # only where the term stands alone on its line
+      line: whole                # only where the term is its line
 
     - id: handling.limdis
       kind: caveat
@@ -27,20 +27,22 @@ from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
 
 KEYS = {
     "words": "a vocabulary's name, or a list of terms",
-    "alone": "true: only a term that stands alone on its line (default false)",
+    "line": "where on its line the term stands: anywhere (the default), start, or whole",
     "field": "the name of the field the term fills (default term)",
 }
-_ALONE_BEFORE = r"^[^\w\n]{0,3}"
-_ALONE_AFTER = r"[^\w\n]{0,3}$"
+LINES = ("anywhere", "start", "whole")
+# A few characters of OCR debris may stand beside a line's term: "• NOFORN", "SECRET.".
+_LINE_START = r"^[^A-Za-z0-9\n]{0,3}"
+_LINE_END = r"[^A-Za-z0-9\n]{0,3}$"
 _FIELD_NAME = regex.compile(r"^[A-Za-z_]\w*$")
 
 
 def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled:
 
     words = entry["words"]
-    alone = entry.get("alone", False)
-    if not isinstance(alone, bool):
-        raise PhraseError("'alone' is true or false")
+    line = entry.get("line", "anywhere")
+    if line not in LINES:
+        raise PhraseError(f"'line' is one of {', '.join(LINES)}")
     name = entry.get("field", "term")
     if not isinstance(name, str) or not _FIELD_NAME.match(name):
         raise PhraseError("'field' is a name of letters, digits and '_' (such as grading)")
@@ -60,7 +62,8 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         parser, terms = "upper", list(words)
     else:
         raise PhraseError("'words' is a vocabulary's name or a list of terms")
-    before, after = (_ALONE_BEFORE, _ALONE_AFTER) if alone else (r"(?<![^\W_])", r"(?![^\W_])")
+    before = _LINE_START if line != "anywhere" else r"(?<![^\W_])"
+    after = _LINE_END if line == "whole" else r"(?![^\W_])"
     compiled = Compiled()
     compiled.add(f"{before}(?P<{name}>{body}){after}", [SlotField(name, parser)],
                  [w for term in terms for w in term.split()])
