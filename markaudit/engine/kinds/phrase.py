@@ -8,11 +8,9 @@
 Words match whatever their case, with any spacing, line break or stray punctuation between
 them, and take the OCR edits the pack's policy allows (`ocr:` in a rule file). `{name}` is
 a slot of type `name` (`date`, `year`, `number`, `name`, `text`, `rdp`, `jfk_record`,
-`case_number`, or a vocabulary such as `level`); `{released:date}` names a slot apart from its
-type (no space after the colon: YAML reads ': ' as a key, so a phrase that holds one, or starts
-with `{` or `[`, goes in quotes). `[...]` is optional. A list of phrases matches any of them.
-`slots:` types a slot at length: a list of words (`extent: [IN FULL, IN PART]`) or
-`{code: REGEX}`.
+`case_number`, or a vocabulary such as `level`); `{released: date}` names a slot apart from its
+type. `[...]` is optional. A list of phrases matches any of them. `slots:` types a slot at
+length: a list of words (`extent: [IN FULL, IN PART]`) or `{code: REGEX}`.
 """
 
 from __future__ import annotations

@@ -9,9 +9,8 @@
       set: {issuer: NARA}
 
 Each line of the stamp is a phrase (see `phrase`); `optional:` marks a line the stamp may
-lack (unfilled, or lost to OCR). A line that holds ': ' goes in quotes (`- "Date: {date}"`).
-Between two lines of the stamp stand blank lines and at most `gap_lines` lines of other text
-(OCR debris, a handwritten mark; default 1).
+lack (unfilled, or lost to OCR). Between two lines of the stamp stand blank lines and at most
+`gap_lines` lines of other text (OCR debris, a handwritten mark; default 1).
 """
 
 from __future__ import annotations
