@@ -12,6 +12,7 @@ from tests.conftest import ROOT, run_markaudit
 
 PACK = ROOT / "examples" / "uk-wartime"
 DOCUMENT = PACK / "cabinet-paper-1943.txt"
+US_COPY = PACK / "us-copy-1944.txt"
 
 
 def test_the_example_pack_validates():
@@ -40,6 +41,28 @@ def test_an_audit_with_the_pack_finds_the_british_gradings():
         "uk.property-notice", "uk.lock-and-key", "uk.copy-number", "uk.paper-reference"}
     assert [(f["rule"], f["page"]) for f in document["findings"]
             if f["rule"].startswith("uk.")] == [("uk.grading-every-page", 3)]
+
+
+def us_copy_markings(*rules: str) -> list[tuple[str, str, dict[str, object]]]:
+    result = run_markaudit("audit", str(US_COPY), *rules, "-f", "json", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    [document] = json.loads(result.stdout)["documents"]
+    return [(m["rule"], m["value"], m["fields"]) for m in document["markings"]]
+
+
+def test_the_tutorials_three_cases_are_found_with_the_pack_and_not_without_it():
+    """A year slot, a stamp of four lines, and a caveat added to the shipped banners' list."""
+    found = us_copy_markings("--rules", str(PACK))
+    assert found == [
+        ("banner.classification", "TOP SECRET -- BIGOT", {"level": "TOP SECRET",
+                                                          "caveats": ["BIGOT"]}),
+        ("release.sanitized-copy-year", "Sanitized copy for release 1998", {"year": 1998}),
+        ("release.marsh-library", "Reviewed for release, case 2015-0772-M",
+         {"case": "2015-0772-M", "date": "2020-11-09", "issuer": "Marsh Library"}),
+        ("banner.classification", "TOP SECRET -- BIGOT", {"level": "TOP SECRET",
+                                                          "caveats": ["BIGOT"]})]
+    without = us_copy_markings()
+    assert not [m for m in without if m[0].startswith("release.") or "BIGOT" in m[1]]
 
 
 def test_without_the_pack_no_british_grading_is_found():

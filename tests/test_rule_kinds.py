@@ -3,15 +3,17 @@ regex, and `rules validate` tells them, located, what is wrong with it."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
 import markaudit
+from markaudit.engine.kinds import KINDS
 from markaudit.engine.rules import load_rules
 from markaudit.errors import RuleFileError
-from tests.conftest import run_markaudit
+from tests.conftest import ROOT, run_markaudit
 
 LEVELS = """\
 vocabularies:
@@ -112,6 +114,35 @@ def test_words_finds_any_term_of_a_list_as_its_canonical_form(tmp_path):
     assert [(m.text, m.fields["term"]) for m in found] == [("NO FOREIGN DISSEM", "NOFORN")]
 
 
+def test_words_fills_the_field_its_rule_names_and_a_check_reads_it(tmp_path):
+    rules = """\
+markings:
+  - id: handling.limdis
+    kind: handling
+    words: [LIMDIS, LIMITED DISTRIBUTION]
+    field: handling
+    value: "{handling}"
+checks:
+  - id: handling.one
+    type: consistent
+    marking: handling.limdis
+    field: handling
+    severity: warning
+"""
+    [marking] = markings(tmp_path, rules, "LIMITED DISTRIBUTI0N\n")
+    assert (marking.value, marking.fields) == ("LIMITED DISTRIBUTION",
+                                               {"handling": "LIMITED DISTRIBUTION"})
+    [line] = validate(tmp_path, """\
+    markings:
+      - id: caveat.pattern
+        kind: caveat
+        pattern: 'NOFORN'
+        field: caveat
+    """)
+    assert line.endswith("'field' would be ignored: it belongs to a declarative kind "
+                         "(phrase, stamp, banner, words)")
+
+
 def test_a_banner_rule_is_built_from_the_packs_levels_and_caveats(tmp_path):
     rules = """\
     levels: [UNCLASSIFIED, CONFIDENTIAL, SECRET, TOP SECRET]
@@ -203,6 +234,19 @@ def test_a_phrase_holding_colon_space_unquoted_gets_a_hint_to_quote_it(tmp_path)
     assert "must be put in quotes" in line
 
 
+@pytest.mark.parametrize(("phrase", "column"), [
+    ("phrase: {year} SANITIZED COPY FOR RELEASE", 20),
+    ("phrase: [SANITIZED] COPY FOR RELEASE {year}", 25),
+    ("stamp:\n      - SANITIZED COPY\n      - {year} FOR RELEASE", 16),
+])
+def test_a_phrase_starting_with_a_brace_or_bracket_unquoted_gets_a_hint_to_quote_it(
+        tmp_path, phrase, column):
+    [line] = validate(tmp_path, SANITIZED.replace(
+        "phrase: SANITIZED COPY FOR RELEASE {year}", phrase))
+    assert line.endswith("must be put in quotes")
+    assert f":{column}: invalid YAML: did not find expected" in line
+
+
 def test_a_broken_stamp_line_is_located_at_the_line(tmp_path):
     rules = NARA.replace("Authority NND {authority}", "Authority NND {authority")
     with pytest.raises(RuleFileError) as error:
@@ -223,3 +267,30 @@ def test_three_dots_stand_for_a_few_characters_of_debris_on_the_line(tmp_path):
     [marking] = markings(tmp_path, rules, "NW 50955 ~ Docld:32244357\n")
     assert marking.fields == {"case": "NW 50955", "docid": "32244357"}
     assert not markings(tmp_path, rules, "NW 50955 and a long stretch of prose DocId:32244357\n")
+def test_a_check_may_read_a_field_that_only_a_slot_fills(tmp_path):
+    rules = SANITIZED + """\
+checks:
+  - id: release.one-year
+    type: consistent
+    marking: release.sanitized-copy
+    field: year
+    severity: warning
+"""
+    result = run_markaudit("rules", "validate", "--no-default-rules", str(write(tmp_path, rules)))
+    assert result.returncode == 0, result.stderr
+    assert "no problem found" in result.stdout
+
+
+# --- the kinds' own documentation --------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_example_in_a_kinds_documentation_loads_as_written(tmp_path, kind):
+    """An archivist copies the example of `rules explain KIND`: it must load beside the
+    shipped pack (ids renamed so as not to clash with it)."""
+    examples = re.findall(r"(?m)^    - id:.*\n(?:    .*\n)*", KINDS[kind].doc + "\n")
+    path = tmp_path / "example.yaml"
+    path.write_text("markings:\n" + "".join(textwrap.dedent(e) for e in examples).replace(
+        "- id: ", "- id: doc."), encoding="utf-8")
+    assert len(load_rules([ROOT / "rules", path]).markings) == len(
+        load_rules([ROOT / "rules"]).markings) + len(examples) > 0

@@ -307,7 +307,7 @@ class _Loader:
         except yaml.YAMLError as error:
             line = yamlfile.error_line(error)
             self.problem(name, (line, yamlfile.error_column(error)) if line else None,
-                         yamlfile.error_message(error))
+                         yamlfile.error_message(error, text))
             return
         if data is None:
             self.problem(name, None, "empty rule file")
@@ -658,7 +658,7 @@ class _Loader:
             self.problem(path, entry.where(found[1]), f"marking '{rule_id}': give one of "
                          f"{', '.join(KINDS)}, or 'pattern' (found {' and '.join(found)})")
         if not given:
-            for key in ("slots", "gap_lines", "line"):
+            for key in (k for k in DECLARATIVE_KEYS if k not in KINDS):
                 if key in entry:
                     self.problem(path, entry.where(key), f"marking '{rule_id}': '{key}' would "
                                  "be ignored: it belongs to a declarative kind "

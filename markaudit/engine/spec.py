@@ -111,6 +111,7 @@ MARKING_KEYS: dict[str, Key] = {
     "banner": Key(KINDS["banner"].keys["banner"] + "; `rules explain banner`",
                   {"anyOf": [_BANNER_SHAPE, {"type": "array", "items": _BANNER_SHAPE}]}),
     "words": Key(KINDS["words"].keys["words"] + "; `rules explain words`", _TEXT_OR_TEXTS),
+    "field": Key(KINDS["words"].keys["field"], {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}),
     # The expert's escape hatch.
     "pattern": Key(f"What the marking looks like: {_REGEX_NOTE}.", _TEXT),
     "patterns": Key(f"Several patterns, each {_REGEX_NOTE}.", _TEXTS),

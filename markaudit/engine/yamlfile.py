@@ -105,8 +105,23 @@ def error_column(error: yaml.YAMLError) -> int | None:
     return mark.column + 1 if mark is not None else None
 
 
-def error_message(error: yaml.YAMLError) -> str:
-    """A one-line description of a YAML error, without its multi-line mark dump."""
+# A value that starts with `{` or `[` and goes on: YAML read `{series}` of
+# `phrase: {series} ({year})` as a mapping, and then found more text.
+_BRACE_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[\w.-]+:\s+)?(?:-\s+)?[{\[]")
+
+
+def _unquoted_brace(error: yaml.YAMLError, text: str | None) -> bool:
+    mark = getattr(error, "problem_mark", None)
+    if text is None or mark is None or not str(getattr(error, "problem", "")).startswith(
+            "did not find expected"):
+        return False
+    lines = text.splitlines()
+    return mark.line < len(lines) and bool(_BRACE_VALUE.match(lines[mark.line]))
+
+
+def error_message(error: yaml.YAMLError, text: str | None = None) -> str:
+    """A one-line description of a YAML error, without its multi-line mark dump; `text`, the
+    file's, lets it say when a phrase starting with `{` or `[` wants quotes."""
     if isinstance(error, DuplicateKey):
         return str(error)
     problem = getattr(error, "problem", None)
@@ -114,6 +129,6 @@ def error_message(error: yaml.YAMLError) -> str:
     if problem:
         hint = ("; a phrase or pattern that holds ': ' or starts with '{' or '[' must be put "
                 "in quotes" if "mapping values are not allowed" in problem
-                or "flow" in str(context or "") else "")
+                or "flow" in str(context or "") or _unquoted_brace(error, text) else "")
         return f"invalid YAML: {problem}" + (f" ({context})" if context else "") + hint
     return f"invalid YAML: {str(error).splitlines()[0]}"

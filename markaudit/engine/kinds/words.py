@@ -8,15 +8,19 @@
     - id: handling.limdis
       kind: caveat
       words: [LIMDIS, LIMITED DISTRIBUTION]
+      field: handling            # the field the term fills (default `term`)
 
 Each term takes the OCR edits the pack's policy allows; a term found reads as its canonical
-form (the vocabulary's term) in the field `term`, and is the marking's value.
+form (the vocabulary's term) in the field `term`, or the one `field:` names, and is the
+marking's value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+import regex
 
 from markaudit.engine.kinds.base import Compiled
 from markaudit.engine.kinds.phrase import place_on_line
@@ -25,12 +29,17 @@ from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
 KEYS = {
     "words": "a vocabulary's name, or a list of terms",
     "line": "where on its line the term stands: anywhere (the default), start, or whole",
+    "field": "the name of the field the term fills (default term)",
 }
+_FIELD_NAME = regex.compile(r"^[A-Za-z_]\w*$")
 
 
 def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled:
 
     words = entry["words"]
+    name = entry.get("field", "term")
+    if not isinstance(name, str) or not _FIELD_NAME.match(name):
+        raise PhraseError("'field' is a name of letters, digits and '_' (such as grading)")
     if isinstance(words, str):
         if words not in compiler.vocabularies:
             raise PhraseError(f"'words' names vocabulary '{words}', which no rule file defines "
@@ -49,12 +58,12 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         cores = compiler.cores[-len(words):]
     else:
         raise PhraseError("'words' is a vocabulary's name or a list of terms")
-    term = f"(?P<term>{body})"
+    term = f"(?P<{name}>{body})"
     compiled = Compiled()
     # One pattern of alternatives: it is scanned for where any term's run could stand.
     compiled.cores = [None] if None in cores else [
         core for core in cores if core is not None]
     compiled.add(place_on_line(term, entry.get("line", "anywhere"),
-                               rf"(?<![^\W_]){term}(?![^\W_])"), [SlotField("term", parser)],
+                               rf"(?<![^\W_]){term}(?![^\W_])"), [SlotField(name, parser)],
                  [w for term in terms for w in term.split()])
     return compiled
