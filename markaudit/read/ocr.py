@@ -128,10 +128,13 @@ def image_key(image: Image, lang: str, engine: str) -> str:
     return digest.hexdigest()
 
 
+_CACHE_KIND = "ocr-page"
+
+
 def _cached(options: OcrOptions, key: str) -> Path | None:
     if options.cache_dir is None:
         return None
-    return Path(options.cache_dir) / "ocr" / key[:2] / f"{key}.hocr"
+    return Path(options.cache_dir) / "ocr" / key[:2] / f"{key}.json"
 
 
 def hocr_of(image: Image, options: OcrOptions, path: str) -> tuple[bytes, bool]:
@@ -139,16 +142,20 @@ def hocr_of(image: Image, options: OcrOptions, path: str) -> tuple[bytes, bool]:
     assert options.engine is not None
     key = image_key(image, options.lang, options.engine)
     entry = _cached(options, key)
-    if entry is not None:
-        try:
-            return entry.read_bytes(), False
-        except OSError:
-            pass
+    if entry is not None and options.cache_dir is not None:
+        # Sealed and checked as every cache file is (markaudit/cachefile.py): a damaged or
+        # planted page is a miss, OCR'd again.
+        from markaudit import cachefile
+
+        kept = cachefile.read(Path(options.cache_dir), entry, _CACHE_KIND)
+        if isinstance(kept, str):
+            return kept.encode("utf-8"), False
     hocr = _tesseract(image, options, path)
     if entry is not None and options.cache_dir is not None:
-        from markaudit.cache import write_entry
+        from markaudit import cachefile
 
-        write_entry(Path(options.cache_dir), entry, hocr)
+        cachefile.write(Path(options.cache_dir), entry, _CACHE_KIND,
+                        hocr.decode("utf-8", "replace"))
     return hocr, True
 
 
