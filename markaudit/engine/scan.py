@@ -14,15 +14,19 @@ expressions in milliseconds, where a run of three edits took it seconds.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import regex
 
 from markaudit.engine.ocr import OcrPolicy
 from markaudit.errors import MarkauditError
 
 WINDOW_BEFORE = 400  # how far before the end of a part found a match may start
 WINDOW_AFTER = 500  # how far after it a match may end
+_NEWLINE = regex.compile(r"\n")
 MIN_EXACT_LETTERS = 4  # an exact part shorter than this would be found everywhere
 
 
@@ -156,11 +160,16 @@ class WordScan:
 
 
 def _stretches(text: str, spans_found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines around each span found, merged. Line ends are found once for the page: a
+    search back from every place found would take time squared on a page that is one long
+    line (OCR without line breaks)."""
+    breaks = [match.start() for match in _NEWLINE.finditer(text)]
     spans: list[tuple[int, int]] = []
     for begin, end in spans_found:
-        start = text.rfind("\n", 0, max(begin - WINDOW_BEFORE, 0)) + 1
-        stop = text.find("\n", min(end + WINDOW_AFTER, len(text)))
-        stop = len(text) if stop < 0 else stop
+        before = bisect.bisect_left(breaks, max(begin - WINDOW_BEFORE, 0)) - 1
+        start = breaks[before] + 1 if before >= 0 else 0
+        after = bisect.bisect_left(breaks, min(end + WINDOW_AFTER, len(text)))
+        stop = breaks[after] if after < len(breaks) else len(text)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(stop, spans[-1][1]))
         else:
