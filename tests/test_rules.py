@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import signal
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 import markaudit
 from markaudit.audit import default_rules_path
+from markaudit.deadline import ReadTimeout, time_limit
 from markaudit.engine.detect import detect
 from markaudit.engine.examples import placed
 from markaudit.engine.rules import load_rules
@@ -886,27 +885,15 @@ def test_shipped_pack_has_examples_to_test():
 EXAMPLE_SECONDS = 5  # an example takes milliseconds; a runaway fuzzy pattern takes minutes
 
 
-@contextmanager
-def time_limit(seconds: float, what: str):
-    """Fail (rather than hang the suite) when the block runs longer than `seconds`."""
-    def expire(_signum, _frame):
-        raise TimeoutError(f"{what} took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.mark.parametrize(("rule_id", "expected", "text"), SHIPPED_EXAMPLES)
 def test_shipped_rule_examples(pack, rule_id, expected, text):
     [rule] = [r for r in pack.markings if r.id == rule_id]
     alone = dataclasses.replace(pack, markings=(rule,), checks=())
-    with time_limit(EXAMPLE_SECONDS, f"{rule_id} on its example {text!r}"):
-        markings = detect(document_from_text(placed(rule, text)), alone)
+    try:  # fail, rather than hang the suite, on a runaway pattern
+        with time_limit(EXAMPLE_SECONDS):
+            markings = detect(document_from_text(placed(rule, text)), alone)
+    except ReadTimeout:
+        pytest.fail(f"{rule_id} on its example {text!r} took more than {EXAMPLE_SECONDS} s")
     if expected == "match":
         assert markings, f"{rule_id} does not find its example {text!r}"
     else:
