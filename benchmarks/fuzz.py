@@ -160,9 +160,9 @@ class _Runner:
     """The targets, as a run of markaudit reaches them."""
 
     def __init__(self, folder: Path) -> None:
-        from markaudit.audit import audit_document, default_rules_path
         from markaudit.engine.rules import load_rules
         from markaudit.read.text import document_from_text
+        from markaudit.run.audit import audit_document, default_rules_path
 
         self.folder = folder
         self.audit = audit_document
@@ -183,7 +183,7 @@ class _Runner:
 
     def _document(self, suffix: str) -> Callable[[bytes], None]:
         def read(data: bytes) -> None:
-            from markaudit.errors import InputError
+            from markaudit.core.errors import InputError
             from markaudit.read.formats import document_from_bytes
 
             try:
@@ -195,7 +195,7 @@ class _Runner:
         return read
 
     def _cache(self, data: bytes) -> None:
-        from markaudit.cache import Cache
+        from markaudit.run.cache import Cache
 
         cache = Cache(self.cache_folder, "fuzz")
         named = _ENTRY_KEY.search(data)  # the entry's own key, when it still names one
@@ -208,8 +208,7 @@ class _Runner:
             _render(report)
 
     def _cache_sealed(self, data: bytes) -> None:
-        from markaudit import cachefile
-
+        from markaudit.core import cachefile
         try:
             body = json.loads(data)
         except (ValueError, RecursionError):
@@ -232,7 +231,7 @@ class _Runner:
         self.audit(self.document, pack, time_limit=5)
 
     def _config(self, data: bytes) -> None:
-        from markaudit.config import ConfigError, load
+        from markaudit.project.config import ConfigError, load
 
         name = ("markaudit.toml", ".markaudit.yaml", "pyproject.toml")[len(data) % 3]
         path = self.folder / "project" / name
@@ -245,7 +244,7 @@ class _Runner:
             raise Expected from None
 
     def _baseline(self, data: bytes) -> None:
-        from markaudit.baseline import BaselineError, load
+        from markaudit.project.baseline import BaselineError, load
 
         path = self.folder / ("baseline.json" if data.lstrip()[:1] in (b"{", b"[") else
                               "baseline.yaml")
@@ -258,8 +257,8 @@ class _Runner:
         baseline.apply(self.audit(self.document, self.pack))
 
     def _rules(self, data: bytes) -> None:
+        from markaudit.core.errors import RuleFileError
         from markaudit.engine.rules import load_rule_texts
-        from markaudit.errors import RuleFileError
 
         try:
             text = data.decode("utf-8")
@@ -279,7 +278,7 @@ def _one_line(message: str) -> None:
 
 def _render(report: Any) -> None:
     from markaudit import __version__
-    from markaudit.model import Report
+    from markaudit.core.model import Report
     from markaudit.report import render
 
     for fmt in ("json", "sarif", "html", "markdown", "csv"):
@@ -290,10 +289,10 @@ def _render(report: Any) -> None:
 
 def seeds(folder: Path) -> dict[str, list[bytes]]:
     """Real inputs of every target: fixtures, the shipped pack, and what an audit writes."""
-    from markaudit import cachefile
-    from markaudit.audit import default_rules_path
+    from markaudit.core import cachefile
     from markaudit.engine import compiled
     from markaudit.engine.rules import load_rules
+    from markaudit.run.audit import default_rules_path
 
     ocr = FIXTURES / "ocr"
     found: dict[str, list[bytes]] = {

@@ -45,10 +45,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from markaudit.audit import default_rules_path  # noqa: E402
+from markaudit.core.errors import InputError  # noqa: E402
 from markaudit.engine.rules import load_rules  # noqa: E402
-from markaudit.errors import InputError  # noqa: E402
 from markaudit.read import read_document  # noqa: E402
+from markaudit.run.audit import default_rules_path  # noqa: E402
 
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 FUZZY = "{e<=", "{s<=", "{i<=", "{d<="

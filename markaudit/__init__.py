@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from markaudit.core.version import __version__
+
 __all__ = ["Report", "__version__", "audit_paths", "audit_text"]
 
 if TYPE_CHECKING:
-    from markaudit.audit import audit_paths, audit_text
-    from markaudit.model import Report
+    from markaudit.core.model import Report
+    from markaudit.run.audit import audit_paths, audit_text
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so that `import markaudit` (and a pre-commit run) starts fast.
     if name in ("audit_paths", "audit_text"):
-        from markaudit import audit
-
+        from markaudit.run import audit
         return getattr(audit, name)
     if name == "Report":
-        from markaudit.model import Report
+        from markaudit.core.model import Report
 
         return Report
     raise AttributeError(f"module 'markaudit' has no attribute {name!r}")

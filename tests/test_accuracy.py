@@ -24,7 +24,7 @@ from benchmarks.accuracy import (
     summary_table,
     table,
 )
-from markaudit.expect import load_expectation
+from markaudit.authoring.expect import load_expectation
 from tests.conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.skipif(not (SHARED / "corpus").is_dir(),

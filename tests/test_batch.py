@@ -131,10 +131,10 @@ def test_the_cache_returns_the_same_report_and_notices_changes(tmp_path: Path):
 
 def test_a_run_that_finds_everything_cached_starts_no_worker(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch):
-    from markaudit import batch
-    from markaudit.audit import default_rules_path
-    from markaudit.collect import Source
     from markaudit.engine.rules import load_rules
+    from markaudit.run import batch
+    from markaudit.run.audit import default_rules_path
+    from markaudit.run.collect import Source
 
     folder = tmp_path / "docs"
     shutil.copytree(SYNTHETIC, folder, ignore=shutil.ignore_patterns("*.yaml"))

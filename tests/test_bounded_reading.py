@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.errors import InputError
+from markaudit.core.errors import InputError
 from markaudit.read.text import read_bytes
 from tests.conftest import ROOT, SEED, run_markaudit
 
@@ -168,9 +168,9 @@ def test_symlinks_out_of_the_folder_walked_are_listed_not_followed(tmp_path: Pat
 
 def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    from markaudit import batch
-    from markaudit.audit import rule_paths
     from markaudit.engine.rules import load_rules
+    from markaudit.run import batch
+    from markaudit.run.audit import rule_paths
 
     def parse_for_ever(data: bytes, path: str, ocr: object = None):
         while True:  # a parser stuck on a pathological file

@@ -1,4 +1,5 @@
-"""Report cache entries that are damaged or planted (markaudit/cache.py, markaudit/cachefile.py).
+"""Report cache entries that are damaged or planted (markaudit/run/cache.py,
+markaudit/core/cachefile.py).
 
 Every entry carries a keyed checksum and the versions that made it, and its values are checked
 against the model's types: any entry that fails is a miss, the file is audited again and the
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from markaudit import cachefile
+from markaudit.core import cachefile
 from tests.conftest import FIXTURES, SEED, run_markaudit
 
 DOCUMENTS = [str(SEED), str(FIXTURES / "synthetic" / "portions-over-banner.txt")]

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 
 import markaudit
+from markaudit.core.errors import RuleFileError
 from markaudit.engine.rules import load_rules
-from markaudit.errors import RuleFileError
 
 BASE = """
 levels: [UNCLASSIFIED, CONFIDENTIAL, SECRET, TOP SECRET]

@@ -242,8 +242,8 @@ def test_rules_list_matching_nothing_prints_nothing_and_says_so(tmp_path):
 
 def test_rules_list_of_the_shipped_pack_keeps_every_id_on_its_line():
     """`rules list | grep sanitiz` finds the ids: every line that mentions it starts with one."""
-    from markaudit.audit import default_rules_path
     from markaudit.engine.rules import load_rules
+    from markaudit.run.audit import default_rules_path
 
     pack = load_rules([default_rules_path()])
     rules = [*pack.markings, *pack.checks]

@@ -11,11 +11,11 @@ import pytest
 import regex
 from typer.testing import CliRunner
 
-from markaudit import cachefile
-from markaudit.audit import default_rules_path
 from markaudit.cli import app
+from markaudit.core import cachefile
 from markaudit.engine import compiled, detect
 from markaudit.engine.rules import load_rules
+from markaudit.run.audit import default_rules_path
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "frus-1962-10-27-inr.txt"
 

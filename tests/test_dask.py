@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from distributed import LocalCluster
 
-from markaudit.audit import audit_document, default_rules_path
 from markaudit.engine.rules import load_rules
 from markaudit.read import read_document
-from markaudit.rulepack import load, pack_of, parse
+from markaudit.run.audit import audit_document, default_rules_path
+from markaudit.run.rulepack import load, pack_of, parse
 from tests.conftest import FIXTURES, ROOT, SEED, run_markaudit
 
 SYNTHETIC = FIXTURES / "synthetic"

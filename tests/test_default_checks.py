@@ -11,8 +11,8 @@ import json
 import pytest
 
 import markaudit
-from markaudit.audit import audit_file, default_rules_path
 from markaudit.engine.rules import load_rules
+from markaudit.run.audit import audit_file, default_rules_path
 from tests.conftest import SEED, SHARED, run_markaudit
 
 CORPUS = SHARED / "corpus"

@@ -7,10 +7,10 @@ import random
 import pytest
 import regex
 
-from markaudit.audit import default_rules_path
 from markaudit.engine.detect import _short_lines
 from markaudit.engine.prefilter import PageText, line_filter, prefilter
 from markaudit.engine.rules import load_rules
+from markaudit.run.audit import default_rules_path
 
 FLAGS = regex.MULTILINE | regex.ENHANCEMATCH | regex.IGNORECASE
 PHRASES = ["APPROVED FOR RELEASE 1993", "RELEASE UNDER THE PRESIDENT JOHN F. KENNEDY "

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 import markaudit
-from markaudit.audit import audit_file, default_rules_path
+from markaudit.core.model import Marking
 from markaudit.engine.rules import load_rules
-from markaudit.model import Marking
+from markaudit.run.audit import audit_file, default_rules_path
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from markaudit.audit import audit_file, default_rules_path
+from markaudit.authoring.expect import compare, load_expectation
 from markaudit.engine.rules import load_rules
-from markaudit.expect import compare, load_expectation
+from markaudit.run.audit import audit_file, default_rules_path
 from tests.conftest import FIXTURES
 
 SEED_EXPECT = FIXTURES / "frus-1962-10-27-inr.expect.yaml"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.audit import audit_paths, rule_paths
+from markaudit.core.model import DocumentReport, Finding
 from markaudit.engine.rules import load_rules
-from markaudit.grouping import group_findings
-from markaudit.model import DocumentReport, Finding
 from markaudit.report.base import RunInfo
+from markaudit.report.grouping import group_findings
 from markaudit.report.html import HtmlReporter
-from markaudit.rollup import Rollup
+from markaudit.run.audit import audit_paths, rule_paths
+from markaudit.run.rollup import Rollup
 from tests.conftest import ROOT, SEED, run_markaudit
 
 JFK = ROOT.parent / "shared" / "corpus" / "jfk"

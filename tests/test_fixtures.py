@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.audit import audit_file, default_rules_path
+from markaudit.authoring.expect import compare, load_expectation
 from markaudit.engine.rules import load_rules
-from markaudit.expect import compare, load_expectation
+from markaudit.run.audit import audit_file, default_rules_path
 from tests.conftest import FIXTURES
 
 # fixtures/corpus/ holds hand labels of real documents: scored for accuracy, not matched exactly.

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 import markaudit
-from markaudit.audit import default_rules_path
 from markaudit.engine.normalize import SplitWords, normalize
 from markaudit.engine.rules import load_rules
 from markaudit.engine.vocabulary import split_words
+from markaudit.run.audit import default_rules_path
 
 
 @pytest.fixture(scope="module")

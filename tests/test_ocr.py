@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from markaudit.audit import audit_document, load_rules, rule_paths
-from markaudit.model import DocumentReport
+from markaudit.core.model import DocumentReport
 from markaudit.read import read_document
 from markaudit.read.ocr import OcrOptions, tesseract_version
+from markaudit.run.audit import audit_document, load_rules, rule_paths
 from tests.conftest import FIXTURES, run_markaudit
 
 SCANS = FIXTURES / "ocr" / "scans"

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import markaudit
-from markaudit.audit import audit_document, rule_paths
+from markaudit.core.errors import InputError, RuleFileError
 from markaudit.engine.rules import RuleSet, load_rules
-from markaudit.errors import InputError, RuleFileError
 from markaudit.read import document_from_bytes, document_from_text
+from markaudit.run.audit import audit_document, rule_paths
 
 PIECES = [
     "TOP SECRET", "T0P SECRFT", "S E C R E T", "SECRET//NOFORN", "(S)", "(TS//SI)", "-2-",
@@ -103,8 +103,8 @@ def test_any_phrase_and_tolerance_is_a_working_rule_or_a_clear_rule_error(phrase
           deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXT, min_size=2, max_size=5))
 def test_one_worker_and_two_give_the_same_reports(texts: list[str]):
-    from markaudit.batch import Settings, audit_sources
-    from markaudit.collect import Source
+    from markaudit.run.batch import Settings, audit_sources
+    from markaudit.run.collect import Source
 
     rules = _rules()
     settings = Settings()

@@ -12,14 +12,14 @@ import re
 from pathlib import Path
 
 import pytest
-
-from markaudit.audit import audit_document, audit_paths, load_rules, rule_paths
-from markaudit.cache import Cache
 from markaudit.collect import collect
-from markaudit.errors import InputError
-from markaudit.model import DocumentReport
+
+from markaudit.core.errors import InputError
+from markaudit.core.model import DocumentReport
 from markaudit.read import document_from_bytes, read_document
 from markaudit.read.pdf import MISSING_EXTRA, NEEDS_OCR
+from markaudit.run.audit import audit_document, audit_paths, load_rules, rule_paths
+from markaudit.run.cache import Cache
 from tests.conftest import FIXTURES, SEED, run_markaudit
 
 OCR = FIXTURES / "ocr"

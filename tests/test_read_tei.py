@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.audit import audit_document, load_rules, rule_paths
 from markaudit.read import document_from_bytes, read_document
+from markaudit.run.audit import audit_document, load_rules, rule_paths
 from tests.conftest import SHARED, run_markaudit
 
 FRUS = SHARED / "corpus" / "frus-tei"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.errors import InputError
+from markaudit.core.errors import InputError
 from markaudit.read import document_from_text, read_document
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "frus-1962-10-27-inr.txt"

@@ -26,18 +26,18 @@ from pathlib import Path
 
 import pytest
 import regex
+from markaudit.collect import collect
 from typer.testing import CliRunner
 
 import markaudit.engine.detect as detect_module
-from markaudit.audit import audit_document, rule_paths
-from markaudit.batch import Settings
 from markaudit.cli import app
-from markaudit.collect import collect
+from markaudit.core import files as output
 from markaudit.engine.rules import load_rules
 from markaudit.read import document_from_text
-from markaudit.report import output
 from markaudit.report.base import RunInfo
-from markaudit.run import Target, run
+from markaudit.run.audit import audit_document, rule_paths
+from markaudit.run.batch import Settings
+from markaudit.run.pipeline import Target, run
 from tests.conftest import FIXTURES, ROOT, SEED, run_markaudit
 
 SYNTHETIC = FIXTURES / "synthetic"

@@ -17,11 +17,11 @@ from xml.etree import ElementTree as ET
 import pytest
 
 import markaudit
-from markaudit.audit import rule_paths
+from markaudit.core.model import DocumentReport, Finding, Marking, Report
 from markaudit.engine.rules import RuleSet, load_rules
-from markaudit.model import DocumentReport, Finding, Marking, Report
 from markaudit.report import FORMATS, render, reporter
 from markaudit.report.base import RunInfo
+from markaudit.run.audit import rule_paths
 from tests.conftest import FIXTURES, SEED, SHARED
 
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

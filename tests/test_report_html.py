@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 import markaudit
-from markaudit.audit import rule_paths
+from markaudit.core.model import Report
 from markaudit.engine.rules import load_rules
-from markaudit.model import Report
 from markaudit.report import render
+from markaudit.run.audit import rule_paths
 from tests.conftest import FIXTURES, SEED
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import markaudit
+from markaudit.core.errors import RuleFileError
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.rules import load_rules
-from markaudit.errors import RuleFileError
 from tests.conftest import ROOT, run_markaudit
 
 LEVELS = """\

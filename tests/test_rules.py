@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 import markaudit
-from markaudit.audit import default_rules_path
-from markaudit.deadline import ReadTimeout, time_limit
+from markaudit.core.deadline import ReadTimeout, time_limit
+from markaudit.core.errors import RuleFileError
 from markaudit.engine.detect import detect
 from markaudit.engine.examples import placed
 from markaudit.engine.rules import load_rules
-from markaudit.errors import RuleFileError
 from markaudit.read import document_from_text
+from markaudit.run.audit import default_rules_path
 
 # A line of running text: long, with many words (a page's body, never its margin).
 PROSE = "The committee met again this morning to weigh the new proposal in full."

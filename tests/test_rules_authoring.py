@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from markaudit.core.errors import RuleFileError
 from markaudit.engine.backtrack import catastrophic
 from markaudit.engine.rules import load_rules
 from markaudit.engine.yamlfile import load
-from markaudit.errors import RuleFileError
 from tests.conftest import FIXTURES, ROOT, run_markaudit
 
 

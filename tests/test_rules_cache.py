@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from markaudit import cachefile
 from markaudit.cli import app
+from markaudit.core import cachefile
 from markaudit.engine import compiled, packdata, rules, yamlfile
 from tests.conftest import FIXTURES, SEED, run_markaudit
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.model import DocumentReport, Finding, Marking
+from markaudit.core.model import DocumentReport, Finding, Marking
 from markaudit.report import reporter
 from markaudit.report.base import RunInfo
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 from tests.conftest import SEED, run_markaudit
 
 # Clear the screen, set the window title, an OSC 8 link, a bidirectional override, rich markup.

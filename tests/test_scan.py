@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.audit import default_rules_path
 from markaudit.engine.detect import detect
 from markaudit.engine.rules import load_rules
 from markaudit.engine.scan import hyperscan_module, parts_of
 from markaudit.read import read_document
+from markaudit.run.audit import default_rules_path
 from tests.conftest import FIXTURES, ROOT, run_markaudit
 
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from markaudit.authoring.schema import MARKING_PROPERTIES, rule_file_schema
 from markaudit.checks import CHECK_TYPES
 from markaudit.engine.rules import CHECK_KEYS, FILE_KEYS, MARKING_KEYS
 from markaudit.engine.yamlfile import load
-from markaudit.schema import MARKING_PROPERTIES, rule_file_schema
 from tests.conftest import ROOT
 
 SHIPPED = sorted((ROOT / "rules").rglob("*.yaml"))

@@ -71,7 +71,7 @@ def test_kill_9_of_the_run_ends_its_workers_and_the_next_run_removes_its_tempora
 
 @pytest.mark.skipif(sys.platform == "win32", reason="temporaries are not cleaned on Windows")
 def test_a_temporary_of_a_running_process_is_left_alone(tmp_path: Path):
-    from markaudit.report.output import AtomicFile
+    from markaudit.core.files import AtomicFile
 
     mine = tmp_path / f".report.json.{os.getpid()}.abc.tmp"  # as if another run were writing
     mine.write_text("", encoding="utf-8")

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markaudit.core.model import Document, Marking
 from markaudit.engine.compiled import compile_pattern
-from markaudit.model import Document, Marking
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from markaudit.checks.base import CheckContext, Option, Violation, field_text, marking_ids
-from markaudit.model import Marking
+from markaudit.core.model import Marking
 
 OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) whose occurrences must agree",

@@ -43,7 +43,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
-from markaudit.model import Line, Marking
+from markaudit.core.model import Line, Marking
 
 OPTIONS = {
     "marking": Option("markings", "the marking rule id(s) that must appear", required=True),

@@ -49,7 +49,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from markaudit.checks.base import CheckContext, Option, Violation, marking_ids
-from markaudit.model import Marking
+from markaudit.core.model import Marking
 
 OPTIONS = {
     "marking": Option("markings", "the page-number rule id(s)", required=True),

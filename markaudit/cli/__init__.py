@@ -45,7 +45,7 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     """Entry point: never a traceback for a user's mistake, one line instead."""
     from markaudit.cli.common import EXIT_ERROR
-    from markaudit.errors import MarkauditError
+    from markaudit.core.errors import MarkauditError
 
     app = _register(sys.argv[1:])
     try:
@@ -59,7 +59,7 @@ def main() -> None:
                    err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt as stop:
-        from markaudit.signals import EXIT_TERMINATED, Terminated
+        from markaudit.run.signals import EXIT_TERMINATED, Terminated
 
         terminated = isinstance(stop, Terminated)
         typer.echo(f"markaudit: {'terminated' if terminated else 'interrupted'}", err=True)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from markaudit import __version__
 from markaudit.cli.common import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -42,17 +41,18 @@ from markaudit.cli.common import (
     prepare,
 )
 from markaudit.cli.ocr import OcrMode, ocr_options
-from markaudit.collect import DEFAULT_EXTENSIONS
-from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
-from markaudit.model import SEVERITY_RANK
+from markaudit.core.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
+from markaudit.core.model import SEVERITY_RANK
+from markaudit.core.version import __version__
 from markaudit.read.ocr import DEFAULT_DPI, NOT_INSTALLED, install_hint
 from markaudit.report.base import plural
 from markaudit.report.terminal import printable
+from markaudit.run.collect import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
-    from markaudit.model import DocumentReport
+    from markaudit.core.model import DocumentReport
     from markaudit.report.pictures import Pictures
-    from markaudit.run import Engine, Target
+    from markaudit.run.pipeline import Engine, Target
 
 
 class EngineName(str, Enum):
@@ -93,7 +93,7 @@ def _default_format() -> str:
 def _targets(formats: list[str], outputs: list[Path]) -> "list[Target]":
     """Pair each --format with the --output at the same place; one may go to standard output."""
     from markaudit.report import FORMATS
-    from markaudit.run import Target
+    from markaudit.run.pipeline import Target
 
     for name in formats:
         if name not in FORMATS:
@@ -213,14 +213,14 @@ def audit(
         "(image files are read at their own).")] = DEFAULT_DPI,
 ) -> None:
     """Audit documents: find markings, check them, report."""
-    from markaudit.batch import default_jobs
     from markaudit.report.base import RunInfo, summary_line
-    from markaudit.run import UnwrittenReports, run
+    from markaudit.run.batch import default_jobs
+    from markaudit.run.pipeline import UnwrittenReports, run
 
     targets = _targets(formats or [], outputs or [])
     on_dask = engine is EngineName.dask or scheduler is not None
     if on_dask:
-        from markaudit.dask_engine import require
+        from markaudit.run.dask_engine import require
 
         require()  # the missing extra named before anything is listed or read
     if (fix or diff) and any("://" in p for p in paths):
@@ -254,13 +254,13 @@ def audit(
     baseline_file = baseline_path or (prepared.config.baseline if prepared.config else None)
     accepted = None
     if baseline_file is not None:
-        from markaudit.baseline import load as load_baseline
+        from markaudit.project.baseline import load as load_baseline
 
         accepted = load_baseline(baseline_file)
     policy = prepared.policy
     if severities:
         policy.severities = tuple(dict.fromkeys(s.value for s in severities))
-    from markaudit.grouping import group_findings
+    from markaudit.report.grouping import group_findings
 
     def adjust(report: "DocumentReport") -> "DocumentReport":
         graded = policy.grade(report)
@@ -274,7 +274,7 @@ def audit(
                    width=console_width() if to_terminal else 120, statistics_only=statistics,
                    ocr=prepared.settings.ocr, pictures=_pictures(html_images, targets),
                    list_info="info" in policy.severities, documents=len(prepared.sources))
-    from markaudit.signals import sigterm_as_interrupt
+    from markaudit.run.signals import sigterm_as_interrupt
 
     try:
         with sigterm_as_interrupt() as stop, _engine(on_dask, scheduler,
@@ -342,7 +342,7 @@ def _engine(on_dask: bool, scheduler: str | None, workers: int) -> "Iterator[Eng
     if not on_dask:
         yield None
         return
-    from markaudit.dask_engine import DaskEngine
+    from markaudit.run.dask_engine import DaskEngine
 
     with DaskEngine(scheduler, workers) as dask:
         yield dask.audit
@@ -350,9 +350,9 @@ def _engine(on_dask: bool, scheduler: str | None, workers: int) -> "Iterator[Eng
 
 def _fix(prepared: Prepared, show_only: bool) -> None:
     """--fix and --diff: correct transcriptions before the audit, or show the corrections."""
-    from markaudit.audit import audit_file
-    from markaudit.collect import STDIN
-    from markaudit.fix import fix_file, summary, unified_diff, write_fixed
+    from markaudit.project.fix import fix_file, summary, unified_diff, write_fixed
+    from markaudit.run.audit import audit_file
+    from markaudit.run.collect import STDIN
 
     option = "--diff" if show_only else "--fix"
     if not prepared.policy.transcription:

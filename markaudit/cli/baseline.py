@@ -29,7 +29,7 @@ from markaudit.cli.ocr import ocr_options
 from markaudit.report.terminal import printable
 
 if TYPE_CHECKING:
-    from markaudit.model import DocumentReport
+    from markaudit.core.model import DocumentReport
 
 
 baseline_app = typer.Typer(help="Record accepted findings, so that audits report only new ones.",
@@ -42,9 +42,9 @@ def _baseline_command(paths: list[str], output: Path | None, update: bool, *,
                       isolated: bool, select: str | None, ignore: str | None,
                       input_kind: InputKind | None, min_confidence: float | None,
                       no_split: bool) -> None:
-    from markaudit.baseline import Baseline
-    from markaudit.baseline import load as load_baseline
-    from markaudit.batch import audit_sources, default_jobs
+    from markaudit.project.baseline import Baseline
+    from markaudit.project.baseline import load as load_baseline
+    from markaudit.run.batch import audit_sources, default_jobs
 
     prepared = prepare(
         paths, config_path=config_path, isolated=isolated, rules=rules,

@@ -16,7 +16,7 @@ def cache_clean(
     cache_dir: CacheDirOption = None,
 ) -> None:
     """Remove the cache folder."""
-    from markaudit.cache import clean, default_dir
+    from markaudit.run.cache import clean, default_dir
 
     folder = cache_dir or default_dir()
     typer.echo(f"removed {folder}" if clean(folder) else f"no cache at {folder}")

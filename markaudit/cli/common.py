@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from markaudit import __version__
-from markaudit.collect import DEFAULT_EXTENSIONS
+from markaudit.core.version import __version__
+from markaudit.run.collect import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
-    from markaudit.batch import Settings
-    from markaudit.collect import Source
-    from markaudit.config import Config
     from markaudit.engine.rules import RuleSet
-    from markaudit.policy import Policy
+    from markaudit.project.config import Config
+    from markaudit.project.policy import Policy
+    from markaudit.run.batch import Settings
+    from markaudit.run.collect import Source
 
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -124,11 +124,11 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
              input_kind: InputKind | None, min_confidence: float | None,
              fail_on: FailOn | None, follow_links: bool = False,
              force_exclude: bool | None = None) -> Prepared:
-    from markaudit.batch import Settings
-    from markaudit.cache import default_dir
-    from markaudit.collect import Selection, collect, parse_extensions
-    from markaudit.config import discover, load
-    from markaudit.policy import Policy
+    from markaudit.project.config import discover, load
+    from markaudit.project.policy import Policy
+    from markaudit.run.batch import Settings
+    from markaudit.run.cache import default_dir
+    from markaudit.run.collect import Selection, collect, parse_extensions
 
     if config_path is not None and isolated:
         raise typer.BadParameter("--config and --isolated cannot be used together",
@@ -194,7 +194,7 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
 
 
 def _ids(text: str, option: str, ruleset: RuleSet) -> tuple[str, ...]:
-    from markaudit.config import unmatched
+    from markaudit.project.config import unmatched
 
     ids = tuple(i.strip() for i in text.split(",") if i.strip())
     known = [c.id for c in ruleset.checks]
@@ -208,11 +208,11 @@ def load_ruleset(rules: list[Path] | None, no_default_rules: bool,
                  compiled_in: str | None = None):
     """The rule pack, or exit 2 listing its problems; `compiled_in` keeps compiled patterns in
     the cache folder for the next run (see engine.compiled)."""
-    from markaudit.audit import rule_paths
+    from markaudit.core.errors import RuleFileError
     from markaudit.engine.rules import load_rules
     from markaudit.engine.scan import hyperscan_module
-    from markaudit.errors import RuleFileError
     from markaudit.report.terminal import printable
+    from markaudit.run.audit import rule_paths
 
     try:
         hyperscan_module()  # once, here: a platform without it is one line, not one a file

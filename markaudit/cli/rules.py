@@ -20,8 +20,8 @@ from markaudit.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from markaudit.authoring.expect import Expectation
     from markaudit.engine.rules import RuleSet
-    from markaudit.expect import Expectation
 
 
 rules_app = typer.Typer(help="List, explain, validate and test rule packs.",
@@ -43,7 +43,7 @@ def rules_list(
     tab-separated line per rule (id, kind, severity, description, file:line) in a pipe."""
     import sys
 
-    from markaudit.explain import known_kinds, rule_rows
+    from markaudit.authoring.explain import known_kinds, rule_rows
 
     ruleset = load_ruleset(rules, no_default_rules)
     kinds = kind or []
@@ -90,7 +90,7 @@ def rules_explain(
     rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
 ) -> None:
     """The documentation of a rule or a check type, its patterns or options, its examples."""
-    from markaudit.explain import explain
+    from markaudit.authoring.explain import explain
 
     text = explain(load_ruleset(rules, no_default_rules), name)
     if text is None:
@@ -107,8 +107,8 @@ def rules_validate(
 ) -> None:
     """Report every problem in the rule files at once, and every example a rule fails;
     exit 2 if there is any."""
+    from markaudit.core.errors import RuleProblem
     from markaudit.engine.examples import failed_examples
-    from markaudit.errors import RuleProblem
 
     ruleset = load_ruleset(paths, no_default_rules)
     failed = [RuleProblem(f.path, *(f.where or (None, None))[:1], f.message,
@@ -130,8 +130,8 @@ def rules_schema(
     """Print the JSON Schema of rule files, for editors (the YAML language server)."""
     import json
 
-    from markaudit.report.output import write_atomic
-    from markaudit.schema import rule_file_schema
+    from markaudit.authoring.schema import rule_file_schema
+    from markaudit.core.files import write_atomic
 
     text = json.dumps(rule_file_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -156,8 +156,8 @@ def rules_test(
         "(markings and findings), for you to review with git diff; exit 0.")] = False,
 ) -> None:
     """Run documents against their expectation files; print every miss and extra."""
-    from markaudit.audit import audit_file
-    from markaudit.expect import compare, load_expectation, unknown_names
+    from markaudit.authoring.expect import compare, load_expectation, unknown_names
+    from markaudit.run.audit import audit_file
 
     ruleset = load_ruleset(rules, no_default_rules)
     files = [f for p in paths for f in (sorted(p.rglob("*.expect.yaml")) if p.is_dir() else [p])]
@@ -193,8 +193,8 @@ def rules_test(
 def _update_expectations(expectations: list[Expectation], ruleset: RuleSet) -> None:
     """`rules test --update`: write each file anew from the audit, atomically; name those
     that changed; exit 0 (2 if a document could not be read or a file written)."""
-    from markaudit.audit import audit_file
-    from markaudit.expect import update_file
+    from markaudit.authoring.expect import update_file
+    from markaudit.run.audit import audit_file
 
     changed = errors = 0
     for expectation in expectations:

@@ -3,7 +3,7 @@ as plain data: never a compiled pattern, never pickle.
 
 `regex` parses a pattern in Python, and a compiled pattern can only be kept as the engine's own
 code, which `_regex.compile` takes back without checking it (a planted file crashed every run).
-So nothing compiled is kept. What is kept, as sealed JSON (markaudit/cachefile.py: a keyed
+So nothing compiled is kept. What is kept, as sealed JSON (markaudit/core/cachefile.py: a keyed
 checksum and the versions that made it), is:
 
 - the patterns that passed the loader's checks (`known_before`), so that a changed pack does not
@@ -33,7 +33,8 @@ from typing import Any, TypeVar
 
 import regex
 
-from markaudit import __version__, cachefile
+from markaudit.core import cachefile
+from markaudit.core.version import __version__
 from markaudit.engine.bounded import refuse
 
 _PREFILTER_SOURCE = Path(__file__).with_name("prefilter.py")

@@ -15,6 +15,8 @@ from typing import Literal, TypeVar, cast
 
 import regex
 
+from markaudit.core.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
+from markaudit.core.model import Document, Line, Marking, Page
 from markaudit.engine.compiled import remembered
 from markaudit.engine.fields import ParseContext, render_value
 from markaudit.engine.normalize import NormalizedText, SplitWords, normalize
@@ -29,8 +31,6 @@ from markaudit.engine.prefilter import (
 from markaudit.engine.rules import MarkingRule, RuleSet
 from markaudit.engine.scan import WordScan
 from markaudit.engine.vocabulary import split_words
-from markaudit.limits import DOCUMENT_TIMEOUT, PAGE_TIMEOUT, RULE_TIMEOUT
-from markaudit.model import Document, Line, Marking, Page
 
 __all__ = ["DOCUMENT_TIMEOUT", "PAGE_TIMEOUT", "RULE_TIMEOUT", "detect", "detect_page"]
 

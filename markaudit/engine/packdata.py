@@ -19,8 +19,9 @@ from typing import Any, cast
 
 import regex
 
-from markaudit.cachefile import Invalid, strings, typed
 from markaudit.checks import CHECK_TYPES
+from markaudit.core.cachefile import Invalid, strings, typed
+from markaudit.core.model import SEVERITIES
 from markaudit.engine.bounded import MAX_LENGTH, unbounded
 from markaudit.engine.compiled import LazyPattern
 from markaudit.engine.fields import resolve_parser
@@ -39,7 +40,6 @@ from markaudit.engine.rules import (
     placeholders,
 )
 from markaudit.engine.vocabulary import Vocabulary
-from markaudit.model import SEVERITIES
 
 FORMAT = 2  # 2: declarative rules (their kind, words, scan runs) and the OCR policy
 # The flags a compiled pattern may carry (its inline ones too), not DEBUG (which prints) nor

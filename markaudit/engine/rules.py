@@ -37,9 +37,10 @@ from typing import Any
 
 import regex
 
-from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CONDITION_KEYS, Option
+from markaudit.core.errors import RuleFileError, RuleProblem
+from markaudit.core.version import __version__
 from markaudit.engine import spec as spec_tables
 from markaudit.engine.bounded import MAX_LENGTH
 from markaudit.engine.compiled import (
@@ -56,7 +57,6 @@ from markaudit.engine.phrasing import PhraseCompiler, PhraseError, did_you_mean
 from markaudit.engine.spec import DECLARATIVE_KEYS, WORKED_OUT_KEYS, ZONES
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamldata import Position, YamlList, YamlMap
-from markaudit.errors import RuleFileError, RuleProblem
 
 # The keys, declared once with their documentation and checks in engine/spec.py.
 FILE_KEYS = tuple(spec_tables.FILE_KEYS)
@@ -239,8 +239,9 @@ def _pack_key(files: Sequence[Path]) -> str | None:
     key = hashlib.sha256(f"{__version__}\0{regex.__version__}\0{sys.version}\0".encode())
     # The engine, the check types (their options) and the model (severities): a pack kept by
     # other code, a working copy's say, is not read back.
-    code = sorted([*_PACKAGE.glob("engine/*.py"), *_PACKAGE.glob("checks/*.py"),
-                   _PACKAGE / "model.py"])
+    # Every module below engine/ and checks/: a kind or slot type changed changes the key too.
+    code = sorted([*_PACKAGE.glob("engine/**/*.py"), *_PACKAGE.glob("checks/**/*.py"),
+                   _PACKAGE / "core" / "model.py"])
     try:
         for path in files:
             data = path.read_bytes()

@@ -21,8 +21,8 @@ from typing import Any
 
 import regex
 
+from markaudit.core.errors import MarkauditError
 from markaudit.engine.ocr import OcrPolicy
-from markaudit.errors import MarkauditError
 
 WINDOW_BEFORE = 400  # how far before the end of a part found a match may start
 WINDOW_AFTER = 500  # how far after it a match may end

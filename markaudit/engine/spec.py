@@ -2,7 +2,7 @@
 
 Each key carries its documentation, its JSON-schema fragment and, for a key whose value is
 judged alone, the check of that value. The loader (engine/rules.py) validates against these
-tables, `markaudit rules schema` is built from them (markaudit/schema.py) and `markaudit
+tables, `markaudit rules schema` is built from them (markaudit/authoring/schema.py) and `markaudit
 rules explain keys` prints them: a key added here is known to all three, and none can drift.
 Keys whose value is judged against others (a pattern's groups and the fields that read them,
 a check's markings) keep their validation in the loader, and their documentation here.
@@ -14,11 +14,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from markaudit.core.model import SEVERITIES
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.kinds.banner import LINES as BANNER_LINES
 from markaudit.engine.kinds.phrase import LINES as PHRASE_LINES
 from markaudit.engine.ocr import POLICY_KEYS
-from markaudit.model import SEVERITIES
 
 ZONES = ("top", "bottom", "body")
 Check = Callable[[Any], "str | None"]

@@ -17,8 +17,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
-from markaudit.errors import InputError
-from markaudit.model import Box, Document
+from markaudit.core.errors import InputError
+from markaudit.core.model import Box, Document
 from markaudit.read.scan import ScanLine, ScanPage, document_from_pages, line_from_words
 
 

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markaudit.errors import InputError
-from markaudit.model import Document
+from markaudit.core.errors import InputError
+from markaudit.core.model import Document
 from markaudit.read import text as plain
 
 if TYPE_CHECKING:

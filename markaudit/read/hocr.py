@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 
-from markaudit.errors import InputError
-from markaudit.model import Box, Document
+from markaudit.core.errors import InputError
+from markaudit.core.model import Box, Document
 from markaudit.read.scan import ScanPage, document_from_pages, line_from_words
 from markaudit.read.text import decode
 

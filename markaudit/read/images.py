@@ -14,8 +14,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markaudit.errors import InputError
-from markaudit.model import Document
+from markaudit.core.errors import InputError
+from markaudit.core.model import Document
 from markaudit.read.formats import image_format
 from markaudit.read.ocr import MISSING_EXTRA, OcrOptions, ocr_pages, unavailable
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markaudit.errors import InputError
+from markaudit.core.errors import InputError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -143,17 +143,15 @@ def hocr_of(image: Image, options: OcrOptions, path: str) -> tuple[bytes, bool]:
     key = image_key(image, options.lang, options.engine)
     entry = _cached(options, key)
     if entry is not None and options.cache_dir is not None:
-        # Sealed and checked as every cache file is (markaudit/cachefile.py): a damaged or
+        # Sealed and checked as every cache file is (markaudit/core/cachefile.py): a damaged or
         # planted page is a miss, OCR'd again.
-        from markaudit import cachefile
-
+        from markaudit.core import cachefile
         kept = cachefile.read(Path(options.cache_dir), entry, _CACHE_KIND)
         if isinstance(kept, str):
             return kept.encode("utf-8"), False
     hocr = _tesseract(image, options, path)
     if entry is not None and options.cache_dir is not None:
-        from markaudit import cachefile
-
+        from markaudit.core import cachefile
         cachefile.write(Path(options.cache_dir), entry, _CACHE_KIND,
                         hocr.decode("utf-8", "replace"))
     return hocr, True

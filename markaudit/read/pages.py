@@ -34,7 +34,7 @@ from itertools import islice, pairwise
 
 import regex
 
-from markaudit.model import Zone
+from markaudit.core.model import Zone
 
 ZONE_LINES = 5  # the "few" lines at each end of a page that are always in its top/bottom zone
 ZONE_LINES_MAX = 15  # a margin block never reaches further into a page than this

@@ -30,9 +30,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markaudit.errors import InputError
-from markaudit.limits import MAX_PDF_PAGES
-from markaudit.model import Document
+from markaudit.core.errors import InputError
+from markaudit.core.limits import MAX_PDF_PAGES
+from markaudit.core.model import Document
 from markaudit.read.ocr import ocr_pages, unavailable
 from markaudit.read.scan import ScanLine, ScanPage, document_from_pages
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from markaudit.errors import InputError
-from markaudit.model import Box, Document, Line, Page, Word
+from markaudit.core.errors import InputError
+from markaudit.core.model import Box, Document, Line, Page, Word
 from markaudit.read.pages import zones_from_positions
 
 

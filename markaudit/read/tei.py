@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
-from markaudit.errors import InputError
-from markaudit.model import Document
+from markaudit.core.errors import InputError
+from markaudit.core.model import Document
 from markaudit.read.alto import parse_xml
 from markaudit.read.text import document_from_text
 

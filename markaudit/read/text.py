@@ -8,8 +8,8 @@ import os
 import stat
 from pathlib import Path
 
-from markaudit.errors import InputError
-from markaudit.model import Document, Line, Page
+from markaudit.core.errors import InputError
+from markaudit.core.model import Document, Line, Page
 from markaudit.read.pages import split_pages, zones
 
 _SNIFF_BYTES = 8192

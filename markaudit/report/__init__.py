@@ -10,9 +10,9 @@ import importlib
 import io
 from typing import TextIO
 
-from markaudit.model import Report
+from markaudit.core.model import Report
 from markaudit.report.base import Reporter, RunInfo
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 FORMATS: dict[str, tuple[str, str]] = {
     "console": ("markaudit.report.console", "ConsoleReporter"),

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from markaudit.core.model import DocumentReport
     from markaudit.engine.rules import RuleSet
-    from markaudit.model import DocumentReport
     from markaudit.read.ocr import OcrOptions
     from markaudit.report.pictures import Pictures
-    from markaudit.rollup import Rollup
+    from markaudit.run.rollup import Rollup
 
 
 @dataclass(frozen=True, slots=True)

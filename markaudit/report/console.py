@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from rich.console import Console, Group
 from rich.text import Text
 
-from markaudit.model import SEVERITY_RANK, DocumentReport, Finding
+from markaudit.core.model import SEVERITY_RANK, DocumentReport, Finding
 from markaudit.report.base import Reporter, plural, summary_line
 from markaudit.report.terminal import printable
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 if TYPE_CHECKING:
     from rich.table import Table

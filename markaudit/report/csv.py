@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 
-from markaudit.model import DocumentReport
+from markaudit.core.model import DocumentReport
 from markaudit.report.base import Reporter
 from markaudit.report.locate import marking_texts, position
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 HEADER = ("path", "page", "line", "column", "rule", "severity", "message", "marking_text",
           "fingerprint", "pages")
@@ -45,7 +45,7 @@ class CsvReporter(Reporter):
             self._out.writerow([cell(v) for v in (
                 document.path, finding.page, line, column, finding.rule, finding.severity,
                 finding.message, marking_texts(finding), finding.fingerprint,
-                # every page of a finding that stands for many (see markaudit.grouping)
+                # every page of a finding that stands for many (see markaudit.report.grouping)
                 " ".join(map(str, finding.pages)) or finding.page)])
 
     def finish(self, rollup: Rollup) -> None:

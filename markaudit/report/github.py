@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from markaudit.model import DocumentReport, Finding
+from markaudit.core.model import DocumentReport, Finding
 from markaudit.report.base import Reporter
 from markaudit.report.locate import position
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 # Other control characters pass through the runner into the log, where an ESC starts a colour

@@ -34,8 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from markaudit.errors import InputError
-from markaudit.model import (
+from markaudit.core.errors import InputError
+from markaudit.core.model import (
     SEVERITIES,
     SEVERITY_RANK,
     Document,
@@ -53,7 +53,7 @@ from markaudit.report.pictures import (
     crop,
     thumbnail,
 )
-from markaudit.rollup import Counts, Rollup
+from markaudit.run.rollup import Counts, Rollup
 
 if TYPE_CHECKING:
     from markaudit.read.ocr import OcrOptions

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 
-from markaudit.model import DocumentReport
+from markaudit.core.model import DocumentReport
 from markaudit.report.base import Reporter
 from markaudit.report.csv import cell
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 HEADER = ("path", "pages", "parts", "level", "caveats", "release_stamps", "document_date",
           "errors", "warnings", "info", "status")

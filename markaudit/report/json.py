@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from markaudit.model import SEVERITIES, DocumentReport
+from markaudit.core.model import SEVERITIES, DocumentReport
 from markaudit.report.base import Reporter
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 
 def indented(value: object, depth: int) -> str:

@@ -16,10 +16,10 @@ import shutil
 import tempfile
 from xml.etree import ElementTree as ET
 
-from markaudit.model import SEVERITY_RANK, DocumentReport, Finding
+from markaudit.core.model import SEVERITY_RANK, DocumentReport, Finding
 from markaudit.report.base import Reporter
 from markaudit.report.locate import marking_texts, position
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 SUITE = "markaudit"
 FAILING = SEVERITY_RANK["warning"]

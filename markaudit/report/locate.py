@@ -7,7 +7,7 @@ they are answered once here.
 
 from __future__ import annotations
 
-from markaudit.model import Classification, Finding
+from markaudit.core.model import Classification, Finding
 
 
 def position(finding: Finding) -> tuple[int | None, int | None]:

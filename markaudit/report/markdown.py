@@ -18,10 +18,10 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from markaudit.model import DocumentReport
+from markaudit.core.model import DocumentReport
 from markaudit.report.base import Reporter, plural, summary_line
 from markaudit.report.locate import level_text, position
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 SPOOL_BYTES = 4 * 1024 * 1024
 INLINE = re.compile(r"([\\`*_\[\]|~])")

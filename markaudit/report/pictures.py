@@ -18,7 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markaudit.model import Box
+from markaudit.core.model import Box
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-from markaudit.model import (
+from markaudit.core.model import (
     DOCUMENT_TIMEOUT_RULE,
     NEEDS_OCR_RULE,
     NOT_AUDITED_RULE,
@@ -31,7 +31,7 @@ from markaudit.model import (
 from markaudit.report.base import Reporter
 from markaudit.report.json import indented
 from markaudit.report.locate import confidence, position
-from markaudit.rollup import Rollup
+from markaudit.run.rollup import Rollup
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")

@@ -44,8 +44,8 @@ from typing import Any
 
 import yaml
 
-from markaudit.model import DocumentReport
-from markaudit.report.output import write_atomic
+from markaudit.core.files import write_atomic
+from markaudit.core.model import DocumentReport
 
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
 FINDING_KEYS = ("rule", "severity", "page", "line", "message")

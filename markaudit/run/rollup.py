@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from markaudit.model import SEVERITIES, DocumentReport
+from markaudit.core.model import SEVERITIES, DocumentReport
 
 NO_LEVEL = "(none marked)"
 NOT_AUDITED = "(not audited)"

@@ -2,7 +2,7 @@
 
 Each task reads one document (through fsspec for a URL, from the path for a local file) and
 runs `batch.audit_one`, the function the local engine runs, so a document's report is the same
-on either engine. The rule pack travels as the texts of its files (`markaudit.rulepack`), sent
+on either engine. The rule pack travels as the texts of its files (`markaudit.run.rulepack`), sent
 to every worker once and parsed once per worker process. Results come back in the order of the
 sources from a bounded window of tasks, as in the local engine, so the reports are the same
 and memory does not grow with the batch.
@@ -20,12 +20,12 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from markaudit import __version__
-from markaudit.batch import Result, Settings, audit_one, cache_for, died, read_stdin
-from markaudit.collect import STDIN, Source
+from markaudit.core.errors import MarkauditError
+from markaudit.core.version import __version__
 from markaudit.engine.rules import RuleSet
-from markaudit.errors import MarkauditError
-from markaudit.rulepack import RulePack, load, pack_of
+from markaudit.run.batch import Result, Settings, audit_one, cache_for, died, read_stdin
+from markaudit.run.collect import STDIN, Source
+from markaudit.run.rulepack import RulePack, load, pack_of
 
 MISSING = "--engine dask needs the dask extra: pip install 'markaudit[dask]'"
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from markaudit.errors import MarkauditError
+from markaudit.core.errors import MarkauditError
 
 CONFIG_NAMES = (".markaudit.toml", "markaudit.toml", ".markaudit.yaml", ".markaudit.yml",
                 "pyproject.toml")

@@ -29,8 +29,8 @@ from typing import Any
 
 import regex
 
-from markaudit import __version__
-from markaudit.report.output import set_mode
+from markaudit.core.files import set_mode
+from markaudit.core.version import __version__
 
 # Kept beside the entries: backup tools skip the folder (CACHEDIR.TAG), git ignores it.
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# markaudit cache\n"

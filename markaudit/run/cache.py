@@ -6,7 +6,7 @@ digest, the audit options and the file's bytes: change any of them and the entry
 found, so a cache never needs invalidating by hand. Entries are JSON written atomically (temp file,
 then rename), one per document, so an interrupted run leaves only whole entries.
 
-An entry is a sealed file (markaudit/cachefile.py: a keyed checksum and the versions that made
+An entry is a sealed file (markaudit/core/cachefile.py: a keyed checksum and the versions that made
 it) holding its key and the report; every value is checked against the model's types on
 reading. An entry that fails any check is a miss: the file is audited and the entry rewritten.
 """
@@ -19,11 +19,11 @@ import shutil
 from pathlib import Path
 from typing import Any, get_args
 
-from markaudit import cachefile
-from markaudit.cachefile import Invalid, strings, typed
-from markaudit.errors import MarkauditError
-from markaudit.model import SEVERITIES, Classification, DocumentReport, Finding, Marking, Zone
-from markaudit.parts import Part
+from markaudit.core import cachefile
+from markaudit.core.cachefile import Invalid, strings, typed
+from markaudit.core.errors import MarkauditError
+from markaudit.core.model import SEVERITIES, Classification, DocumentReport, Finding, Marking, Zone
+from markaudit.read.parts import Part
 
 _KIND = "report"
 ZONES = get_args(Zone)

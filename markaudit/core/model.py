@@ -199,7 +199,7 @@ class Finding:
     line: int | None = None
     markings: tuple[Marking, ...] = ()
     # Every page of a finding that stands for the same cause on many pages (see
-    # markaudit.grouping); empty for a finding of one page.
+    # markaudit.report.grouping); empty for a finding of one page.
     pages: tuple[int, ...] = ()
     # 0 for the first of identical findings (same rule, page and text) in a document, 1 for the
     # second, ...: each has its own fingerprint, so a baseline entry accepts one of them only.
@@ -274,7 +274,7 @@ class DocumentReport:
     markings: tuple[Marking, ...] = ()
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()
-    parts: tuple[Any, ...] = ()  # markaudit.parts.Part: the sub-documents the checks ran on
+    parts: tuple[Any, ...] = ()  # markaudit.read.parts.Part: the sub-documents the checks ran on
     # The number of the first line of each page, so that a finding about a whole page can point
     # at it (SARIF's region); empty where unknown (a report from an older cache).
     page_lines: tuple[int, ...] = ()

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import regex
 
-from markaudit.model import DocumentReport, Finding
+from markaudit.core.model import DocumentReport, Finding
 
 PAGE_SLOT = "\x00"  # where a message names its own page
 EN_DASH = "\u2013"  # between the first and last page of a range, as typeset: "pages 2\u201318"

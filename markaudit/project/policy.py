@@ -7,7 +7,7 @@ valid whatever the settings:
 1. `grade`: for input `transcription`, typing errors in markings become findings and every
    `every_page` check (a missing banner) becomes an error, since a transcription carries every
    banner its page has; then the `severity` overrides, the most specific id or prefix winning.
-2. (the baseline, in `markaudit.baseline`, drops accepted findings)
+2. (the baseline, in `markaudit.project.baseline`, drops accepted findings)
 3. `keep`: `--severity`, `select` / `ignore` by id or prefix, `per-file-ignores`, and
    `min-confidence`: a finding about markings that were all read below that confidence is
    dropped (a finding about a missing marking names none and is kept).
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import regex
 
-from markaudit.config import matches
+from markaudit.core.model import DocumentReport, Finding, count_occurrences
 from markaudit.engine.rules import RuleSet
-from markaudit.model import DocumentReport, Finding, count_occurrences
+from markaudit.project.config import matches
 
 _OCR_CLAUSE = regex.compile(r";[^;]*\bOCR\b[^;]*$")
 
@@ -67,7 +67,9 @@ class Policy:
     def grade(self, report: DocumentReport) -> DocumentReport:
         findings = list(report.findings)
         if self.transcription:
-            from markaudit.fix import misspellings  # transcriptions only: an OCR run does without
+            from markaudit.project.fix import (
+                misspellings,  # transcriptions only: an OCR run does without
+            )
 
             findings = [replace(f, severity="error") if f.rule in self._every_page else f
                         for f in findings]

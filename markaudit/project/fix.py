@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from markaudit.core.model import DocumentReport, Finding, Marking
 from markaudit.engine.vocabulary import edit_distance
-from markaudit.model import DocumentReport, Finding, Marking
 
 MISSPELLED_RULE = "markaudit.misspelled-marking"
 # Banners and stamps: the markings a page repeats in one form. Dates and numbers differ by page.
@@ -170,7 +170,7 @@ def write_fixed(fixed: FileFix) -> None:
     file with hard links is rewritten in place, not replaced, so that every name of it keeps
     the same file (a rename would give this name a new file, apart from the others).
     """
-    from markaudit.report.output import AtomicFile
+    from markaudit.core.files import AtomicFile
 
     data = fixed.after.encode(fixed.encoding)  # utf-8-sig and utf-16 write their BOM again
     path = os.path.realpath(fixed.path)

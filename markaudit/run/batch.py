@@ -4,8 +4,8 @@ Results come back in the order the files were collected, whatever the number of 
 are taken in order from a window of running tasks), so that two runs of the same batch give the
 same report. Workers ignore Ctrl-C: the main process alone stops the run (on Ctrl-C or SIGTERM),
 reports what was audited as partial and writes its report files whole. A worker that dies costs
-one file, not the run; a worker whose run dies ends with it (see markaudit.signals). Reading a
-file is under the document's time limit, in the process that reads it (see markaudit.deadline).
+one file, not the run; a worker whose run dies ends with it (see markaudit.run.signals). Reading a
+file is under the document's time limit, in the process that reads it (see markaudit.core.deadline).
 """
 
 from __future__ import annotations
@@ -18,29 +18,29 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from markaudit import __version__
-from markaudit.audit import audit_document
-from markaudit.cache import Cache
-from markaudit.collect import STDIN, Source
-from markaudit.deadline import ReadTimeout, time_limit
-from markaudit.engine.rules import RuleSet
-from markaudit.errors import InputError
-from markaudit.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
-from markaudit.model import (
+from markaudit.core.deadline import ReadTimeout, time_limit
+from markaudit.core.errors import InputError
+from markaudit.core.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
+from markaudit.core.model import (
     DOCUMENT_TIMEOUT_RULE,
     PAGE_TIMEOUT_RULE,
     TIMEOUT_RULE,
     DocumentReport,
 )
+from markaudit.core.version import __version__
+from markaudit.engine.rules import RuleSet
 from markaudit.read import document_from_bytes, read_bytes
 from markaudit.read.formats import image_format, input_format
 from markaudit.read.text import too_large
+from markaudit.run.audit import audit_document
+from markaudit.run.cache import Cache
+from markaudit.run.collect import STDIN, Source
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from markaudit.read.ocr import OcrOptions
-    from markaudit.rulepack import RulePack
+    from markaudit.run.rulepack import RulePack
 
 MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
 # A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
@@ -89,8 +89,8 @@ def _prepare(rules: RuleSet, settings: Settings) -> None:
 
 
 def _start_worker(settings: Settings, pack: RulePack, parent: int) -> None:
-    from markaudit.rulepack import load as load_pack
-    from markaudit.signals import end_with_parent, worker_defaults
+    from markaudit.run.rulepack import load as load_pack
+    from markaudit.run.signals import end_with_parent, worker_defaults
 
     worker_defaults()
     end_with_parent(parent)  # never left orphaned, blocked on a pipe, after a kill -9
@@ -175,8 +175,8 @@ def _key(cache: Cache, content: bytes, settings: Settings) -> str:
 
 def _read(where: str, name: str, limit: int | None) -> bytes:
     if "://" in where:
-        from markaudit.storage import is_url
-        from markaudit.storage import read_bytes as read_url
+        from markaudit.run.storage import is_url
+        from markaudit.run.storage import read_bytes as read_url
 
         if is_url(where):
             return read_url(where)
@@ -188,7 +188,7 @@ def _read(where: str, name: str, limit: int | None) -> bytes:
 
 def _size(path: str) -> int:
     if "://" in path:
-        from markaudit.storage import is_url, size
+        from markaudit.run.storage import is_url, size
 
         if is_url(path):
             return size(path)
@@ -233,7 +233,7 @@ def audit_sources(sources: Sequence[Source], rules: RuleSet, settings: Settings,
         # One file (the pre-commit case) or --jobs 1: workers would cost more than they save.
         yield from map(_audit, tasks)
         return
-    from markaudit.rulepack import pack_of  # the workers' copy of the pack: only they need it
+    from markaudit.run.rulepack import pack_of  # the workers' copy of the pack: only they need it
 
     yield from _in_workers(tasks, settings, pack_of(rules), workers)
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from markaudit import __version__
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CheckContext
-from markaudit.engine.detect import RULE_TIMEOUT, Stop, Timeout, detect
-from markaudit.engine.rules import CheckRule, RuleSet, load_rules
-from markaudit.errors import InputError
-from markaudit.model import (
+from markaudit.core.errors import InputError
+from markaudit.core.model import (
     DOCUMENT_TIMEOUT_RULE,
     NEEDS_OCR_RULE,
     PAGE_TIMEOUT_RULE,
@@ -32,16 +29,20 @@ from markaudit.model import (
     Report,
     count_occurrences,
 )
-from markaudit.parts import Part, split
+from markaudit.core.version import __version__
+from markaudit.engine.detect import RULE_TIMEOUT, Stop, Timeout, detect
+from markaudit.engine.rules import CheckRule, RuleSet, load_rules
 from markaudit.read import document_from_text, read_document
+from markaudit.read.parts import Part, split
 
 CLASSIFYING_KINDS = ("banner", "portion")
 
 
 def default_rules_path() -> Path:
     """The shipped rule pack: inside the installed package, or `rules/` beside a checkout."""
-    packaged = Path(__file__).parent / "rules"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+    package = Path(__file__).parent.parent  # markaudit/
+    packaged = package / "rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
 
 
 def rule_paths(extra: Sequence[str | Path] = (), default_rules: bool = True) -> list[Path]:

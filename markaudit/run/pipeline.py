@@ -16,14 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from markaudit.batch import Result, Settings, audit_sources
-from markaudit.collect import Source
+from markaudit.core.files import AtomicFile
+from markaudit.core.model import DocumentReport
 from markaudit.engine.rules import RuleSet
-from markaudit.model import DocumentReport
 from markaudit.report import reporter
 from markaudit.report.base import Reporter, RunInfo
-from markaudit.report.output import AtomicFile
-from markaudit.rollup import Rollup
+from markaudit.run.batch import Result, Settings, audit_sources
+from markaudit.run.collect import Source
+from markaudit.run.rollup import Rollup
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from markaudit.errors import MarkauditError
-from markaudit.model import DocumentReport, Finding
+from markaudit.core.errors import MarkauditError
+from markaudit.core.model import DocumentReport, Finding
 
 UNUSED_RULE = "markaudit.unused-baseline-entry"
 FORMAT_VERSION = 1
@@ -146,7 +146,7 @@ class Baseline:
                                        default_flow_style=False)
 
     def save(self) -> None:
-        from markaudit.report.output import write_atomic
+        from markaudit.core.files import write_atomic
 
         write_atomic(self.path, self.dumps())
 

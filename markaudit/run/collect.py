@@ -10,7 +10,7 @@ hook turns it on: then exclude patterns apply to named files too). A file reache
 same folder given twice, a symlink to a file already seen, `-` given twice) is audited once; a
 folder symlink loop is never followed round, and a file symlink loop is listed as not audited,
 with the reason, as a dangling symlink is. A URL (`s3://bucket/prefix/`) is listed the same way
-through fsspec, in `markaudit.storage`.
+through fsspec, in `markaudit.run.storage`.
 
 Only regular files are read from a walk: a named pipe, device or socket there is listed as not
 audited, unread (a pipe may never be written to, /dev/zero never ends). A symlink leading
@@ -129,7 +129,7 @@ def collect(paths: Sequence[str | Path], selection: Selection | None = None,
                 yield Source(STDIN, STDIN_NAME if several else ".")
             continue
         if isinstance(given, str) and "://" in given:
-            from markaudit.storage import collect_url, is_url  # fsspec only when a URL is given
+            from markaudit.run.storage import collect_url, is_url  # fsspec only when a URL is given
 
             if is_url(given):
                 for source in collect_url(given, selection, urls_seen):

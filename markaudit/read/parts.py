@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markaudit.model import Document, Marking
+from markaudit.core.model import Document, Marking
 
 START_KINDS = ("document-start", "document-date")
 RECORD_NUMBER_SCHEMES = ("rif",)
