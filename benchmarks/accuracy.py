@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from markaudit.authoring.expect import SCORED_FIELDS, Tally, load_expectation, score  # noqa: E402
 from markaudit.core.model import DocumentReport  # noqa: E402
 from markaudit.engine.rules import load_rules  # noqa: E402
-from markaudit.run.audit import CLASSIFYING_KINDS, audit_file, default_rules_path  # noqa: E402
+from markaudit.run.audit import CLASSIFYING_KINDS, default_rules_path  # noqa: E402
+from markaudit.run.source import audit_file  # noqa: E402
 
 # The families, in the order the tables print them: label folder -> name in the tables.
 FAMILIES = {"jfk": "JFK", "jfk-tesseract": "JFK-tesseract", "state-foia": "State FOIA",

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from markaudit.engine.rules import load_rules  # noqa: E402
-from markaudit.run.audit import audit_file, default_rules_path  # noqa: E402
+from markaudit.run.audit import default_rules_path  # noqa: E402
+from markaudit.run.source import audit_file  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 HEADER = "file\tpage\tline\tcolumn\trule\tkind\tvalue\tconfidence"

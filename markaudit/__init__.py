@@ -15,13 +15,15 @@ __all__ = ["Report", "__version__", "audit_paths", "audit_text"]
 
 if TYPE_CHECKING:
     from markaudit.core.model import Report
-    from markaudit.run.audit import audit_paths, audit_text
+    from markaudit.run.audit import audit_text
+    from markaudit.run.source import audit_paths
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so that `import markaudit` (and a pre-commit run) starts fast.
     if name in ("audit_paths", "audit_text"):
         from markaudit.run import audit
+
         return getattr(audit, name)
     if name == "Report":
         from markaudit.core.model import Report

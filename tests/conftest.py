@@ -38,12 +38,12 @@ def seed() -> Path:
     return SEED
 
 
-def run_markaudit(*args: str, env: dict[str, str] | None = None,
-                  cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_markaudit(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+                  input: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m markaudit` as a user would, capturing its output."""
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "markaudit", *args], capture_output=True, text=True,
-        env=environment, cwd=cwd or ROOT, timeout=120,
+        env=environment, cwd=cwd or ROOT, timeout=120, input=input,
     )

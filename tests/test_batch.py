@@ -134,13 +134,14 @@ def test_a_run_that_finds_everything_cached_starts_no_worker(tmp_path: Path,
     from markaudit.engine.rules import load_rules
     from markaudit.run import batch
     from markaudit.run.audit import default_rules_path
-    from markaudit.run.collect import Source
+    from markaudit.run.source import Settings
+    from markaudit.run.sources import Source
 
     folder = tmp_path / "docs"
     shutil.copytree(SYNTHETIC, folder, ignore=shutil.ignore_patterns("*.yaml"))
     sources = [Source(str(p)) for p in sorted(folder.glob("*.txt"))[:5]]
     rules = load_rules([default_rules_path()])
-    settings = batch.Settings(cache_dir=str(tmp_path / "cache"))
+    settings = Settings(cache_dir=str(tmp_path / "cache"))
     cold = list(batch.audit_sources(sources, rules, settings, jobs=1))
 
     def no_pool(*_: object) -> None:

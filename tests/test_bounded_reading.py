@@ -169,20 +169,21 @@ def test_symlinks_out_of_the_folder_walked_are_listed_not_followed(tmp_path: Pat
 def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     from markaudit.engine.rules import load_rules
-    from markaudit.run import batch
+    from markaudit.run import source
     from markaudit.run.audit import rule_paths
+    from markaudit.run.sources import Source
 
     def parse_for_ever(data: bytes, path: str, ocr: object = None):
         while True:  # a parser stuck on a pathological file
             pass
 
-    monkeypatch.setattr(batch, "document_from_bytes", parse_for_ever)
+    monkeypatch.setattr(source, "document_from_bytes", parse_for_ever)
     slow = tmp_path / "slow.hocr"
     slow.write_bytes(SEED.read_bytes())
-    settings = batch.Settings(cache_dir=None, time_limit=1.0)
+    settings = source.Settings(cache_dir=None, time_limit=1.0)
     started = time.monotonic()
-    result = batch.audit_one(batch.Source(str(slow)), None, load_rules(rule_paths()), settings,
-                             None)
+    result = source.audit_source(Source(str(slow)), None, load_rules(rule_paths()), settings,
+                                 None)
     assert time.monotonic() - started < 10
     assert result.report.errors == (
         "reading it took more than 1 s (see --timeout), not audited",)

@@ -296,3 +296,14 @@ def test_rules_test_a_misspelt_rule_or_kind_to_compare_is_one_line_each_and_exit
         "(did you mean 'banner'?)",
         f"markaudit: {expect}: 'rules' names 'release.fru', which no active rule has "
         "(did you mean 'release.frus'?)"]
+
+
+def test_rules_explain_a_built_in_finding_gives_its_severity_and_who_makes_it():
+    result = run_markaudit("rules", "explain", "markaudit.not-audited")
+    assert result.returncode == 0
+    assert "built-in finding markaudit.not-audited" in result.stdout
+    assert "severity: error" in result.stdout and "made by: reading" in result.stdout
+    listing = run_markaudit("rules", "explain", "builtin").stdout
+    for finding in ("markaudit.rule-timeout", "markaudit.needs-ocr",
+                    "markaudit.misspelled-marking", "markaudit.unused-baseline-entry"):
+        assert f"built-in finding {finding}\n" in listing

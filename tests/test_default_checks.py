@@ -12,7 +12,8 @@ import pytest
 
 import markaudit
 from markaudit.engine.rules import load_rules
-from markaudit.run.audit import audit_file, default_rules_path
+from markaudit.run.audit import default_rules_path
+from markaudit.run.source import audit_file
 from tests.conftest import SEED, SHARED, run_markaudit
 
 CORPUS = SHARED / "corpus"

@@ -11,7 +11,8 @@ import pytest
 import markaudit
 from markaudit.core.model import Marking
 from markaudit.engine.rules import load_rules
-from markaudit.run.audit import audit_file, default_rules_path
+from markaudit.run.audit import default_rules_path
+from markaudit.run.source import audit_file
 from tests.conftest import SHARED
 
 CORPUS = SHARED / "corpus"

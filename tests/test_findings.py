@@ -16,8 +16,9 @@ from markaudit.engine.rules import load_rules
 from markaudit.report.base import RunInfo
 from markaudit.report.grouping import group_findings
 from markaudit.report.html import HtmlReporter
-from markaudit.run.audit import audit_paths, rule_paths
+from markaudit.run.audit import rule_paths
 from markaudit.run.rollup import Rollup
+from markaudit.run.source import audit_paths
 from tests.conftest import ROOT, SEED, run_markaudit
 
 JFK = ROOT.parent / "shared" / "corpus" / "jfk"

@@ -8,7 +8,8 @@ import pytest
 
 from markaudit.authoring.expect import compare, load_expectation
 from markaudit.engine.rules import load_rules
-from markaudit.run.audit import audit_file, default_rules_path
+from markaudit.run.audit import default_rules_path
+from markaudit.run.source import audit_file
 from tests.conftest import FIXTURES
 
 # fixtures/corpus/ holds hand labels of real documents: scored for accuracy, not matched exactly.

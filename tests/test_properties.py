@@ -103,8 +103,9 @@ def test_any_phrase_and_tolerance_is_a_working_rule_or_a_clear_rule_error(phrase
           deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TEXT, min_size=2, max_size=5))
 def test_one_worker_and_two_give_the_same_reports(texts: list[str]):
-    from markaudit.run.batch import Settings, audit_sources
-    from markaudit.run.collect import Source
+    from markaudit.run.batch import audit_sources
+    from markaudit.run.source import Settings
+    from markaudit.run.sources import Source
 
     rules = _rules()
     settings = Settings()

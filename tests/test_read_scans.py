@@ -12,14 +12,15 @@ import re
 from pathlib import Path
 
 import pytest
-from markaudit.collect import collect
 
 from markaudit.core.errors import InputError
 from markaudit.core.model import DocumentReport
 from markaudit.read import document_from_bytes, read_document
 from markaudit.read.pdf import MISSING_EXTRA, NEEDS_OCR
-from markaudit.run.audit import audit_document, audit_paths, load_rules, rule_paths
+from markaudit.run.audit import audit_document, load_rules, rule_paths
 from markaudit.run.cache import Cache
+from markaudit.run.collect import collect
+from markaudit.run.source import audit_paths
 from tests.conftest import FIXTURES, SEED, run_markaudit
 
 OCR = FIXTURES / "ocr"

@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 import regex
-from markaudit.collect import collect
 from typer.testing import CliRunner
 
 import markaudit.engine.detect as detect_module
@@ -36,8 +35,9 @@ from markaudit.engine.rules import load_rules
 from markaudit.read import document_from_text
 from markaudit.report.base import RunInfo
 from markaudit.run.audit import audit_document, rule_paths
-from markaudit.run.batch import Settings
+from markaudit.run.collect import collect
 from markaudit.run.pipeline import Target, run
+from markaudit.run.source import Settings
 from tests.conftest import FIXTURES, ROOT, SEED, run_markaudit
 
 SYNTHETIC = FIXTURES / "synthetic"

@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 
 import markaudit
-from markaudit.core.model import Report
+from markaudit.core.model import Document, Report
 from markaudit.engine.rules import load_rules
+from markaudit.read import read_document
 from markaudit.report import render
 from markaudit.run.audit import rule_paths
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, run_markaudit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NO_CHROMIUM = ("no chromium binary on PATH (Debian: apt-get install chromium); the HTML report "
@@ -137,9 +138,15 @@ def browse(page: Path, tmp_path: Path, fragment: str = "") -> Element:
     return parse(stdout)
 
 
+def as_read(report: Report) -> dict[str, Document]:
+    """The documents of a report as the audit read them: what a run hands the HTML report."""
+    return {d.path: read_document(d.path) for d in report.documents if not d.errors}
+
+
 def write_report(report: Report, path: Path, extra_rules: list[Path] | None = None) -> Path:
     ruleset = load_rules(rule_paths(extra_rules or []))
-    path.write_text(render(report, "html", rules=ruleset), encoding="utf-8")
+    path.write_text(render(report, "html", rules=ruleset, documents=as_read(report)),
+                    encoding="utf-8")
     return path
 
 
@@ -283,7 +290,7 @@ def test_long_document_text_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("markaudit.report.html.MAX_PAGES", 2)
     report = markaudit.audit_paths([FIXTURES / "synthetic" / "garbled-banners.txt"])
     assert report.documents[0].pages > 2
-    dom = parse(render(report, "html"))
+    dom = parse(render(report, "html", documents=as_read(report)))
     pages = [e for e in dom.iter("section") if "page" in e.classes()]
     assert [p.attrs["id"] for p in pages] == ["doc-1-p1", "doc-1-p2"]
     notes = [e.text for e in dom.iter("p") if "capped" in e.classes()]
@@ -291,14 +298,34 @@ def test_long_document_text_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
                      "the findings above cover them all."]
 
 
-def test_text_that_cannot_be_reread_leaves_the_findings() -> None:
+def test_a_document_without_its_text_leaves_the_findings() -> None:
     text = SEED.read_text(encoding="utf-8")
     report = markaudit.audit_text(text, path="gone/memo.txt")
     dom = parse(render(report, "html"))
     section = dom.by_id("doc-1")
-    assert "The text cannot be shown: no such file." in section.text
+    assert "The text cannot be shown: this run did not keep it." in section.text
     assert len(finding_rows(dom)) == len(report.findings) >= 1
     assert not [e for e in section.iter("section") if "page" in e.classes()]
+
+
+def test_standard_input_shows_its_text_in_the_html_report() -> None:
+    # The report is given the text the audit read: standard input cannot be read twice.
+    result = run_markaudit("audit", "-", "--no-cache", "-f", "html",
+                           input=SEED.read_text(encoding="utf-8"))
+    assert result.returncode in (0, 1), result.stderr
+    dom = parse(result.stdout)
+    section = dom.by_id("doc-1")
+    assert "cannot be shown" not in section.text
+    assert "INR" in section.text and [e for e in dom.iter("section") if "page" in e.classes()]
+
+
+def test_a_cached_document_shows_its_text_read_again_from_the_same_bytes(tmp_path: Path) -> None:
+    memo = tmp_path / "memo.txt"
+    memo.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    run_markaudit("audit", str(memo), "--cache-dir", str(cache), "-f", "json")
+    page = run_markaudit("audit", str(memo), "--cache-dir", str(cache), "-f", "html").stdout
+    assert "INR" in parse(page).by_id("doc-1").text  # the cached report, its text read again
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import textwrap
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import regex
 
 from markaudit.checks import CHECK_TYPES
+from markaudit.core.builtin import BUILTIN_FINDINGS, BuiltinFinding
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.rules import CheckRule, MarkingRule, RuleSet
 from markaudit.engine.slots import CODE_DOC, SLOT_TYPES
@@ -103,7 +105,18 @@ def explain(rules: RuleSet, name: str) -> str | None:
         return f"slot type code\n\n{CODE_DOC}"
     if name == "keys":
         return keys_reference()
+    if name in BUILTIN_FINDINGS:
+        return _explain_builtin(BUILTIN_FINDINGS[name])
+    if name == "builtin":
+        return "\n\n".join(_explain_builtin(finding) for finding in BUILTIN_FINDINGS.values())
     return None
+
+
+def _explain_builtin(finding: BuiltinFinding) -> str:
+    description = textwrap.fill(finding.description, 96, initial_indent="  ",
+                                subsequent_indent="  ")
+    return (f"built-in finding {finding.id}\n  severity: {finding.severity} (by default)\n"
+            f"  made by: {finding.made_by}\n{description}")
 
 
 def check_type_doc(name: str) -> str:

@@ -47,7 +47,7 @@ from markaudit.core.version import __version__
 from markaudit.read.ocr import DEFAULT_DPI, NOT_INSTALLED, install_hint
 from markaudit.report.base import plural
 from markaudit.report.terminal import printable
-from markaudit.run.collect import DEFAULT_EXTENSIONS
+from markaudit.run.sources import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
     from markaudit.core.model import DocumentReport
@@ -351,8 +351,8 @@ def _engine(on_dask: bool, scheduler: str | None, workers: int) -> "Iterator[Eng
 def _fix(prepared: Prepared, show_only: bool) -> None:
     """--fix and --diff: correct transcriptions before the audit, or show the corrections."""
     from markaudit.project.fix import fix_file, summary, unified_diff, write_fixed
-    from markaudit.run.audit import audit_file
-    from markaudit.run.collect import STDIN
+    from markaudit.run.source import audit_source
+    from markaudit.run.sources import STDIN
 
     option = "--diff" if show_only else "--fix"
     if not prepared.policy.transcription:
@@ -368,7 +368,9 @@ def _fix(prepared: Prepared, show_only: bool) -> None:
     for source in prepared.sources:
         if source.refused is not None:
             continue  # never followed, never changed: the audit below lists it
-        report = audit_file(source.path, prepared.ruleset, prepared.settings.split_parts)
+        # The run's own settings (size and time limits, a URL read as the run reads it); no
+        # cache: a file about to be corrected is read afresh.
+        report = audit_source(source, None, prepared.ruleset, prepared.settings, None).report
         if report.errors:
             continue  # the audit below reports why it could not be read
         change = fix_file(source.path, report)

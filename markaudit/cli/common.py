@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from markaudit.core.version import __version__
-from markaudit.run.collect import DEFAULT_EXTENSIONS
+from markaudit.run.sources import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
     from markaudit.engine.rules import RuleSet
     from markaudit.project.config import Config
     from markaudit.project.policy import Policy
-    from markaudit.run.batch import Settings
-    from markaudit.run.collect import Source
+    from markaudit.run.source import Settings
+    from markaudit.run.sources import Source
 
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -126,9 +126,10 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
              force_exclude: bool | None = None) -> Prepared:
     from markaudit.project.config import discover, load
     from markaudit.project.policy import Policy
-    from markaudit.run.batch import Settings
     from markaudit.run.cache import default_dir
-    from markaudit.run.collect import Selection, collect, parse_extensions
+    from markaudit.run.collect import collect, parse_extensions
+    from markaudit.run.source import Settings
+    from markaudit.run.sources import Selection
 
     if config_path is not None and isolated:
         raise typer.BadParameter("--config and --isolated cannot be used together",

@@ -86,7 +86,8 @@ def _print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
 def rules_explain(
     name: Annotated[str, typer.Argument(
         help="A marking or check id, a check type, a marking kind (phrase, stamp, banner, "
-        "words), a slot type (date, year, ...), or keys.")],
+        "words), a slot type (date, year, ...), keys, a built-in finding "
+        "(markaudit.not-audited), or builtin for all of them.")],
     rules: RulesOption = None, no_default_rules: NoDefaultOption = False,
 ) -> None:
     """The documentation of a rule or a check type, its patterns or options, its examples."""
@@ -157,7 +158,7 @@ def rules_test(
 ) -> None:
     """Run documents against their expectation files; print every miss and extra."""
     from markaudit.authoring.expect import compare, load_expectation, unknown_names
-    from markaudit.run.audit import audit_file
+    from markaudit.run.source import audit_file
 
     ruleset = load_ruleset(rules, no_default_rules)
     files = [f for p in paths for f in (sorted(p.rglob("*.expect.yaml")) if p.is_dir() else [p])]
@@ -194,7 +195,7 @@ def _update_expectations(expectations: list[Expectation], ruleset: RuleSet) -> N
     """`rules test --update`: write each file anew from the audit, atomically; name those
     that changed; exit 0 (2 if a document could not be read or a file written)."""
     from markaudit.authoring.expect import update_file
-    from markaudit.run.audit import audit_file
+    from markaudit.run.source import audit_file
 
     changed = errors = 0
     for expectation in expectations:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from markaudit.core.builtin import NOT_AUDITED
+
 Zone = Literal["top", "bottom", "body"]
 # (x0, y0, x1, y1): left, top, right, bottom in the page's own units (pixels of the scan for
 # ALTO and hOCR, points for PDF), measured from the page's top-left corner.
@@ -20,20 +22,6 @@ Severity = Literal["error", "warning", "info"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
-# The one finding the engine makes itself, not a check: a pattern stopped by its time limit.
-TIMEOUT_RULE = "markaudit.rule-timeout"
-# ... and when the time limit of a page or of the whole document stopped the search.
-PAGE_TIMEOUT_RULE = "markaudit.page-timeout"
-DOCUMENT_TIMEOUT_RULE = "markaudit.document-timeout"
-# A search a time limit stopped is an audit not done in full: an error, so that the run fails
-# (exit 1 at the default --fail-on), as semgrep --strict fails on a timeout. A project may lower
-# it by rule id in its configuration's severities.
-TIME_LIMIT_SEVERITY: Severity = "error"
-# A PDF page that is an image without a text layer: it was never read, so it needs OCR.
-NEEDS_OCR_RULE = "markaudit.needs-ocr"
-# A document that could not be read at all: a finding like any other, so that it fails the run
-# (exit 1, as ruff's E902) and can be selected or ignored.
-NOT_AUDITED_RULE = "markaudit.not-audited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +271,7 @@ class DocumentReport:
     def unreadable(cls, path: str, reason: str) -> DocumentReport:
         """The report of a document that could not be read: its error, and a finding of it."""
         return cls(path=path, errors=(reason,), findings=(Finding(
-            rule=NOT_AUDITED_RULE, severity="error", message=f"not audited: {reason}"),))
+            rule=NOT_AUDITED.id, severity=NOT_AUDITED.severity, message=f"not audited: {reason}"),))
 
     def page_line(self, page: int | None) -> int | None:
         """The first line of `page`, when known."""

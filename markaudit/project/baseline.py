@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from markaudit.core.builtin import UNUSED_BASELINE_ENTRY
 from markaudit.core.errors import MarkauditError
 from markaudit.core.model import DocumentReport, Finding
 
-UNUSED_RULE = "markaudit.unused-baseline-entry"
+UNUSED_RULE = UNUSED_BASELINE_ENTRY.id
 FORMAT_VERSION = 1
 REQUIRED = ("path", "rule", "fingerprint")
 FIELDS = ("path", "page", "rule", "fingerprint", "message", "reason", "reviewer", "date")
@@ -96,7 +97,7 @@ class Baseline:
             else:
                 kept.append(finding)
         kept += [Finding(
-            rule=UNUSED_RULE, severity="info", page=entry.page, message=(
+            rule=UNUSED_RULE, severity=UNUSED_BASELINE_ENTRY.severity, page=entry.page, message=(
                 f"baseline entry for {entry.rule} matches no finding any more "
                 f"({entry.message or entry.fingerprint}); remove it with "
                 f"`markaudit baseline update`"))

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from markaudit.core.builtin import BUILTIN_FINDINGS
 from markaudit.core.errors import MarkauditError
 
 CONFIG_NAMES = (".markaudit.toml", "markaudit.toml", ".markaudit.yaml", ".markaudit.yml",
@@ -33,10 +34,6 @@ SEVERITY_NAMES = ("error", "warning", "info")
 INPUT_KINDS = ("ocr", "transcription")
 
 # Findings markaudit makes itself, not a check of the rule files: they can be selected too.
-BUILTIN_RULES = ("markaudit.rule-timeout", "markaudit.unused-baseline-entry",
-                 "markaudit.misspelled-marking", "markaudit.needs-ocr",
-                 "markaudit.page-timeout", "markaudit.document-timeout",
-                 "markaudit.not-audited")
 
 
 class ConfigError(MarkauditError):
@@ -85,7 +82,7 @@ class Config:
 def unmatched(selector: str, known: Sequence[str]) -> str | None:
     """Why `selector` names none of the checks `known` nor a built-in rule, with the nearest id
     as a hint; None when it names one."""
-    every = [*known, *BUILTIN_RULES]
+    every = [*known, *BUILTIN_FINDINGS]
     if any(matches(selector, rule) for rule in every):
         return None
     close = difflib.get_close_matches(selector, every, n=1)

@@ -24,10 +24,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from markaudit.core.builtin import MISSPELLED_MARKING
 from markaudit.core.model import DocumentReport, Finding, Marking
 from markaudit.engine.vocabulary import edit_distance
 
-MISSPELLED_RULE = "markaudit.misspelled-marking"
+MISSPELLED_RULE = MISSPELLED_MARKING.id
 # Banners and stamps: the markings a page repeats in one form. Dates and numbers differ by page.
 FIXABLE_KINDS = ("banner", "release", "desensitization", "transmittal", "downgrading",
                  "authority")
@@ -90,7 +91,8 @@ def misspellings(report: DocumentReport, caps: Mapping[str, float]) -> list[Find
         if fix is not None:
             pages = ", ".join(map(str, fix.pages))
             findings.append(Finding(
-                rule=MISSPELLED_RULE, severity="error", page=marking.page, line=marking.line,
+                rule=MISSPELLED_RULE, severity=MISSPELLED_MARKING.severity, page=marking.page,
+                line=marking.line,
                 markings=(marking,), message=(
                     f"{marking.kind} '{_form(marking.text)}' where page{'s' * (len(fix.pages) > 1)}"
                     f" {pages} {'have' if len(fix.pages) > 1 else 'has'} '{fix.replacement}': "

@@ -17,22 +17,13 @@ from typing import TYPE_CHECKING
 from markaudit.core.errors import InputError
 from markaudit.core.model import Document
 from markaudit.read import text as plain
+from markaudit.read.signatures import IMAGE_SUFFIXES, image_format
 
 if TYPE_CHECKING:
     from markaudit.read.ocr import OcrOptions
 
-# Page images: read by OCR (markaudit.read.images). Named here, not imported from there, so
-# that a text-only run never loads the image readers.
-IMAGE_SUFFIXES = frozenset({"png", "jpg", "jpeg", "tif", "tiff"})
-_IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"),
-                     (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"))
-
-
-def image_format(head: bytes) -> str | None:
-    """'PNG', 'JPEG' or 'TIFF' from a file's first bytes; None for anything else."""
-    return next((name for signature, name in _IMAGE_SIGNATURES if head.startswith(signature)),
-                None)
-
+# Page images are read by OCR (markaudit.read.images), imported only when one comes, so that a
+# text-only run never loads the image readers.
 TEXT_SUFFIXES = {"txt", "md", "text"}
 _HEAD = 4096  # bytes looked at to tell a format
 _ALTO_ROOT = re.compile(rb"<(?:[\w.-]+:)?alto[\s>/]")

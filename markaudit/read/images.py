@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from markaudit.core.errors import InputError
 from markaudit.core.model import Document
-from markaudit.read.formats import image_format
 from markaudit.read.ocr import MISSING_EXTRA, OcrOptions, ocr_pages, unavailable
+from markaudit.read.signatures import image_format
 
 if TYPE_CHECKING:
     from PIL.Image import Image

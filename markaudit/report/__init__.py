@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 import io
+from collections.abc import Mapping
 from typing import TextIO
 
-from markaudit.core.model import Report
+from markaudit.core.model import Document, Report
 from markaudit.report.base import Reporter, RunInfo
 from markaudit.run.rollup import Rollup
 
@@ -37,8 +38,13 @@ def reporter(fmt: str, stream: TextIO, run: RunInfo) -> Reporter:
 
 
 def render(report: Report, fmt: str, *, rules: object = None, show_markings: bool = False,
-           color: bool = False, width: int | None = None, group_by_folder: bool = False) -> str:
-    """A whole report as text in format `fmt` (the Python API and tests; the CLI streams)."""
+           color: bool = False, width: int | None = None, group_by_folder: bool = False,
+           documents: Mapping[str, Document] | None = None) -> str:
+    """A whole report as text in format `fmt` (the Python API and tests; the CLI streams).
+
+    `documents` (by path) gives the text of each document to a format that shows it (html), as
+    the run hands over the documents it read; without it, such a format shows findings only.
+    """
     buffer = io.StringIO()
     run = RunInfo(version=report.version, rules=rules, show_markings=show_markings,  # type: ignore[arg-type]
                   color=color, width=width)
@@ -47,6 +53,8 @@ def render(report: Report, fmt: str, *, rules: object = None, show_markings: boo
     writer.start()
     for document in report.documents:
         rollup.add(document)
+        if writer.shows_text and documents and document.path in documents:
+            writer.text(documents[document.path])
         writer.document(document)
     writer.finish(rollup)
     return buffer.getvalue()

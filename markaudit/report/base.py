@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from markaudit.core.model import DocumentReport
+    from markaudit.core.model import Document, DocumentReport
     from markaudit.engine.rules import RuleSet
     from markaudit.read.ocr import OcrOptions
     from markaudit.report.pictures import Pictures
@@ -29,7 +29,7 @@ class RunInfo:
     color: bool = False
     width: int | None = None
     statistics_only: bool = False  # print the roll-up and nothing per document
-    ocr: OcrOptions | None = None  # how the html report re-reads scans (from the OCR cache)
+    ocr: OcrOptions | None = None  # how the scans were read: the html report crops their pictures
     pictures: Pictures | None = None  # where the html report puts page pictures (None: embed)
     list_info: bool = True  # the console lists info findings; otherwise it counts them
     documents: int = 0  # how many documents the run audits (0: not known)
@@ -44,6 +44,14 @@ class Reporter:
 
     def start(self) -> None:
         """Called once before the first document."""
+
+    # A format that shows each document's text (the HTML report): the run then keeps the text
+    # it audited and hands it over before the report, by `text`. Other formats never get it.
+    shows_text: bool = False
+
+    def text(self, document: Document) -> None:
+        """Called, for a format that `shows_text`, with the document as the audit read it, just
+        before `document` is called with its report (not for a document that was not read)."""
 
     def document(self, document: DocumentReport) -> None:
         """Called once per document, in report order."""

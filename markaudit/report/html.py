@@ -19,9 +19,10 @@ severity at the end) is kept in memory. The table and the roll-up come last in t
 flex `order` shows them first, the summary opening on the documents that need attention.
 
 Documents are untrusted input: every piece of their text, their paths, rule messages and marking
-values is escaped. The DocumentReport does not hold the text, so this format alone re-reads each
-file (`read_document`, the reader the audit used); a document that cannot be re-read shows its
-findings only.
+values is escaped. The DocumentReport does not hold the text: the run hands this format each
+document as the audit read it (`text`, before its report), so standard input and URLs show their
+text, and a file edited since never shows highlights in the wrong place. A document the run has
+no text of (the Python API's `render` without documents) shows its findings only.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from markaudit.core.errors import InputError
 from markaudit.core.model import (
     SEVERITIES,
     SEVERITY_RANK,
@@ -44,7 +44,6 @@ from markaudit.core.model import (
     Marking,
     Page,
 )
-from markaudit.read import read_document
 from markaudit.report.base import Reporter, RunInfo, plural
 from markaudit.report.pictures import (
     CROP_QUALITY,
@@ -112,11 +111,18 @@ class HtmlReporter(Reporter):
         if run.rules is not None:
             self._descriptions = {c.id: c.description for c in run.rules.checks}
         self._pictures = run.pictures or Pictures("embed")
+        self._text: Document | None = None  # the next document's, as the audit read it
 
     def start(self) -> None:
         self.stream.write(_head(self.run.version))
 
+    shows_text = True
+
+    def text(self, document: Document) -> None:
+        self._text = document
+
     def document(self, document: DocumentReport) -> None:
+        text, self._text = self._text, None
         self._count += 1
         anchor = f"doc-{self._count}"
         self._anchors.setdefault(document.path, anchor)
@@ -127,8 +133,8 @@ class HtmlReporter(Reporter):
         if counts["error"] or counts["warning"]:
             self._attention.append((*worst, document.path, anchor))
         if not self.run.statistics_only:
-            section = _document_section(document, anchor, self._descriptions, self.run.ocr,
-                                        self._pictures)
+            section = _document_section(document, anchor, self._descriptions, text,
+                                        self.run.ocr, self._pictures)
             self._sections.append((worst, self._held.tell(), len(section)))
             self._held.write(section)
 
@@ -177,7 +183,8 @@ def _finding_target(anchor: str, finding: Finding) -> str:
 
 
 def _document_section(document: DocumentReport, anchor: str, descriptions: dict[str, str],
-                      ocr: OcrOptions | None = None, pictures: Pictures | None = None) -> str:
+                      text: Document | None, ocr: OcrOptions | None = None,
+                      pictures: Pictures | None = None) -> str:
     parts = [f'<details class="doc" id="{anchor}">\n<summary>{_summary(document)}</summary>\n'
              '<div class="doc-body">\n']
     if document.errors:
@@ -185,12 +192,9 @@ def _document_section(document: DocumentReport, anchor: str, descriptions: dict[
                      "</p>\n</div>\n</details>\n")
         return "".join(parts)
     parts.append(_facts(document))
-    try:
-        # A scan is read again through the OCR cache: no page is OCR'd twice.
-        text = read_document(document.path, ocr)
-    except InputError as error:
+    if text is None:
         parts.append(_document_findings(document, anchor, descriptions, {}))
-        parts.append(f'<p class="note">The text cannot be shown: {_esc(error.reason)}.</p>\n')
+        parts.append('<p class="note">The text cannot be shown: this run did not keep it.</p>\n')
     else:
         scans = _scans(text, document, anchor, ocr, pictures or Pictures("none"))
         parts.append(_document_findings(document, anchor, descriptions, scans.crops))

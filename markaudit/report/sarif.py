@@ -18,13 +18,15 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
+from markaudit.core.builtin import (
+    BUILTIN_FINDINGS,
+    DOCUMENT_TIMEOUT,
+    NEEDS_OCR,
+    NOT_AUDITED,
+    PAGE_TIMEOUT,
+    RULE_TIMEOUT,
+)
 from markaudit.core.model import (
-    DOCUMENT_TIMEOUT_RULE,
-    NEEDS_OCR_RULE,
-    NOT_AUDITED_RULE,
-    PAGE_TIMEOUT_RULE,
-    TIME_LIMIT_SEVERITY,
-    TIMEOUT_RULE,
     DocumentReport,
     Finding,
 )
@@ -37,23 +39,9 @@ SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schema
               "sarif-schema-2.1.0.json")
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "markaudit/v1"
-TIMEOUT_DESCRIPTION = (
-    "A marking rule's pattern ran too long on a page and was stopped there, so that one careless "
-    "rule cannot hang a batch. The page was not fully searched: markings on it may be missing.")
-PAGE_TIMEOUT_DESCRIPTION = (
-    "The search of one page ran past its time limit (a page without line breaks, or a careless "
-    "rule) and was stopped, so that one page cannot hold up a batch. The markings found before "
-    "are kept; checks on the page were not run.")
-DOCUMENT_TIMEOUT_DESCRIPTION = (
-    "The search of a document ran past `--timeout` and was stopped at the page named. The "
-    "markings found before are kept; checks on the pages not searched were not run.")
-NEEDS_OCR_DESCRIPTION = (
-    "A PDF page that is a scanned image without a text layer. Its text was never read, so its "
-    "markings could not be checked: run OCR on it (OCRmyPDF, Tesseract) and audit it again.")
-
-NOT_AUDITED_DESCRIPTION = (
-    "A document that could not be read (missing, binary, an image without OCR, too large): "
-    "none of its markings were checked. The message says why and what to do.")
+# Described in every log, met or not, as before the registry: the findings of the search and
+# of reading. The other built-in findings get their descriptor when met.
+ALWAYS_DESCRIBED = (RULE_TIMEOUT, PAGE_TIMEOUT, DOCUMENT_TIMEOUT, NEEDS_OCR, NOT_AUDITED)
 
 
 def artifact_uri(path: str) -> tuple[str, bool]:
@@ -112,15 +100,9 @@ class SarifReporter(Reporter):
         for check in self.run.rules.checks if self.run.rules else ():
             self._add_rule(_descriptor(check.id, check.description, check.severity, check.type,
                                        _short_source(check.source)))
-        self._add_rule(_descriptor(TIMEOUT_RULE, TIMEOUT_DESCRIPTION, TIME_LIMIT_SEVERITY,
-                                   "built-in"))
-        self._add_rule(_descriptor(PAGE_TIMEOUT_RULE, PAGE_TIMEOUT_DESCRIPTION,
-                                   TIME_LIMIT_SEVERITY, "built-in"))
-        self._add_rule(_descriptor(DOCUMENT_TIMEOUT_RULE, DOCUMENT_TIMEOUT_DESCRIPTION,
-                                   TIME_LIMIT_SEVERITY, "built-in"))
-        self._add_rule(_descriptor(NEEDS_OCR_RULE, NEEDS_OCR_DESCRIPTION, "warning", "built-in"))
-        self._add_rule(_descriptor(NOT_AUDITED_RULE, NOT_AUDITED_DESCRIPTION, "error",
-                                   "built-in"))
+        for builtin in ALWAYS_DESCRIBED:
+            self._add_rule(_descriptor(builtin.id, builtin.description, builtin.severity,
+                                       "built-in"))
         self._results = 0
         self.stream.write('{\n  "$schema": ' + json.dumps(SCHEMA_URI)
                           + ',\n  "version": "2.1.0",\n  "runs": [{\n'
@@ -134,6 +116,10 @@ class SarifReporter(Reporter):
     def _rule_index(self, finding: Finding) -> int:
         index = self._index.get(finding.rule)
         if index is None:
+            builtin = BUILTIN_FINDINGS.get(finding.rule)
+            if builtin is not None:
+                return self._add_rule(_descriptor(builtin.id, builtin.description,
+                                                  builtin.severity, "built-in"))
             # A finding of a rule the pack does not describe (no rule set given): name it anyway.
             index = self._add_rule(_descriptor(finding.rule, "", finding.severity, "unknown"))
         return index

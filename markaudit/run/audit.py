@@ -14,13 +14,8 @@ from pathlib import Path
 
 from markaudit.checks import CHECK_TYPES
 from markaudit.checks.base import CheckContext
-from markaudit.core.errors import InputError
+from markaudit.core import builtin
 from markaudit.core.model import (
-    DOCUMENT_TIMEOUT_RULE,
-    NEEDS_OCR_RULE,
-    PAGE_TIMEOUT_RULE,
-    TIME_LIMIT_SEVERITY,
-    TIMEOUT_RULE,
     Classification,
     Document,
     DocumentReport,
@@ -32,7 +27,7 @@ from markaudit.core.model import (
 from markaudit.core.version import __version__
 from markaudit.engine.detect import RULE_TIMEOUT, Stop, Timeout, detect
 from markaudit.engine.rules import CheckRule, RuleSet, load_rules
-from markaudit.read import document_from_text, read_document
+from markaudit.read import document_from_text
 from markaudit.read.parts import Part, split
 
 CLASSIFYING_KINDS = ("banner", "portion")
@@ -131,7 +126,8 @@ def audit_document(document: Document, rules: RuleSet, split_parts: bool = True,
     if stops:
         unsearched = _unsearched(stops, len(document.pages))
         findings = [f for f in findings if f.page not in unsearched]
-    findings += [Finding(rule=TIMEOUT_RULE, severity=TIME_LIMIT_SEVERITY, page=t.page, message=(
+    timed_out = builtin.RULE_TIMEOUT
+    findings += [Finding(rule=timed_out.id, severity=timed_out.severity, page=t.page, message=(
         f"rule {t.rule} stopped after {RULE_TIMEOUT:g} s on page {t.page}: its pattern "
         "backtracks too much on this text, so the page was not fully searched"))
         for t in timeouts]
@@ -156,7 +152,7 @@ def _unread_pages(document: Document, findings: list[Finding]) -> list[Finding]:
     if not unread:
         return findings
     kept = [f for f in findings if f.page not in unread]
-    kept += [Finding(rule=NEEDS_OCR_RULE, severity="warning", page=number,
+    kept += [Finding(rule=builtin.NEEDS_OCR.id, severity=builtin.NEEDS_OCR.severity, page=number,
                      message=f"page {number} has no text layer: it needs OCR")
              for number in unread]
     kept.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
@@ -176,26 +172,18 @@ def _stop_finding(stop: Stop, document: Document) -> Finding:
     page, pages = stop.page, len(document.pages)
     if stop.limit == "page":
         size = sum(len(line.text) + 1 for line in document.pages[page - 1].lines)
-        return Finding(rule=PAGE_TIMEOUT_RULE, severity=TIME_LIMIT_SEVERITY, page=page, message=(
+        made = builtin.PAGE_TIMEOUT
+        return Finding(rule=made.id, severity=made.severity, page=page, message=(
             f"page {page} ({size:,} characters) took more than {stop.seconds:g} s to search, "
             "so its search was stopped: markings on it may be missing"))
     rest = f"page {page}" if page == pages else f"pages {page} to {pages}"
-    return Finding(rule=DOCUMENT_TIMEOUT_RULE, severity=TIME_LIMIT_SEVERITY, page=page, message=(
+    made = builtin.DOCUMENT_TIMEOUT
+    return Finding(rule=made.id, severity=made.severity, page=page, message=(
         f"the document's time limit ({stop.seconds:g} s, see --timeout) ran out on page {page} of "
         f"{pages}: {rest} not fully searched; the markings found before are reported"))
 
 
-def audit_file(path: str | Path, rules: RuleSet, split_parts: bool = True,
-               time_limit: float | None = None) -> DocumentReport:
-    """Audit one file; an unreadable file gives a report holding its error."""
-    try:
-        document = read_document(path)
-    except InputError as error:
-        return DocumentReport.unreadable(str(path), error.reason)
-    return audit_document(document, rules, split_parts, time_limit)
-
-
-def _ruleset(rules: RuleSet | Sequence[str | Path] | None, default_rules: bool) -> RuleSet:
+def ruleset_of(rules: RuleSet | Sequence[str | Path] | None, default_rules: bool) -> RuleSet:
     if isinstance(rules, RuleSet):
         return rules
     return load_rules(rule_paths(rules or (), default_rules))
@@ -204,14 +192,6 @@ def _ruleset(rules: RuleSet | Sequence[str | Path] | None, default_rules: bool) 
 def audit_text(text: str, rules: RuleSet | Sequence[str | Path] | None = None, *,
                default_rules: bool = True, path: str = "<text>") -> Report:
     """Audit a string (a page or a whole document) with the shipped pack plus `rules`."""
-    ruleset = _ruleset(rules, default_rules)
+    ruleset = ruleset_of(rules, default_rules)
     document = document_from_text(text, path=path)
     return Report(documents=(audit_document(document, ruleset),), version=__version__)
-
-
-def audit_paths(paths: Iterable[str | Path], rules: RuleSet | Sequence[str | Path] | None = None,
-                *, default_rules: bool = True, split_parts: bool = True) -> Report:
-    """Audit files with the shipped pack plus `rules`; unreadable files carry their error."""
-    ruleset = _ruleset(rules, default_rules)
-    return Report(documents=tuple(audit_file(p, ruleset, split_parts) for p in paths),
-                  version=__version__)

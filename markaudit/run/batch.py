@@ -15,58 +15,22 @@ import stat
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from markaudit.core.deadline import ReadTimeout, time_limit
-from markaudit.core.errors import InputError
-from markaudit.core.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
 from markaudit.core.model import (
-    DOCUMENT_TIMEOUT_RULE,
-    PAGE_TIMEOUT_RULE,
-    TIMEOUT_RULE,
     DocumentReport,
 )
 from markaudit.core.version import __version__
 from markaudit.engine.rules import RuleSet
-from markaudit.read import document_from_bytes, read_bytes
-from markaudit.read.formats import image_format, input_format
-from markaudit.read.text import too_large
-from markaudit.run.audit import audit_document
 from markaudit.run.cache import Cache
-from markaudit.run.collect import STDIN, Source
+from markaudit.run.source import Result, Settings, audit_source, look_up
+from markaudit.run.sources import STDIN, Source
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from markaudit.read.ocr import OcrOptions
     from markaudit.run.rulepack import RulePack
-
-MAX_DOCUMENT_BYTES = round(MAX_DOCUMENT_MB * 1_000_000)
-# A report stopped by a time limit depends on the machine's speed and load: it is not cached, so
-# that the next run searches the document again.
-TIME_LIMITED = frozenset({TIMEOUT_RULE, PAGE_TIMEOUT_RULE, DOCUMENT_TIMEOUT_RULE})
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What every worker needs to audit a file as the main process would."""
-
-    split_parts: bool = True
-    cache_dir: str | None = None  # None: no cache
-    time_limit: float | None = DOCUMENT_TIMEOUT  # seconds per document; None: no limit
-    max_bytes: int | None = MAX_DOCUMENT_BYTES  # larger files are not read; None: no limit
-    max_lines: int | None = MAX_DOCUMENT_LINES  # text files of more lines are not read
-    ocr: OcrOptions | None = None  # how pages without text are read; None: they are not
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    source: Source
-    report: DocumentReport
-    cached: bool = False
-    ocr_pages: int = 0  # pages Tesseract read (not from the cache), for the progress bar
-
 
 # Set in the main process before workers fork (they inherit it, parsed once), or by
 # `_start_worker` where processes are spawned.
@@ -101,115 +65,7 @@ def _start_worker(settings: Settings, pack: RulePack, parent: int) -> None:
 def _audit(task: tuple[Source, bytes | None]) -> Result:
     source, data = task
     assert _rules is not None and _settings is not None
-    return audit_one(source, data, _rules, _settings, _cache)
-
-
-def audit_one(source: Source, data: bytes | None, rules: RuleSet, settings: Settings,
-              cache: Cache | None, location: str | None = None) -> Result:
-    """Audit one source: a pure function of its bytes, the rule pack and the settings.
-
-    Every engine runs this. `data` is the document's bytes when they were read already
-    (standard input); otherwise they are read from `location` (default: the source's path, a
-    local path or a URL). The report names the source's path as the user gave it.
-    """
-    known = look_up(source, data, settings, cache, location)
-    if isinstance(known, Result):
-        return known
-    content, key = known
-    try:
-        # Parsing is under the time limit too: a file built to be slow to parse (thousands of
-        # unclosed tags, pages sharing one content stream) costs its limit, then is listed.
-        # OCR is not: a long scan takes Tesseract seconds a page, however well formed.
-        scan = settings.ocr is not None and settings.ocr.active and (
-            content.startswith(b"%PDF-") or image_format(content[:8]) is not None)
-        with time_limit(None if scan else settings.time_limit):
-            document = document_from_bytes(content, source.name, settings.ocr)
-        report = audit_document(document, rules, settings.split_parts, settings.time_limit)
-    except InputError as error:
-        return Result(source, DocumentReport.unreadable(source.name, error.reason))
-    except ReadTimeout:
-        return Result(source, DocumentReport.unreadable(source.name, (
-            f"reading it took more than {settings.time_limit:g} s (see --timeout), not "
-            "audited")))
-    except MemoryError:
-        # The memory this file took is free again once its objects are gone: the run goes on.
-        return Result(source, DocumentReport.unreadable(
-            source.name, "out of memory reading or searching it, not audited"))
-    if cache is not None and not any(f.rule in TIME_LIMITED for f in report.findings):
-        cache.store(key, report)
-    return Result(source, report, ocr_pages=document.ocr_pages)
-
-
-def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache | None,
-            location: str | None = None) -> Result | tuple[bytes, str]:
-    """What is known of a source without auditing it: its cached report, or the reason it
-    cannot be read; otherwise its bytes and their cache key."""
-    name = source.name
-    if source.refused is not None:  # listed by the walk, never to be read
-        return Result(source, DocumentReport.unreadable(name, source.refused))
-    where = location or source.path
-    limit = settings.max_bytes
-    try:
-        if data is None and limit is not None:
-            _refuse_if_too_large(name, _size(where), limit)  # before reading any of it
-        content = data if data is not None else _read(where, name, limit)
-        if limit is not None:
-            _refuse_if_too_large(name, len(content), limit)  # standard input, or a URL
-        if settings.max_lines is not None:
-            _refuse_if_too_many_lines(name, content, settings.max_lines)
-    except InputError as error:
-        return Result(source, DocumentReport.unreadable(name, error.reason))
-    key = _key(cache, content, settings) if cache is not None else ""
-    if cache is not None and (stored := cache.load(key, name)) is not None:
-        return Result(source, stored, cached=True)
-    return content, key
-
-
-def _key(cache: Cache, content: bytes, settings: Settings) -> str:
-    """The cache key of a document. How pages are OCR'd (mode, language, resolution, engine)
-    makes the report of a scan what it is: it is part of the key of an image's or a PDF's."""
-    if settings.ocr is not None and (content.startswith(b"%PDF-") or image_format(content[:8])):
-        return cache.key(content + b"\0" + settings.ocr.key.encode())
-    return cache.key(content)
-
-
-def _read(where: str, name: str, limit: int | None) -> bytes:
-    if "://" in where:
-        from markaudit.run.storage import is_url
-        from markaudit.run.storage import read_bytes as read_url
-
-        if is_url(where):
-            return read_url(where)
-    try:
-        return read_bytes(where, limit)
-    except InputError as error:  # read from an absolute path: report the name as given
-        raise InputError(name, error.reason) from None
-
-
-def _size(path: str) -> int:
-    if "://" in path:
-        from markaudit.run.storage import is_url, size
-
-        if is_url(path):
-            return size(path)
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0  # reading it will say what is wrong, in the reader's words
-
-
-def _refuse_if_too_large(name: str, size: int, limit: int) -> None:
-    if size > limit:
-        raise InputError(name, too_large(size, limit))
-
-
-def _refuse_if_too_many_lines(name: str, content: bytes, limit: int) -> None:
-    """Refuse a text of more than `limit` lines before it is split into them (a few ms for 32
-    MB); in the markup of ALTO, hOCR and PDF, line breaks are not the document's lines."""
-    lines = content.count(b"\n") + content.count(b"\r") - content.count(b"\r\n")
-    if lines > limit and input_format(content, name) == "text":
-        raise InputError(name, f"too many lines to audit ({lines:,}; the limit is {limit:,} "
-                               "with --max-size, 0 lifts both)")
+    return audit_source(source, data, _rules, _settings, _cache)
 
 
 def read_stdin(limit: int | None) -> bytes:

@@ -1,7 +1,7 @@
 """The Dask engine: documents audited on the workers of a dask.distributed cluster.
 
 Each task reads one document (through fsspec for a URL, from the path for a local file) and
-runs `batch.audit_one`, the function the local engine runs, so a document's report is the same
+runs `source.audit_source`, the function the local engine runs, so a document's report is the same
 on either engine. The rule pack travels as the texts of its files (`markaudit.run.rulepack`), sent
 to every worker once and parsed once per worker process. Results come back in the order of the
 sources from a bounded window of tasks, as in the local engine, so the reports are the same
@@ -23,9 +23,10 @@ from typing import Any
 from markaudit.core.errors import MarkauditError
 from markaudit.core.version import __version__
 from markaudit.engine.rules import RuleSet
-from markaudit.run.batch import Result, Settings, audit_one, cache_for, died, read_stdin
-from markaudit.run.collect import STDIN, Source
+from markaudit.run.batch import cache_for, died, read_stdin
 from markaudit.run.rulepack import RulePack, load, pack_of
+from markaudit.run.source import Result, Settings, audit_source
+from markaudit.run.sources import STDIN, Source
 
 MISSING = "--engine dask needs the dask extra: pip install 'markaudit[dask]'"
 
@@ -47,7 +48,7 @@ def audit_task(pack: RulePack, settings: Settings, source: Source, data: bytes |
                location: str | None) -> Result:
     """One document, on a worker."""
     rules = load(pack)
-    return audit_one(source, data, rules, settings, cache_for(rules, settings), location)
+    return audit_source(source, data, rules, settings, cache_for(rules, settings), location)
 
 
 class DaskEngine:

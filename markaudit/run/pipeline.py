@@ -21,9 +21,10 @@ from markaudit.core.model import DocumentReport
 from markaudit.engine.rules import RuleSet
 from markaudit.report import reporter
 from markaudit.report.base import Reporter, RunInfo
-from markaudit.run.batch import Result, Settings, audit_sources
-from markaudit.run.collect import Source
+from markaudit.run.batch import audit_sources
 from markaudit.run.rollup import Rollup
+from markaudit.run.source import Result, Settings
+from markaudit.run.sources import Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,8 @@ def run(sources: Sequence[Source], rules: RuleSet, settings: Settings, targets: 
         for output in outputs:
             output.discard()
         raise
+    if any(output.reporter.shows_text for output in outputs):
+        settings = replace(settings, keep_documents=True)
     rollup = Rollup(group_by_folder=group_by_folder)
     started = time.perf_counter()
     try:
@@ -154,6 +157,8 @@ def _deliver(result: Result, rollup: Rollup, outputs: Sequence[_Output]) -> None
     rollup.add(result.report, result.source.folder)
     rollup.cached += result.cached
     for output in outputs:
+        if result.document is not None and output.reporter.shows_text:
+            output.call(lambda each: each.text(result.document))  # type: ignore[arg-type]
         output.call(lambda each: each.document(result.report))
 
 

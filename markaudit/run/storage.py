@@ -17,7 +17,7 @@ from markaudit.core.errors import InputError, MarkauditError
 from markaudit.read.text import unreadable
 
 if TYPE_CHECKING:
-    from markaudit.run.collect import Selection, Source
+    from markaudit.run.sources import Selection, Source
 
 # A scheme of two letters or more: `C:\docs` is a Windows path, not a URL.
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
@@ -63,7 +63,7 @@ def _one_line(error: BaseException) -> str:
 def collect_url(url: str, selection: Selection, seen: set[str]) -> Iterator[Source]:
     """The objects a URL names: itself if it is an object, else everything below it, walked
     as `collect` walks a folder. A bucket or server that cannot be reached is MarkauditError."""
-    from markaudit.run.collect import Source
+    from markaudit.run.sources import Source
 
     fs, root = filesystem(url)
     try:
