@@ -282,3 +282,19 @@ def test_a_deeply_nested_configuration_is_one_line_and_exit_2(tmp_path, name, te
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
     assert result.stderr.startswith(f"markaudit: {tmp_path / name}")
+
+
+def test_each_setting_comes_from_its_flag_then_the_file_then_its_default(tmp_path: Path):
+    from markaudit.project.config import Config
+    from markaudit.project.settings import RunSettings
+
+    config = Config(path=tmp_path / "markaudit.toml", exclude=("drafts/",), fail_on="warning",
+                    min_confidence=None, include=())
+    chosen = RunSettings.resolve(config, fail_on="info", exclude=(), include=None,
+                                 min_confidence=None)
+    assert chosen.fail_on == "info"  # the flag
+    assert chosen.exclude == ("drafts/",)  # no patterns given: the file's
+    assert chosen.min_confidence == 0.0 and chosen.input == "ocr"  # neither: the defaults
+    assert RunSettings.resolve(None).fail_on == "error"
+    with pytest.raises(TypeError, match="not a run setting: fail_onn"):
+        RunSettings.resolve(config, fail_onn="info")

@@ -251,7 +251,7 @@ def audit(
         _fix(prepared, show_only=diff)
     # Configuration and baseline errors surface here, before anything is read: main() prints
     # them as one line.
-    baseline_file = baseline_path or (prepared.config.baseline if prepared.config else None)
+    baseline_file = baseline_path or prepared.baseline
     accepted = None
     if baseline_file is not None:
         from markaudit.project.baseline import load as load_baseline

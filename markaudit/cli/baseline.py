@@ -53,7 +53,7 @@ def _baseline_command(paths: list[str], output: Path | None, update: bool, *,
         input_kind=input_kind, min_confidence=min_confidence, fail_on=None)
     # Scans are read as `audit` reads them by default, so that the baseline holds their findings.
     prepared.settings = replace(prepared.settings, ocr=ocr_options(prepared))
-    target = output or (prepared.config.baseline if prepared.config else None)
+    target = output or prepared.baseline
     if target is None:
         typer.echo("markaudit: name the baseline file with -o FILE (or `baseline` in the "
                    "configuration)", err=True)

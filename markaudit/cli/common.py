@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from markaudit.core.version import __version__
-from markaudit.run.sources import DEFAULT_EXTENSIONS
 
 if TYPE_CHECKING:
     from markaudit.engine.rules import RuleSet
@@ -115,6 +114,7 @@ class Prepared:
     policy: Policy
     config: Config | None
     fail_on: str
+    baseline: Path | None = None  # the configuration's; a command's --baseline flag wins
 
 
 def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
@@ -126,6 +126,7 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
              force_exclude: bool | None = None) -> Prepared:
     from markaudit.project.config import discover, load
     from markaudit.project.policy import Policy
+    from markaudit.project.settings import RunSettings
     from markaudit.run.cache import default_dir
     from markaudit.run.collect import collect, parse_extensions
     from markaudit.run.source import Settings
@@ -150,14 +151,19 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
         raise typer.Exit(EXIT_ERROR)
     if config is not None:
         config.check_rule_ids([c.id for c in ruleset.checks])
-    chosen_extensions = (parse_extensions(extensions) if extensions is not None else
-                         config.extensions if config and config.extensions else
-                         DEFAULT_EXTENSIONS)
-    chosen_include = include if include else (config.include or () if config else ())
-    chosen_exclude = exclude if exclude else (config.exclude or () if config else ())
-    selection = Selection(chosen_extensions, chosen_include, chosen_exclude)
-    forced = force_exclude if force_exclude is not None else bool(config and
-                                                                  config.force_exclude)
+    chosen = RunSettings.resolve(
+        config,
+        extensions=parse_extensions(extensions) if extensions is not None else None,
+        include=tuple(include or ()), exclude=tuple(exclude or ()),
+        force_exclude=force_exclude,
+        select=_ids(select, "--select", ruleset) if select is not None else None,
+        ignore=_ids(ignore, "--ignore", ruleset) if ignore is not None else None,
+        min_confidence=min_confidence,
+        input=input_kind.value if input_kind is not None else None,
+        fail_on=fail_on.value if fail_on is not None else None)
+    chosen_include, chosen_exclude = chosen.include, chosen.exclude
+    selection = Selection(chosen.extensions, chosen_include, chosen_exclude)
+    forced = chosen.force_exclude
     root = config.folder if config else Path.cwd()
     sources = list(collect(paths, selection, follow_links,
                            force_exclude_from=root if forced else None))
@@ -177,21 +183,12 @@ def prepare(paths: list[str], *, config_path: Path | None, isolated: bool,
         split_parts=not no_split,
         cache_dir=cache_folder)
     policy = Policy(
-        select=_ids(select, "--select", ruleset) if select is not None else
-        (config.select if config else ()),
-        ignore=_ids(ignore, "--ignore", ruleset) if ignore is not None else
-        (config.ignore if config else ()),
+        select=chosen.select, ignore=chosen.ignore,
         severity=config.severity if config else {},
         per_file_ignores=config.per_file_ignores if config else {},
-        root=config.folder if config else Path.cwd(),
-        min_confidence=min_confidence if min_confidence is not None else
-        (config.min_confidence or 0.0 if config else 0.0),
-        input=input_kind.value if input_kind is not None else
-        (config.input or "ocr" if config else "ocr"),
+        root=root, min_confidence=chosen.min_confidence, input=chosen.input,
     ).bind(ruleset)
-    level = fail_on.value if fail_on is not None else \
-        (config.fail_on if config and config.fail_on else "error")
-    return Prepared(ruleset, sources, settings, policy, config, level)
+    return Prepared(ruleset, sources, settings, policy, config, chosen.fail_on, chosen.baseline)
 
 
 def _ids(text: str, option: str, ruleset: RuleSet) -> tuple[str, ...]:
