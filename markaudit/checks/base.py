@@ -4,7 +4,9 @@ A check type is a module with
 - a docstring: its documentation (printed by `markaudit rules explain`);
 - `OPTIONS`: the YAML keys it takes beyond `id`, `type`, `severity`, `message`, `description`;
 - `MESSAGE`: the default message template, with the `{placeholders}` its violations fill;
-- `run(options, context)`: yields a `Violation` for each problem.
+- `run(options, context)`: yields a `Violation` for each problem;
+- optionally `TRANSCRIPTION_SEVERITY`: the severity its findings take on transcriptions (where
+  OCR cannot be blamed), whatever the pack gives the check.
 """
 
 from __future__ import annotations

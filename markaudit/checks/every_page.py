@@ -61,6 +61,9 @@ OPTIONS = {
                     default=0.0),
 }
 MESSAGE = "page {page}: no {marking} at the {zone}"
+# A transcription carries every banner its page has: a missing one is not OCR's loss but an
+# error of the transcription, whatever severity the pack gives the check for OCR text.
+TRANSCRIPTION_SEVERITY = "error"
 PLACEHOLDERS = ("zone", "marking")
 
 

@@ -4,9 +4,9 @@ The checks write the same findings whatever the project; a project's configurati
 command line) then decides, in the main process and after the cache, so that cached reports stay
 valid whatever the settings:
 
-1. `grade`: for input `transcription`, typing errors in markings become findings and every
-   `every_page` check (a missing banner) becomes an error, since a transcription carries every
-   banner its page has; then the `severity` overrides, the most specific id or prefix winning.
+1. `grade`: for input `transcription`, typing errors in markings become findings, and a check
+   whose type declares a `TRANSCRIPTION_SEVERITY` takes it (`every_page`: a missing banner is an
+   error, since a transcription carries every banner its page has); then the `severity` overrides, the most specific id or prefix winning.
 2. (the baseline, in `markaudit.project.baseline`, drops accepted findings)
 3. `keep`: `--severity`, `select` / `ignore` by id or prefix, `per-file-ignores`, and
    `min-confidence`: a finding about markings that were all read below that confidence is
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import regex
 
+from markaudit.checks import CHECK_TYPES
 from markaudit.core.model import DocumentReport, Finding, count_occurrences
 from markaudit.engine.rules import RuleSet
 from markaudit.project.config import matches
@@ -51,12 +52,14 @@ class Policy:
                               for glob, ids in self.per_file_ignores.items()]
         else:
             self._per_file = []
-        self._every_page: frozenset[str] = frozenset()
+        self._transcribed: dict[str, str] = {}  # check id -> its severity on transcriptions
         self._caps: dict[str, float] = {}
 
     def bind(self, rules: RuleSet) -> Policy:
-        """Learn from the rule pack which checks are `every_page` and how sure each rule gets."""
-        self._every_page = frozenset(c.id for c in rules.checks if c.type == "every_page")
+        """Learn from the rule pack the severity its check types give transcriptions, and how
+        sure each rule gets."""
+        self._transcribed = {c.id: severity for c in rules.checks if (severity := getattr(
+            CHECK_TYPES.get(c.type), "TRANSCRIPTION_SEVERITY", None)) is not None}
         self._caps = {m.id: m.max_confidence for m in rules.markings}
         return self
 
@@ -71,8 +74,8 @@ class Policy:
                 misspellings,  # transcriptions only: an OCR run does without
             )
 
-            findings = [replace(f, severity="error") if f.rule in self._every_page else f
-                        for f in findings]
+            findings = [replace(f, severity=self._transcribed[f.rule])  # type: ignore[arg-type]
+                        if f.rule in self._transcribed else f for f in findings]
             findings += misspellings(report, self._caps)
             findings.sort(key=lambda f: (f.page or 0, f.line or 0, f.rule))
             findings = count_occurrences(findings)
