@@ -113,3 +113,33 @@ def test_a_pack_kept_in_the_cache_comes_back_with_its_declarative_rules_whole(tm
     assert kept.ocr == first.ocr
     seed = read_document(FIXTURES / "frus-1962-10-27-inr.txt")
     assert detect(seed, kept) == detect(seed, first)
+
+
+def test_the_word_database_is_kept_in_the_cache_and_a_damaged_one_is_compiled_again(
+        pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # The pre-commit case: a run on one file must not pay Hyperscan's compile every time.
+    import hyperscan
+
+    from markaudit.engine import compiled
+    from markaudit.engine.ocr import OcrPolicy
+    from markaudit.engine.scan import WordScan
+
+    runs = [(order, run) for order, rule in enumerate(pack.markings) for run in rule.scan_runs]
+    text = "Approved For Release 2001/09/04 : CIA-RDP80-00630A000200050001-3\n"
+    compiled.open_store(tmp_path, pack.digest)
+    first = WordScan(runs, OcrPolicy())
+    assert list((tmp_path / "scans").glob("*.json"))
+
+    class NoCompile:
+        def compile(self, *args: object, **kwargs: object) -> None:
+            raise AssertionError("compiled again, though kept")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(hyperscan, "Database", NoCompile)
+        compiled.open_store(tmp_path, pack.digest)
+        assert WordScan(runs, OcrPolicy()).places(text) == first.places(text) != {}
+    for kept in (tmp_path / "scans").glob("*.json"):
+        kept.write_bytes(kept.read_bytes()[:-40] + b"0" * 40)  # a damaged (or planted) file
+    compiled.open_store(tmp_path, pack.digest)
+    assert WordScan(runs, OcrPolicy()).places(text) == first.places(text)
+    compiled.open_store(None, pack.digest)

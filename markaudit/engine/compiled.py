@@ -12,7 +12,10 @@ checksum and the versions that made it), is:
   value checked by the caller's `decode` on reading;
 - a loaded rule pack as data (`read_pack`, `keep_pack`; engine/packdata.py makes and checks it),
   whose patterns are compiled when first used (`LazyPattern`): a run on one file (the pre-commit
-  case) compiles only the patterns its pages get to.
+  case) compiles only the patterns its pages get to;
+- the Hyperscan database of the pack's words (`read_scan`, `keep_scan`), as Hyperscan's own
+  serialised form: `hyperscan.loadb` checks it (its magic, version, platform and checksum) as
+  `regex` does not check its compiled code, and the sealed file's keyed checksum comes first.
 
 The store's file is under a key made of the pack's digest, the versions of markaudit, `regex` and
 Python, and the text of prefilter.py: change any of them and the file is simply not found. A
@@ -25,6 +28,7 @@ for the process.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import sys
 from collections.abc import Callable
@@ -41,6 +45,7 @@ _PREFILTER_SOURCE = Path(__file__).with_name("prefilter.py")
 T = TypeVar("T")
 _STORE_KIND = "patterns"
 _PACK_KIND = "pack"
+_SCAN_KIND = "scan"
 _NOTHING = "(?!)"  # a pattern that matches nowhere
 
 
@@ -195,3 +200,24 @@ def read_pack(folder: str | Path, key: str) -> object | None:
 def keep_pack(folder: str | Path, key: str, pack: object) -> None:
     """Keep a loaded rule pack's data under `key` for the next run."""
     cachefile.write(Path(folder), _pack_path(folder, key), _PACK_KIND, pack)
+
+
+def read_scan(key: str) -> bytes | None:
+    """The serialised word-scan database kept under `key` in the current store's folder; None
+    when there is no store, no such file, or the file is not valid."""
+    if _current is None or _current.folder is None:
+        return None
+    data = cachefile.read(_current.folder, _current.folder / "scans" / f"{key}.json", _SCAN_KIND)
+    if not isinstance(data, str):
+        return None
+    try:
+        return base64.b64decode(data, validate=True)
+    except ValueError:
+        return None
+
+
+def keep_scan(key: str, database: bytes) -> None:
+    """Keep a serialised word-scan database under `key`, for the next run of the pack."""
+    if _current is not None and _current.folder is not None:
+        cachefile.write(_current.folder, _current.folder / "scans" / f"{key}.json", _SCAN_KIND,
+                        base64.b64encode(database).decode("ascii"))

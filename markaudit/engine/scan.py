@@ -22,6 +22,7 @@ from typing import Any
 import regex
 
 from markaudit.core.errors import MarkauditError
+from markaudit.engine.compiled import keep_scan, read_scan
 from markaudit.engine.ocr import OcrPolicy
 
 WINDOW_BEFORE = 400  # how far before the end of a part found a match may start
@@ -130,6 +131,16 @@ class WordScan:
         self.database = None
         if not self.parts:
             return
+        key = _database_key(self.parts, hyperscan)
+        kept = read_scan(key)
+        if kept is not None:
+            try:  # Hyperscan checks what it loads: a file of another build or platform fails
+                database = hyperscan.loadb(kept, hyperscan.HS_MODE_BLOCK)
+                database.scratch = hyperscan.Scratch(database)  # loadb leaves it without one
+                self.database = database
+                return
+            except hyperscan.error:
+                pass
         flags = hyperscan.HS_FLAG_CASELESS
         ext = [hyperscan.ExpressionExt(flags=hyperscan.HS_EXT_FLAG_EDIT_DISTANCE,
                                        edit_distance=part.edits) if part.edits else
@@ -138,6 +149,7 @@ class WordScan:
         self.database.compile(expressions=[p.expression.encode() for p in self.parts],
                               ids=list(range(len(self.parts))), elements=len(self.parts),
                               flags=[flags] * len(self.parts), ext=ext)
+        keep_scan(key, hyperscan.dumpb(self.database))
 
     def places(self, text: str) -> dict[int, list[tuple[int, int]]]:
         """For each scanned rule, the stretches of `text` its matches may stand in, merged:
@@ -157,6 +169,17 @@ class WordScan:
             by_rule.setdefault(self.parts[part].rule, []).extend(part_ends)
         return {rule: _stretches(text, sorted((end, end) for end in rule_ends))
                 for rule, rule_ends in by_rule.items()}
+
+
+def _database_key(parts: Sequence[Part], hyperscan: Any) -> str:
+    """What a kept database is found under: every part, in order (a part's index is its id),
+    and the Hyperscan that compiled it."""
+    import hashlib
+    import platform
+
+    text = "\0".join(f"{p.rule}\1{p.expression}\1{p.edits}" for p in parts)
+    made_by = f"{getattr(hyperscan, '__version__', '')}\0{platform.machine()}\0"
+    return hashlib.sha256((made_by + text).encode()).hexdigest()[:32]
 
 
 def _stretches(text: str, spans_found: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -6,7 +6,8 @@ valid whatever the settings:
 
 1. `grade`: for input `transcription`, typing errors in markings become findings, and a check
    whose type declares a `TRANSCRIPTION_SEVERITY` takes it (`every_page`: a missing banner is an
-   error, since a transcription carries every banner its page has); then the `severity` overrides, the most specific id or prefix winning.
+   error, since a transcription carries every banner its page has); then the `severity`
+   overrides, the most specific id or prefix winning.
 2. (the baseline, in `markaudit.project.baseline`, drops accepted findings)
 3. `keep`: `--severity`, `select` / `ignore` by id or prefix, `per-file-ignores`, and
    `min-confidence`: a finding about markings that were all read below that confidence is
