@@ -21,10 +21,14 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so that `import markaudit` (and a pre-commit run) starts fast.
-    if name in ("audit_paths", "audit_text"):
-        from markaudit.run import audit
+    if name == "audit_paths":
+        from markaudit.run.source import audit_paths
 
-        return getattr(audit, name)
+        return audit_paths
+    if name == "audit_text":
+        from markaudit.run.audit import audit_text
+
+        return audit_text
     if name == "Report":
         from markaudit.core.model import Report
 
