@@ -16,6 +16,11 @@ against the import of typer and rich, which the command line and its console rep
 The interpreter writes bytecode as an installed package has it (PYTHONDONTWRITEBYTECODE is
 cleared for the runs). Medians of `--runs` runs. Nothing here is a test: it prints numbers to
 quote.
+
+Beside it, in the same run, yamllint linting one small YAML file (the Python linter our users
+know from pre-commit; `pip install yamllint`, skipped when it is not installed): the issue's
+target is a hook run no slower than it. The runs of the two alternate, so that a machine that
+gets busier part way through slows both alike.
 """
 
 from __future__ import annotations
@@ -70,6 +75,17 @@ def main() -> None:
                                empty=project / ".markaudit_cache")
         later = median_seconds([markaudit, "audit", "memo.txt"], project, runs + 1,
                                edit=project / "memo.txt")
+        yamllint = shutil.which("yamllint") or str(Path(sys.executable).parent / "yamllint")
+        lint = None
+        if Path(yamllint).exists():
+            (project / "small.yaml").write_text("key: value\nlist:\n  - 1\n  - 2\n",
+                                                encoding="utf-8")
+            pairs = [(median_seconds([markaudit, "audit", "memo.txt"], project, 1,
+                                     edit=project / "memo.txt"),
+                      median_seconds([yamllint, "small.yaml"], project, 1))
+                     for _ in range(runs)]
+            lint = statistics.median(y for _, y in pairs)
+            later_paired = statistics.median(m for m, _ in pairs)
         floor = median_seconds([sys.executable, "-c", "import markaudit"], project, runs)
         libraries = median_seconds([sys.executable, "-c", "import typer, rich.console"],
                                    project, runs)
@@ -80,6 +96,11 @@ def main() -> None:
           f"({first / floor:.1f}x)")
     print(f"hook run, one file, later commits (changed text): {later * 1000:.0f} ms "
           f"({later / floor:.1f}x)")
+    if lint is not None:
+        print(f"yamllint, one small file: {lint * 1000:.0f} ms; the hook run alternating with "
+              f"it: {later_paired * 1000:.0f} ms ({later_paired / lint:.2f}x yamllint)")
+    else:
+        print("yamllint: not installed (pip install yamllint), not compared")
 
 
 if __name__ == "__main__":
