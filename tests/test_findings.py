@@ -14,7 +14,7 @@ import pytest
 from markaudit.audit import audit_paths, rule_paths
 from markaudit.engine.rules import load_rules
 from markaudit.grouping import group_findings
-from markaudit.model import DocumentReport, Finding
+from markaudit.model import SEVERITY_RANK, DocumentReport, Finding
 from markaudit.report.base import RunInfo
 from markaudit.report.html import HtmlReporter
 from markaudit.rollup import Rollup
@@ -40,22 +40,33 @@ def _json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return result.returncode, json.loads(result.stdout)
 
 
-def test_a_cause_repeated_on_many_pages_is_one_finding_listing_every_page(tmp_path: Path):
+def test_one_finding_per_document_and_check_names_each_cause_and_its_pages(tmp_path: Path):
     memo = tmp_path / "memo.txt"
     memo.write_text(GROUPED, encoding="utf-8")
     _, report = _json(str(memo), "--select", "banner.every-page")
-    findings = report["documents"][0]["findings"]
-    by_severity = {f["severity"]: f for f in findings}
-    assert len(findings) == 2
-    info = by_severity["info"]
-    assert info["pages"] == [2, 3, 4, 5] and info["page"] == 2
-    assert info["message"].startswith(
-        "pages 2\u20135: no classification banner at the top and bottom; ")
-    assert info["message"].endswith("(4 pages)")
-    # A cause on one page stays as it was, without a list of pages.
-    assert "pages" not in by_severity["warning"]
-    assert by_severity["warning"]["message"].startswith(
-        "page 6: no classification banner at the bottom")
+    [finding] = report["documents"][0]["findings"]
+    # the worst cause first and the severity of the finding; the clause about OCR said once
+    assert finding["message"] == (
+        "page 6: no classification banner at the bottom; pages 2\u20135: no classification "
+        "banner at the top and bottom (4 pages); OCR may have lost it, check the scan")
+    assert finding["severity"] == "warning"
+    assert (finding["page"], finding["pages"]) == (2, [2, 3, 4, 5, 6])
+    assert [(c["severity"], c["pages"]) for c in finding["causes"]] == [
+        ("warning", [6]), ("info", [2, 3, 4, 5])]
+    assert finding["causes"][1]["message"] == (
+        "pages 2\u20135: no classification banner at the top and bottom (4 pages); "
+        "OCR may have lost it, check the scan")
+
+
+def test_severity_filter_and_ignore_work_on_the_pages_before_grouping(tmp_path: Path):
+    memo = tmp_path / "memo.txt"
+    memo.write_text(GROUPED, encoding="utf-8")
+    _, report = _json(str(memo), "--select", "banner.every-page", "--severity", "info")
+    [finding] = report["documents"][0]["findings"]
+    assert (finding["severity"], finding["pages"]) == ("info", [2, 3, 4, 5])
+    _, report = _json(str(memo), "--select", "banner.every-page", "--severity", "warning")
+    [finding] = report["documents"][0]["findings"]
+    assert (finding["severity"], finding["page"], finding.get("pages")) == ("warning", 6, None)
 
 
 def test_csv_and_sarif_carry_every_page_of_a_grouped_finding(tmp_path: Path):
@@ -63,28 +74,32 @@ def test_csv_and_sarif_carry_every_page_of_a_grouped_finding(tmp_path: Path):
     memo.write_text(GROUPED, encoding="utf-8")
     sarif = json.loads(run_markaudit("audit", str(memo), "-f", "sarif", "--no-cache",
                                      "--select", "banner.every-page").stdout)
-    pages = [r["properties"].get("pages") for r in sarif["runs"][0]["results"]]
-    assert [2, 3, 4, 5] in pages
+    [result] = sarif["runs"][0]["results"]
+    assert result["properties"]["pages"] == [2, 3, 4, 5, 6]
+    assert [c["pages"] for c in result["properties"]["causes"]] == [[6], [2, 3, 4, 5]]
     rows = list(csv.DictReader(io.StringIO(run_markaudit(
         "audit", str(memo), "-f", "csv", "--no-cache", "--select", "banner.every-page").stdout)))
-    assert sorted(row["pages"] for row in rows) == ["2 3 4 5", "6"]
+    assert [row["pages"] for row in rows] == ["2 3 4 5 6"]
 
 
 def test_sarif_points_a_page_finding_at_the_first_line_of_its_page(tmp_path: Path):
     memo = tmp_path / "memo.txt"
     memo.write_text(GROUPED, encoding="utf-8")
-    sarif = json.loads(run_markaudit("audit", str(memo), "-f", "sarif", "--no-cache",
-                                     "--select", "banner.every-page").stdout)
     lines = GROUPED.split("\n")
     first_of_page = {}
     page = 1
     for number, text in enumerate(lines, 1):
         page += text.count("\f")  # a form feed starts its line's page
         first_of_page.setdefault(page, number)
-    starts = {r["properties"]["page"]: r["locations"][0]["physicalLocation"]["region"]
-              ["startLine"] for r in sarif["runs"][0]["results"]}
-    assert starts == {2: first_of_page[2], 6: first_of_page[6]}
-    assert starts[6] > 1
+    for severity, page in (("warning", 6), ("info", 2)):
+        sarif = json.loads(run_markaudit("audit", str(memo), "-f", "sarif", "--no-cache",
+                                         "--select", "banner.every-page",
+                                         "--severity", severity).stdout)
+        [result] = sarif["runs"][0]["results"]
+        assert result["properties"]["page"] == page
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == (
+            first_of_page[page])
+    assert first_of_page[6] > 1
 
 
 @pytest.mark.skipif(not JFK.is_dir(), reason="needs ../shared/corpus/jfk")
@@ -95,9 +110,16 @@ def test_grouping_on_the_jfk_folder_cuts_banner_findings_and_keeps_every_page():
                 if f.rule == "banner.every-page"]
     grouped = [(d.path, f) for d in report.documents for f in group_findings(d).findings
                if f.rule == "banner.every-page"]
-    assert len(grouped) * 3 <= len(per_page)  # the whole folder: 956 to 124
-    assert {(path, f.severity, page) for path, f in grouped
-            for page in (f.pages or (f.page,))} == set(per_page)
+    # one per document (the whole folder: 956 findings of pages, 89 documents)
+    assert len({path for path, _ in grouped}) == len(grouped)
+    assert len(grouped) * 5 <= len(per_page)
+    # every page, at the severity it had, in the causes' data
+    assert {(path, cause.severity, page) for path, f in grouped
+            for cause in (f.causes or [f]) for page in (cause.pages or (cause.page,))
+            } == set(per_page)
+    for _, finding in grouped:
+        assert finding.severity == max((c.severity for c in finding.causes or [finding]),
+                                       key=SEVERITY_RANK.__getitem__)
 
 
 def test_a_baseline_of_pages_still_accepts_them_once_grouped(tmp_path: Path):
