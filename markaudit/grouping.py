@@ -84,15 +84,20 @@ def _one(members: list[Finding]) -> Finding:
             causes.setdefault(cause, []).append(page)
     tail = _shared_tail([template for template, _ in causes])
     ordered = sorted(causes.items(), key=lambda item: (-SEVERITY_RANK[item[0][1]], item[1]))
+    # The message says each set of words once, with every page it stands on (at any severity).
+    worded: dict[str, list[int]] = {}
+    for (template, _), pages in ordered:
+        worded[template] = sorted({*worded.get(template, []), *pages})
     said = [_said(template[:len(template) - len(tail)], pages)
-            for (template, _), pages in ordered]
+            for template, pages in worded.items()]
     first = min(members, key=lambda f: (f.page or 0, f.line or 0))
     return Finding(
         rule=first.rule, severity=ordered[0][0][1], message="; ".join(said) + tail,
         page=first.page, line=first.line, markings=tuple(m for f in members for m in f.markings),
         pages=tuple(sorted(by_page)),
-        causes=tuple(Cause(message=words + tail, severity=severity, pages=tuple(pages))
-                     for words, ((_, severity), pages) in zip(said, ordered, strict=True)))
+        causes=tuple(Cause(message=_said(template[:len(template) - len(tail)], pages) + tail,
+                           severity=severity, pages=tuple(pages))
+                     for (template, severity), pages in ordered))
 
 
 def _page_causes(on_page: list[Finding]) -> list[tuple[str, Severity]]:

@@ -58,6 +58,33 @@ def test_one_finding_per_document_and_check_names_each_cause_and_its_pages(tmp_p
         "OCR may have lost it, check the scan")
 
 
+def _missing(page: int, zone: str, severity: str = "info") -> Finding:
+    return Finding(rule="banner.every-page", severity=severity,  # type: ignore[arg-type]
+                   message=f"page {page}: no classification banner at the {zone}; OCR may "
+                   "have lost it, check the scan", page=page)
+
+
+def test_the_same_words_at_two_severities_are_said_once_and_kept_apart_in_the_data():
+    report = DocumentReport(path="memo.txt", findings=(
+        _missing(2, "top"), _missing(2, "bottom"), _missing(3, "top", "warning"),
+        _missing(3, "bottom", "warning"), _missing(4, "top")))
+    [finding] = group_findings(report).findings
+    assert finding.message == (
+        "pages 2, 3: no classification banner at the top and bottom (2 pages); page 4: no "
+        "classification banner at the top; OCR may have lost it, check the scan")
+    assert [(c.severity, c.pages) for c in finding.causes] == [
+        ("warning", (3,)), ("info", (2,)), ("info", (4,))]
+
+
+def test_findings_of_lines_on_one_page_stay_apart_those_of_a_page_join():
+    lines = tuple(Finding(rule="portion.above-banner", severity="error", message="(TS) above",
+                          page=1, line=line) for line in (5, 9))
+    assert group_findings(DocumentReport(path="memo.txt", findings=lines)).findings == lines
+    [joined] = group_findings(DocumentReport(path="memo.txt", findings=(
+        _missing(1, "top"), _missing(1, "bottom")))).findings
+    assert joined.message.startswith("page 1: no classification banner at the top and bottom;")
+
+
 def test_severity_filter_and_ignore_work_on_the_pages_before_grouping(tmp_path: Path):
     memo = tmp_path / "memo.txt"
     memo.write_text(GROUPED, encoding="utf-8")
