@@ -230,13 +230,32 @@ def test_the_console_lists_errors_first_and_counts_info(tmp_path: Path):
     out = result.stdout
     # the document with an error leads, though it comes second
     assert out.index("b-error.txt") < out.index("a-warnings.txt")
-    assert re.search(r"^error +portion.above-banner", out, re.M)
-    assert not re.search(r"^info ", out, re.M)  # counted, not listed
+    assert re.search(r"^  error +portion.above-banner", out, re.M)
+    assert not re.search(r"^ *info ", out, re.M)  # counted, not listed
     assert "info findings not listed (--severity info lists them)" in out
     assert "documents with errors (1)" in out
     listed = run_markaudit("audit", ".", "--no-cache", "--severity", "info", cwd=tmp_path)
-    assert re.search(r"^info +banner.every-page", listed.stdout, re.M)
-    assert not re.search(r"^(warning|error) ", listed.stdout, re.M)
+    assert re.search(r"^  info +banner.every-page", listed.stdout, re.M)
+    assert not re.search(r"^ *(warning|error) ", listed.stdout, re.M)
+
+
+def test_a_batch_gives_each_finding_one_line_and_verbose_the_whole_message(tmp_path: Path):
+    # 30 pages: banners lost on every other page, so that the list of pages is long
+    pages = [f"SECRET\n\n{BODY}\nSECRET\n" if n % 2 else f"{BODY}\n" for n in range(1, 31)]
+    (tmp_path / "long.txt").write_text(_pages(*pages), encoding="utf-8")
+    (tmp_path / "memo.txt").write_text(GROUPED, encoding="utf-8")
+    out = run_markaudit("audit", ".", "--no-cache", "--severity", "info", cwd=tmp_path).stdout
+    [row] = [line for line in out.splitlines() if "banner.every-page" in line and
+             "2:-" in line and "pages 2, 4, 6 and 12 more" in line]
+    assert len(row) <= 120 and row.endswith("\u2026")  # a pipe's width
+    listing = out[:out.index("documents by overall level")].strip("\n")
+    assert "./memo.txt" in listing and "\n\n" not in listing  # no blank line between
+    assert "messages cut to one line (--verbose prints them in full)" in out
+    full = run_markaudit("audit", ".", "--no-cache", "--severity", "info", "--verbose",
+                         cwd=tmp_path).stdout
+    assert "\u2026" not in full and "cut to one line" not in full
+    assert "pages 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30: no" in " ".join(
+        full.split())
 
 
 def test_severity_filters_every_format_and_the_exit_code(tmp_path: Path):
