@@ -14,7 +14,7 @@ import pytest
 from markaudit.audit import audit_paths, rule_paths
 from markaudit.engine.rules import load_rules
 from markaudit.grouping import group_findings
-from markaudit.model import SEVERITY_RANK, DocumentReport, Finding
+from markaudit.model import SEVERITY_RANK, DocumentReport, Finding, Marking
 from markaudit.report.base import RunInfo
 from markaudit.report.html import HtmlReporter
 from markaudit.rollup import Rollup
@@ -301,6 +301,29 @@ def test_html_tooltips_have_no_control_pictures_and_keep_messages_apart(tmp_path
     # a rule's description (folded YAML) and a message ending in a newline leave no residue
     assert titles and not any("\u240a" in t or "\u240d" in t for t in titles)
     assert "error: first message&#10;error: second message" in titles
+
+
+def test_html_flags_the_line_of_every_marking_of_a_finding_of_many_pages(tmp_path: Path):
+    memo = tmp_path / "memo.txt"
+    memo.write_text(_pages("SECRET\n\nBody.\n", "CONFIDENTIAL\n\nBody.\n",
+                           "CONFIDENTIAL\n\nBody.\n"), encoding="utf-8")
+    banners = [Marking(rule="banner.classification", kind="banner", text="CONFIDENTIAL",
+                       value="CONFIDENTIAL", page=page, line=line, column=1, zone="top",
+                       confidence=1.0)
+               for page, line in ((2, 4), (3, 7))]
+    disagree = [Finding(rule="banner.consistent", severity="warning", page=m.page, line=m.line,
+                        message="banner says CONFIDENTIAL where the rest says SECRET",
+                        markings=(m,)) for m in banners]
+    document = group_findings(DocumentReport(path=str(memo), pages=3, findings=tuple(disagree),
+                                             page_lines=(1, 4, 7)))
+    assert len(document.findings) == 1
+    stream = io.StringIO()
+    reporter = HtmlReporter(stream, RunInfo(version="test", rules=load_rules(rule_paths())))
+    reporter.start()
+    reporter.document(document)
+    reporter.finish(Rollup())
+    flagged = re.findall(r'class="l flag-warning" id="[^"]*-p(\d+)-l(\d+)"', stream.getvalue())
+    assert sorted(flagged) == [("2", "4"), ("3", "7")]
 
 
 def test_the_summary_prints_once_with_the_console_and_a_report_file(tmp_path: Path):
