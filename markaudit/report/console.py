@@ -100,11 +100,16 @@ def _one_line_rows(findings: Sequence[Finding], width: int) -> list[Text]:
         row = Text("  ").append(f"{finding.severity:<7}", style=SEVERITY_STYLE[finding.severity])
         row.append(f"  {printable(finding.rule):<{rule_width}}  {_where(finding):>{where_width}}"
                    f"  {printable(short_page_lists(finding.message))}")
-        if len(row) > width:
-            row.truncate(width - 1)
-            row.append(ELLIPSIS)
-        rows.append(row)
+        rows.append(_cut(row, width))
     return rows
+
+
+def _cut(text: Text, width: int) -> Text:
+    """The text on one line of `width`, cut with an ellipsis where it is longer."""
+    if len(text) > width:
+        text.truncate(width - 1)
+        text.append(ELLIPSIS)
+    return text
 
 
 _PAGE_LIST = regex.compile(r"\b(?P<word>pages?) (?P<list>\d+(?:(?:, |\u2013)\d+)+)")
@@ -250,9 +255,7 @@ class ConsoleReporter(Reporter):
         heading = _heading(document, brief=brief)
         if unlisted and not brief:
             heading.append(f" · {plural(unlisted, 'info')} not listed", style="")
-        if brief:
-            heading.no_wrap, heading.overflow = True, "ellipsis"
-        console.print(heading)
+        console.print(_cut(heading, console.width) if brief else heading)
         if listed and brief:
             for row in _one_line_rows(listed, console.width):
                 console.print(row)
