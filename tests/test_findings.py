@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from markaudit.core.model import DocumentReport, Finding
+from markaudit.core.model import SEVERITY_RANK, DocumentReport, Finding, Marking
 from markaudit.engine.rules import load_rules
+from markaudit.read import read_document
 from markaudit.report.base import RunInfo
 from markaudit.report.grouping import group_findings
 from markaudit.report.html import HtmlReporter
@@ -41,22 +42,60 @@ def _json(*args: str, cwd: Path | None = None) -> tuple[int, dict]:
     return result.returncode, json.loads(result.stdout)
 
 
-def test_a_cause_repeated_on_many_pages_is_one_finding_listing_every_page(tmp_path: Path):
+def test_one_finding_per_document_and_check_names_each_cause_and_its_pages(tmp_path: Path):
     memo = tmp_path / "memo.txt"
     memo.write_text(GROUPED, encoding="utf-8")
     _, report = _json(str(memo), "--select", "banner.every-page")
-    findings = report["documents"][0]["findings"]
-    by_severity = {f["severity"]: f for f in findings}
-    assert len(findings) == 2
-    info = by_severity["info"]
-    assert info["pages"] == [2, 3, 4, 5] and info["page"] == 2
-    assert info["message"].startswith(
-        "pages 2\u20135: no classification banner at the top and bottom; ")
-    assert info["message"].endswith("(4 pages)")
-    # A cause on one page stays as it was, without a list of pages.
-    assert "pages" not in by_severity["warning"]
-    assert by_severity["warning"]["message"].startswith(
-        "page 6: no classification banner at the bottom")
+    [finding] = report["documents"][0]["findings"]
+    # the worst cause first and the severity of the finding; the clause about OCR said once
+    assert finding["message"] == (
+        "page 6: no classification banner at the bottom; pages 2\u20135: no classification "
+        "banner at the top and bottom (4 pages); OCR may have lost it, check the scan")
+    assert finding["severity"] == "warning"
+    assert (finding["page"], finding["pages"]) == (2, [2, 3, 4, 5, 6])
+    assert [(c["severity"], c["pages"]) for c in finding["causes"]] == [
+        ("warning", [6]), ("info", [2, 3, 4, 5])]
+    assert finding["causes"][1]["message"] == (
+        "pages 2\u20135: no classification banner at the top and bottom (4 pages); "
+        "OCR may have lost it, check the scan")
+
+
+def _missing(page: int, zone: str, severity: str = "info") -> Finding:
+    return Finding(rule="banner.every-page", severity=severity,  # type: ignore[arg-type]
+                   message=f"page {page}: no classification banner at the {zone}; OCR may "
+                   "have lost it, check the scan", page=page)
+
+
+def test_the_same_words_at_two_severities_are_said_once_and_kept_apart_in_the_data():
+    report = DocumentReport(path="memo.txt", findings=(
+        _missing(2, "top"), _missing(2, "bottom"), _missing(3, "top", "warning"),
+        _missing(3, "bottom", "warning"), _missing(4, "top")))
+    [finding] = group_findings(report).findings
+    assert finding.message == (
+        "pages 2, 3: no classification banner at the top and bottom (2 pages); page 4: no "
+        "classification banner at the top; OCR may have lost it, check the scan")
+    assert [(c.severity, c.pages) for c in finding.causes] == [
+        ("warning", (3,)), ("info", (2,)), ("info", (4,))]
+
+
+def test_findings_of_lines_on_one_page_stay_apart_those_of_a_page_join():
+    lines = tuple(Finding(rule="portion.above-banner", severity="error", message="(TS) above",
+                          page=1, line=line) for line in (5, 9))
+    assert group_findings(DocumentReport(path="memo.txt", findings=lines)).findings == lines
+    [joined] = group_findings(DocumentReport(path="memo.txt", findings=(
+        _missing(1, "top"), _missing(1, "bottom")))).findings
+    assert joined.message.startswith("page 1: no classification banner at the top and bottom;")
+
+
+def test_severity_filter_and_ignore_work_on_the_pages_before_grouping(tmp_path: Path):
+    memo = tmp_path / "memo.txt"
+    memo.write_text(GROUPED, encoding="utf-8")
+    _, report = _json(str(memo), "--select", "banner.every-page", "--severity", "info")
+    [finding] = report["documents"][0]["findings"]
+    assert (finding["severity"], finding["pages"]) == ("info", [2, 3, 4, 5])
+    _, report = _json(str(memo), "--select", "banner.every-page", "--severity", "warning")
+    [finding] = report["documents"][0]["findings"]
+    assert (finding["severity"], finding["page"], finding.get("pages")) == ("warning", 6, None)
 
 
 def test_csv_and_sarif_carry_every_page_of_a_grouped_finding(tmp_path: Path):
@@ -64,28 +103,32 @@ def test_csv_and_sarif_carry_every_page_of_a_grouped_finding(tmp_path: Path):
     memo.write_text(GROUPED, encoding="utf-8")
     sarif = json.loads(run_markaudit("audit", str(memo), "-f", "sarif", "--no-cache",
                                      "--select", "banner.every-page").stdout)
-    pages = [r["properties"].get("pages") for r in sarif["runs"][0]["results"]]
-    assert [2, 3, 4, 5] in pages
+    [result] = sarif["runs"][0]["results"]
+    assert result["properties"]["pages"] == [2, 3, 4, 5, 6]
+    assert [c["pages"] for c in result["properties"]["causes"]] == [[6], [2, 3, 4, 5]]
     rows = list(csv.DictReader(io.StringIO(run_markaudit(
         "audit", str(memo), "-f", "csv", "--no-cache", "--select", "banner.every-page").stdout)))
-    assert sorted(row["pages"] for row in rows) == ["2 3 4 5", "6"]
+    assert [row["pages"] for row in rows] == ["2 3 4 5 6"]
 
 
 def test_sarif_points_a_page_finding_at_the_first_line_of_its_page(tmp_path: Path):
     memo = tmp_path / "memo.txt"
     memo.write_text(GROUPED, encoding="utf-8")
-    sarif = json.loads(run_markaudit("audit", str(memo), "-f", "sarif", "--no-cache",
-                                     "--select", "banner.every-page").stdout)
     lines = GROUPED.split("\n")
     first_of_page = {}
     page = 1
     for number, text in enumerate(lines, 1):
         page += text.count("\f")  # a form feed starts its line's page
         first_of_page.setdefault(page, number)
-    starts = {r["properties"]["page"]: r["locations"][0]["physicalLocation"]["region"]
-              ["startLine"] for r in sarif["runs"][0]["results"]}
-    assert starts == {2: first_of_page[2], 6: first_of_page[6]}
-    assert starts[6] > 1
+    for severity, page in (("warning", 6), ("info", 2)):
+        sarif = json.loads(run_markaudit("audit", str(memo), "-f", "sarif", "--no-cache",
+                                         "--select", "banner.every-page",
+                                         "--severity", severity).stdout)
+        [result] = sarif["runs"][0]["results"]
+        assert result["properties"]["page"] == page
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == (
+            first_of_page[page])
+    assert first_of_page[6] > 1
 
 
 @pytest.mark.skipif(not JFK.is_dir(), reason="needs ../shared/corpus/jfk")
@@ -96,9 +139,16 @@ def test_grouping_on_the_jfk_folder_cuts_banner_findings_and_keeps_every_page():
                 if f.rule == "banner.every-page"]
     grouped = [(d.path, f) for d in report.documents for f in group_findings(d).findings
                if f.rule == "banner.every-page"]
-    assert len(grouped) * 3 <= len(per_page)  # the whole folder: 956 to 124
-    assert {(path, f.severity, page) for path, f in grouped
-            for page in (f.pages or (f.page,))} == set(per_page)
+    # one per document (the whole folder: 956 findings of pages, 89 documents)
+    assert len({path for path, _ in grouped}) == len(grouped)
+    assert len(grouped) * 5 <= len(per_page)
+    # every page, at the severity it had, in the causes' data
+    assert {(path, cause.severity, page) for path, f in grouped
+            for cause in (f.causes or [f]) for page in (cause.pages or (cause.page,))
+            } == set(per_page)
+    for _, finding in grouped:
+        assert finding.severity == max((c.severity for c in finding.causes or [finding]),
+                                       key=SEVERITY_RANK.__getitem__)
 
 
 def test_a_baseline_of_pages_still_accepts_them_once_grouped(tmp_path: Path):
@@ -182,13 +232,32 @@ def test_the_console_lists_errors_first_and_counts_info(tmp_path: Path):
     out = result.stdout
     # the document with an error leads, though it comes second
     assert out.index("b-error.txt") < out.index("a-warnings.txt")
-    assert re.search(r"^error +portion.above-banner", out, re.M)
-    assert not re.search(r"^info ", out, re.M)  # counted, not listed
+    assert re.search(r"^  error +portion.above-banner", out, re.M)
+    assert not re.search(r"^ *info ", out, re.M)  # counted, not listed
     assert "info findings not listed (--severity info lists them)" in out
     assert "documents with errors (1)" in out
     listed = run_markaudit("audit", ".", "--no-cache", "--severity", "info", cwd=tmp_path)
-    assert re.search(r"^info +banner.every-page", listed.stdout, re.M)
-    assert not re.search(r"^(warning|error) ", listed.stdout, re.M)
+    assert re.search(r"^  info +banner.every-page", listed.stdout, re.M)
+    assert not re.search(r"^ *(warning|error) ", listed.stdout, re.M)
+
+
+def test_a_batch_gives_each_finding_one_line_and_verbose_the_whole_message(tmp_path: Path):
+    # 30 pages: banners lost on every other page, so that the list of pages is long
+    pages = [f"SECRET\n\n{BODY}\nSECRET\n" if n % 2 else f"{BODY}\n" for n in range(1, 31)]
+    (tmp_path / "long.txt").write_text(_pages(*pages), encoding="utf-8")
+    (tmp_path / "memo.txt").write_text(GROUPED, encoding="utf-8")
+    out = run_markaudit("audit", ".", "--no-cache", "--severity", "info", cwd=tmp_path).stdout
+    [row] = [line for line in out.splitlines() if "banner.every-page" in line and
+             "2:-" in line and "pages 2, 4, 6 and 12 more" in line]
+    assert len(row) <= 120 and row.endswith("\u2026")  # a pipe's width
+    listing = out[:out.index("documents by overall level")].strip("\n")
+    assert "./memo.txt" in listing and "\n\n" not in listing  # no blank line between
+    assert "messages cut to one line (--verbose prints them in full)" in out
+    full = run_markaudit("audit", ".", "--no-cache", "--severity", "info", "--verbose",
+                         cwd=tmp_path).stdout
+    assert "\u2026" not in full and "cut to one line" not in full
+    assert "pages 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30: no" in " ".join(
+        full.split())
 
 
 def test_severity_filters_every_format_and_the_exit_code(tmp_path: Path):
@@ -228,12 +297,37 @@ def test_html_tooltips_have_no_control_pictures_and_keep_messages_apart(tmp_path
     stream = io.StringIO()
     reporter = HtmlReporter(stream, RunInfo(version="test", rules=load_rules(rule_paths())))
     reporter.start()
+    reporter.text(read_document(memo))  # as a run hands it the document it read
     reporter.document(document)
     reporter.finish(Rollup())
     titles = [part.split('"', 1)[0] for part in stream.getvalue().split(' title="')[1:]]
     # a rule's description (folded YAML) and a message ending in a newline leave no residue
     assert titles and not any("\u240a" in t or "\u240d" in t for t in titles)
     assert "error: first message&#10;error: second message" in titles
+
+
+def test_html_flags_the_line_of_every_marking_of_a_finding_of_many_pages(tmp_path: Path):
+    memo = tmp_path / "memo.txt"
+    memo.write_text(_pages("SECRET\n\nBody.\n", "CONFIDENTIAL\n\nBody.\n",
+                           "CONFIDENTIAL\n\nBody.\n"), encoding="utf-8")
+    banners = [Marking(rule="banner.classification", kind="banner", text="CONFIDENTIAL",
+                       value="CONFIDENTIAL", page=page, line=line, column=1, zone="top",
+                       confidence=1.0)
+               for page, line in ((2, 4), (3, 7))]
+    disagree = [Finding(rule="banner.consistent", severity="warning", page=m.page, line=m.line,
+                        message="banner says CONFIDENTIAL where the rest says SECRET",
+                        markings=(m,)) for m in banners]
+    document = group_findings(DocumentReport(path=str(memo), pages=3, findings=tuple(disagree),
+                                             page_lines=(1, 4, 7)))
+    assert len(document.findings) == 1
+    stream = io.StringIO()
+    reporter = HtmlReporter(stream, RunInfo(version="test", rules=load_rules(rule_paths())))
+    reporter.start()
+    reporter.text(read_document(memo))  # as a run hands it the document it read
+    reporter.document(document)
+    reporter.finish(Rollup())
+    flagged = re.findall(r'class="l flag-warning" id="[^"]*-p(\d+)-l(\d+)"', stream.getvalue())
+    assert sorted(flagged) == [("2", "4"), ("3", "7")]
 
 
 def test_the_summary_prints_once_with_the_console_and_a_report_file(tmp_path: Path):

@@ -135,6 +135,9 @@ def audit(
         "of listing them: name info to list them.", show_default=False)] = None,
     show_markings: Annotated[bool, typer.Option(
         "--show-markings", help="List every marking found (console format).")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Console: every message in full and the roll-up as tables "
+        "(a batch otherwise gives each finding one line, its page lists shortened).")] = False,
     no_split: NoSplitOption = False,
     include: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--include", help="In folders, audit only files matching this gitignore-style "
@@ -272,6 +275,7 @@ def audit(
     info = RunInfo(version=__version__, rules=prepared.ruleset, show_markings=show_markings,
                    color=to_terminal and "NO_COLOR" not in os.environ,
                    width=console_width() if to_terminal else 120, statistics_only=statistics,
+                   verbose=verbose,
                    ocr=prepared.settings.ocr, pictures=_pictures(html_images, targets),
                    list_info="info" in policy.severities, documents=len(prepared.sources))
     from markaudit.run.signals import sigterm_as_interrupt

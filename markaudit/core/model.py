@@ -177,6 +177,19 @@ class Marking:
 
 
 @dataclass(frozen=True, slots=True)
+class Cause:
+    """One of the causes a finding of many pages stands for: its own message, severity and
+    pages ("pages 2-18: no classification banner at the top")."""
+
+    message: str
+    severity: Severity
+    pages: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "severity": self.severity, "pages": list(self.pages)}
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem a check found, with the markings it concerns."""
 
@@ -189,6 +202,8 @@ class Finding:
     # Every page of a finding that stands for the same cause on many pages (see
     # markaudit.report.grouping); empty for a finding of one page.
     pages: tuple[int, ...] = ()
+    # What each of those pages has wrong, cause by cause (see markaudit.report.grouping).
+    causes: tuple[Cause, ...] = ()
     # 0 for the first of identical findings (same rule, page and text) in a document, 1 for the
     # second, ...: each has its own fingerprint, so a baseline entry accepts one of them only.
     occurrence: int = 0
@@ -223,6 +238,8 @@ class Finding:
         }
         if self.pages:
             data["pages"] = list(self.pages)
+        if self.causes:
+            data["causes"] = [cause.to_dict() for cause in self.causes]
         return data
 
 

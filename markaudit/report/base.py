@@ -33,6 +33,7 @@ class RunInfo:
     pictures: Pictures | None = None  # where the html report puts page pictures (None: embed)
     list_info: bool = True  # the console lists info findings; otherwise it counts them
     documents: int = 0  # how many documents the run audits (0: not known)
+    verbose: bool = False  # the console gives every message in full, the roll-up as tables
 
 
 class Reporter:

@@ -15,11 +15,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+import regex
 from rich.console import Console, Group
 from rich.text import Text
 
 from markaudit.core.model import SEVERITY_RANK, DocumentReport, Finding
 from markaudit.report.base import Reporter, plural, summary_line
+from markaudit.report.grouping import page_list
 from markaudit.report.terminal import printable
 from markaudit.run.rollup import Rollup
 
@@ -34,7 +36,8 @@ def _cell(value: object) -> Text:
     return Text(printable(str(value)))
 
 
-def _heading(document: DocumentReport) -> Text:
+def _heading(document: DocumentReport, brief: bool = False) -> Text:
+    """The document's path, pages and level; its sub-documents too unless `brief`."""
     heading = Text(printable(document.path), style="bold")
     if document.errors:
         # Why, the markaudit.not-audited finding below says (unless the project ignores it).
@@ -46,7 +49,7 @@ def _heading(document: DocumentReport) -> Text:
         if document.classification.caveats:
             level += " -- " + "/".join(document.classification.caveats)
     heading.append(f"  {plural(document.pages, 'page')} · {printable(level)}", style="")
-    if len(document.parts) > 1:
+    if len(document.parts) > 1 and not brief:
         spans = ", ".join(f"{p.first_page}-{p.last_page}" if p.last_page > p.first_page
                           else str(p.first_page) for p in document.parts)
         heading.append(f" · {len(document.parts)} sub-documents (pages {spans})", style="")
@@ -74,10 +77,65 @@ def _findings_table(findings: Sequence[Finding], header: bool = True) -> Table:
     table.add_column("page:line", no_wrap=True, justify="right")
     table.add_column("message", overflow="fold")
     for finding in findings:
-        where = f"{finding.page or '-'}:{finding.line or '-'}"
         table.add_row(Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
-                      _cell(finding.rule), where, _cell(finding.message))
+                      _cell(finding.rule), _where(finding), _cell(finding.message))
     return table
+
+
+def _where(finding: Finding) -> str:
+    return f"{finding.page or '-'}:{finding.line or '-'}"
+
+
+ELLIPSIS = "\u2026"
+
+
+def _one_line_rows(findings: Sequence[Finding], width: int) -> list[Text]:
+    """The findings of a document in a batch, a line each, in the columns of the table: page
+    lists shortened, the message cut at the width (`--verbose` and the other formats have it
+    in full)."""
+    rule_width = max(len(printable(f.rule)) for f in findings)
+    where_width = max(len(_where(f)) for f in findings)
+    rows = []
+    for finding in findings:
+        row = Text("  ").append(f"{finding.severity:<7}", style=SEVERITY_STYLE[finding.severity])
+        row.append(f"  {printable(finding.rule):<{rule_width}}  {_where(finding):>{where_width}}"
+                   f"  {printable(short_page_lists(finding.message))}")
+        rows.append(_cut(row, width))
+    return rows
+
+
+def _cut(text: Text, width: int) -> Text:
+    """The text on one line of `width`, cut with an ellipsis where it is longer."""
+    if len(text) > width:
+        text.truncate(width - 1)
+        text.append(ELLIPSIS)
+    return text
+
+
+_PAGE_LIST = regex.compile(r"\b(?P<word>pages?) (?P<list>\d+(?:(?:, |\u2013)\d+)+)")
+SHOWN_SPANS = 3  # of a long list of pages, the first spans shown on a line of its own
+
+
+def short_page_lists(message: str) -> str:
+    """The message with each list of pages as ranges, a long one cut after its first spans:
+    "page 4, 5, 6, 7, 9" -> "pages 4\u20137, 9"; "pages 2\u20135, 7, 9, 11, 13" ->
+    "pages 2\u20135, 7, 9 and 2 more"."""
+    def shortened(match: regex.Match[str]) -> str:
+        pages: list[int] = []
+        for span in match["list"].split(", "):
+            first, _, last = span.partition("\u2013")
+            pages.extend(range(int(first), int(last or first) + 1))
+        spans = page_list(sorted(set(pages))).removeprefix("pages ").split(", ")
+        if len(spans) <= SHOWN_SPANS + 1:
+            return f"pages {', '.join(spans)}"
+        hidden = sum(_span_pages(span) for span in spans[SHOWN_SPANS:])
+        return f"pages {', '.join(spans[:SHOWN_SPANS])} and {hidden} more"
+    return _PAGE_LIST.sub(shortened, message)
+
+
+def _span_pages(span: str) -> int:
+    first, _, last = span.partition("\u2013")
+    return int(last or first) - int(first) + 1
 
 
 def _markings_table(document: DocumentReport) -> Table:
@@ -117,20 +175,38 @@ def _folders_table(rollup: Rollup) -> Group:
     return _titled("by top-level folder", table)
 
 
-def rollup_renderables(rollup: Rollup) -> list[Group]:
-    """The roll-up tables: levels, release issuers, findings by check, worst documents."""
+def _counts_line(title: str, counts: Counter[str] | dict[str, int]) -> Text:
+    pairs = counts.most_common() if isinstance(counts, Counter) else counts.items()
+    return Text(f"{title}: " + ", ".join(f"{printable(name)} {count}" for name, count in pairs))
+
+
+def rollup_renderables(rollup: Rollup, brief: bool = False) -> list[Group | Text]:
+    """The roll-up: levels, release issuers, findings by check, the documents with errors; as
+    tables, or a line each when `brief` (below a batch's list of findings, which it counts)."""
     total = rollup.total
-    tables = [_counts_table("documents by overall level", total.levels, "level")]
-    if total.issuers:
-        tables.append(_counts_table("release stamps by issuer", total.issuers, "issuer"))
-    if total.checks:
-        tables.append(_counts_table("findings by check", total.checks, "check"))
-    if rollup.most_errors:
-        named = dict(rollup.most_errors)
-        if (more := rollup.with_errors - len(named)) > 0:
-            named[f"... and {plural(more, 'other document')}"] = more
-        tables.append(_counts_table(f"documents with errors ({rollup.with_errors})", named,
-                                    "document"))
+    named: dict[str, int] = dict(rollup.most_errors)
+    if (more := rollup.with_errors - len(named)) > 0:
+        named[f"... and {plural(more, 'other document')}"] = more
+    errors_title = f"documents with errors ({rollup.with_errors})"
+    if brief:
+        lines = [_counts_line("documents by overall level", total.levels)]
+        if total.issuers:
+            lines.append(_counts_line("release stamps by issuer", total.issuers))
+        if total.checks:
+            lines.append(_counts_line("findings by check", total.checks))
+        if named:
+            lines.append(Text(f"{errors_title}:"))
+            lines += [Text(f"  {printable(name)}  {plural(count, 'error')}")
+                      for name, count in named.items()]
+        tables: list[Group | Text] = [Text("\n").join(lines)]
+    else:
+        tables = [_counts_table("documents by overall level", total.levels, "level")]
+        if total.issuers:
+            tables.append(_counts_table("release stamps by issuer", total.issuers, "issuer"))
+        if total.checks:
+            tables.append(_counts_table("findings by check", total.checks, "check"))
+        if named:
+            tables.append(_counts_table(errors_title, named, "document"))
     if rollup.group_by_folder and rollup.folders:
         tables.append(_folders_table(rollup))
     return tables
@@ -153,6 +229,7 @@ class ConsoleReporter(Reporter):
             errors="surrogateescape")
         self._held_console = self._console_on(self._held)
         self._unlisted_info = 0
+        self._cut = False  # whether a message was cut to one line
 
     def _console_on(self, stream: TextIO) -> Console:
         return Console(
@@ -172,11 +249,18 @@ class ConsoleReporter(Reporter):
             return
         console = (self._console if alone or document.errors or
                    (listed and listed[0].severity == "error") else self._held_console)
-        heading = _heading(document)
-        if unlisted:
+        # A batch is read as a list, a line per document and per finding, so that it fits on
+        # a few screens: the roll-up and the summary count what it leaves out.
+        brief = not alone and not self.run.verbose
+        heading = _heading(document, brief=brief)
+        if unlisted and not brief:
             heading.append(f" · {plural(unlisted, 'info')} not listed", style="")
-        console.print(heading)
-        if listed:
+        console.print(_cut(heading, console.width) if brief else heading)
+        if listed and brief:
+            for row in _one_line_rows(listed, console.width):
+                console.print(row)
+                self._cut |= row.plain.endswith(ELLIPSIS)
+        elif listed:
             # A batch leaves out the header of each document's table: it fits on fewer screens.
             console.print(_findings_table(listed, header=alone))
         elif not document.findings and not document.errors:
@@ -185,7 +269,8 @@ class ConsoleReporter(Reporter):
             console.print(Text("  no findings"))
         if self.run.show_markings and document.markings:
             console.print(_markings_table(document))
-        console.print()
+        if not brief:
+            console.print()
 
     def finish(self, rollup: Rollup) -> None:
         self._held.seek(0)
@@ -193,13 +278,18 @@ class ConsoleReporter(Reporter):
         self._held.close()
         # One document needs no roll-up: its own report says it all.
         if rollup.total.documents > 1 or self.run.statistics_only:
-            for table in rollup_renderables(rollup):
+            brief = not (self.run.verbose or self.run.statistics_only)
+            if brief:  # the list of documents ends without a blank line of its own
+                self._console.print()
+            for table in rollup_renderables(rollup, brief=brief):
                 self._console.print(table)
                 self._console.print()
         if self._unlisted_info and not self.run.statistics_only:
             self._console.print(Text(f"{plural(self._unlisted_info, 'info')} finding"
                                      f"{'' if self._unlisted_info == 1 else 's'} not listed "
                                      "(--severity info lists them)"))
+        if self._cut:
+            self._console.print(Text("messages cut to one line (--verbose prints them in full)"))
         self._console.print(Text(summary_line(rollup), style="bold"))
         self.stream.flush()
 

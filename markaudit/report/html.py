@@ -350,8 +350,12 @@ def _pages(text: Document, document: DocumentReport, anchor: str,
         by_page.setdefault(marking.page, []).append(marking)
     flagged: dict[tuple[int, int], list[Finding]] = {}
     for finding in document.findings:
+        # A finding of many pages (report/grouping.py) flags the line of each of its markings.
+        spots = {(m.page, m.line) for m in finding.markings} if finding.pages else set()
         if finding.page and finding.line:
-            flagged.setdefault((finding.page, finding.line), []).append(finding)
+            spots.add((finding.page, finding.line))
+        for spot in sorted(spots):
+            flagged.setdefault(spot, []).append(finding)
     parts: list[str] = []
     if len(text.pages) != document.pages:
         parts.append('<p class="note">The file has changed since it was audited: '

@@ -152,6 +152,8 @@ class SarifReporter(Reporter):
             properties["page"] = finding.page
         if finding.pages:
             properties["pages"] = list(finding.pages)
+        if finding.causes:
+            properties["causes"] = [cause.to_dict() for cause in finding.causes]
         if (sure := confidence(finding)) is not None:
             properties["confidence"] = sure
         # Where on the scan (ALTO, hOCR, PDF input), so that a viewer can open the spot.
