@@ -17,6 +17,7 @@ from typing import Any
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.kinds.banner import LINES as BANNER_LINES
 from markaudit.engine.kinds.phrase import LINES as PHRASE_LINES
+from markaudit.engine.kinds.phrase import PUNCTUATION
 from markaudit.engine.ocr import POLICY_KEYS
 from markaudit.model import SEVERITIES
 
@@ -102,6 +103,7 @@ MARKING_KEYS: dict[str, Key] = {
             "type": "object", "required": ["code"], "additionalProperties": False,
             "properties": {"code": _TEXT}}]}}),
     "line": Key(KINDS["phrase"].keys["line"], {"enum": list(PHRASE_LINES)}),
+    "punctuation": Key(KINDS["phrase"].keys["punctuation"], {"enum": list(PUNCTUATION)}),
     "stamp": Key(KINDS["stamp"].keys["stamp"] + "; `rules explain stamp`", {
         "type": "array", "minItems": 2, "items": {"anyOf": [_TEXT, {
             "type": "object", "required": ["optional"], "additionalProperties": False,
