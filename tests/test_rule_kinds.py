@@ -364,3 +364,20 @@ markings:
     assert [m.fields["date"] for m in markings(tmp_path, rule, "1962/10/27\n")] == [
         "1962-10-27"]
     assert not markings(tmp_path, rule, "10/27/62\n")
+
+
+def test_a_stamp_of_optional_lines_is_found_from_any_line_and_once_for_both(tmp_path):
+    rule = """\
+markings:
+  - id: document-start.record-form
+    kind: document-start
+    stamp:
+      - optional: JFK Assassination System
+      - optional: Identification Form
+    value: Record Identification Form
+"""
+    both = markings(tmp_path, rule, "JFK Assassination System\n\nDate:\n\nIdentification Form\n")
+    assert [(m.line, m.value) for m in both] == [(1, "Record Identification Form")]
+    assert [m.line for m in markings(tmp_path, rule, "Memo\nIdentification Form\n")] == [2]
+    assert [m.line for m in markings(tmp_path, rule, "JFK Assassination System\n")] == [1]
+    assert not markings(tmp_path, rule, "an identity card\n")
