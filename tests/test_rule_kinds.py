@@ -207,7 +207,8 @@ def test_validate_suggests_the_key_meant_for_a_misspelt_one(tmp_path):
 
 @pytest.mark.parametrize(("extra", "message"), [
     ("    gap_lines: 2\n",
-     "'gap_lines' would be ignored: a phrase rule reads phrase, slots, line, punctuation"),
+     "'gap_lines' would be ignored: a phrase rule reads phrase, slots, line, punctuation, "
+     "one_line"),
     ("    anchors: [SANITIZED]\n",
      "'anchors' is not needed: the engine works it out for a phrase rule"),
 ])
@@ -381,3 +382,22 @@ markings:
     assert [m.line for m in markings(tmp_path, rule, "Memo\nIdentification Form\n")] == [2]
     assert [m.line for m in markings(tmp_path, rule, "JFK Assassination System\n")] == [1]
     assert not markings(tmp_path, rule, "an identity card\n")
+
+
+def test_one_line_keeps_a_page_number_between_dashes_off_three_lines(tmp_path):
+    rule = """\
+markings:
+  - id: page-number.dashed
+    kind: page-number
+    phrase: "- {number} -"
+    line: whole
+    one_line: true
+    punctuation: required
+    slots:
+      number: {code: '\\d{1,3}'}
+"""
+    # OCR's tilde or equals sign for a dash is one of the pack's look-alikes.
+    found = markings(tmp_path, rule, "-2-\n\n~3 =\n")
+    assert [m.fields["number"] for m in found] == ["2", "3"]
+    assert not markings(tmp_path, rule, "-\n2\n-\n")
+    assert markings(tmp_path, rule.replace("    one_line: true\n", ""), "-\n2\n-\n")

@@ -39,6 +39,9 @@ _PUNCTUATION_ONLY = regex.compile(r"^[^\w]+$")
 # Between two words of a run; around a slot or punctuation, nothing need stand between.
 WORD_GAP = r"\s+"
 GAP = r"\s*"
+# The same within one line, for a phrase that spans no line break (`one_line: true`).
+LINE_WORD_GAP = r"[ \t]+"
+LINE_GAP = r"[ \t]*"
 _NO_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NO_LETTER_AFTER = r"(?![^\W\d_])"
 _STARTS_ON_WORD = r"(?=\w)"
@@ -158,6 +161,8 @@ class PhraseCompiler:
         self.cap = cap
         # `punctuation: required`: the phrase's punctuation must stand on the page as written.
         self.punctuation_required = False
+        # `one_line: true`: no line break between the phrase's words.
+        self.one_line = False
         self.used_slots: set[str] = set()
         # For each phrase compiled: long words one of which every match keeps intact (a run
         # of n long words matched with e < n edits keeps n - e of them), or None.
@@ -239,7 +244,7 @@ class PhraseCompiler:
                     run.append(item.text)
                     continue
                 if previous is not None:
-                    parts.append(GAP)
+                    parts.append(self._gap)
                 if index == bound:
                     parts.append(_NO_LETTER_BEFORE)
                 run.append(item.text)
@@ -247,13 +252,14 @@ class PhraseCompiler:
                 close_run()
                 if isinstance(item, _Optional):
                     inner = self._sequence(item.items, out, seen)
-                    parts.append(f"(?:{GAP if previous is not None else ''}{inner})?")
+                    parts.append(f"(?:{self._gap if previous is not None else ''}{inner})?")
                 else:
                     if previous is not None:
-                        parts.append(GAP)
+                        parts.append(self._gap)
                     parts.append(self._slot(item, out, seen) if isinstance(item, _Slot)
                                  else SKIP if isinstance(item, _Skip)
-                                 else _punctuation(item.text, self.punctuation_required))
+                                 else _punctuation(item.text, self.policy,
+                                                   self.punctuation_required))
             previous = item
         close_run()
         return "".join(parts)
@@ -262,7 +268,12 @@ class PhraseCompiler:
         out.words.extend(words)
         caps = [c for c in (self.cap, cap) if c is not None]
         budget = self.policy.budget(" ".join(words), min(caps) if caps else None)
-        return run_pattern(words, budget, self.policy, self.punctuation_required)
+        return run_pattern(words, budget, self.policy, self.punctuation_required,
+                           self.one_line)
+
+    @property
+    def _gap(self) -> str:
+        return LINE_GAP if self.one_line else GAP
 
     def _slot(self, slot: _Slot, out: CompiledPhrase, seen: set[str]) -> str:
         if slot.name in seen:
@@ -352,13 +363,14 @@ def _cut(segments: list[str], count: int) -> list[str] | None:
 
 
 def run_pattern(words: Sequence[str], budget: int, policy: OcrPolicy,
-                punctuation_required: bool = False) -> str:
+                punctuation_required: bool = False, one_line: bool = False) -> str:
     """A run of words as a regex, OCR's `budget` of edits over the whole run."""
     body = ""
     for index, word in enumerate(words):
         if index:  # punctuation standing alone needs no space around it
             alone = _PUNCTUATION_ONLY.match(word) or _PUNCTUATION_ONLY.match(words[index - 1])
-            body += GAP if alone else WORD_GAP
+            body += ((LINE_GAP if alone else LINE_WORD_GAP) if one_line
+                     else GAP if alone else WORD_GAP)
         body += _word(word, policy, punctuation_required)
     return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
 
@@ -368,11 +380,13 @@ def _word(word: str, policy: OcrPolicy, punctuation_required: bool = False) -> s
     punctuation inside it (`E.O.`, `FBI/JFK`) is optional, unless the rule requires it."""
     mark = "" if punctuation_required else "?"
     return "".join(policy.character(char) if char.isalnum()
-                   else f"{regex.escape(char)}{mark}\\s?" for char in word)
+                   else f"{policy.character(char)}{mark}\\s?" for char in word)
 
 
-def _punctuation(text: str, required: bool = False) -> str:
-    return f"(?:{regex.escape(text)})" if required else f"(?:{regex.escape(text)})?"
+def _punctuation(text: str, policy: OcrPolicy, required: bool = False) -> str:
+    """Punctuation standing alone, or what OCR reads for it (`~` for `-`)."""
+    body = "".join(policy.character(char) for char in text)
+    return f"(?:{body})" if required else f"(?:{body})?"
 
 
 def did_you_mean(word: str, known: list[str]) -> str:

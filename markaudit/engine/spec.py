@@ -104,6 +104,7 @@ MARKING_KEYS: dict[str, Key] = {
             "properties": {"code": _TEXT}}]}}),
     "line": Key(KINDS["phrase"].keys["line"], {"enum": list(PHRASE_LINES)}),
     "punctuation": Key(KINDS["phrase"].keys["punctuation"], {"enum": list(PUNCTUATION)}),
+    "one_line": Key(KINDS["phrase"].keys["one_line"], {"type": "boolean"}, _boolean),
     "stamp": Key(KINDS["stamp"].keys["stamp"] + "; `rules explain stamp`", {
         "type": "array", "minItems": 2, "items": {"anyOf": [_TEXT, {
             "type": "object", "required": ["optional"], "additionalProperties": False,

@@ -17,8 +17,10 @@ stand at either end. `line: alone` is the whole line with nothing but spaces bes
 bare code or number in a margin ("CH-702", "00820"), which debris allowed would find in every
 cable reference. `punctuation: required` keeps the phrase's punctuation, standing alone or
 inside a word, as written, where it is what tells the marking from prose ("Derived From:"
-against "derived from", "(b)(1)" against "item b"). In YAML, put a phrase in quotes when it
-holds ': ' or starts with `{` or `[`.
+against "derived from", "(b)(1)" against "item b"). `one_line: true` keeps the phrase's words
+on one line, where a line break between them would be the page's layout, not OCR's (a page
+number "- 2 -", not a dash, a "2" and a dash on three lines). In YAML, put a phrase in
+quotes when it holds ': ' or starts with `{` or `[`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ KEYS = {
     "line": "where on its line the phrase stands: anywhere (the default), start, whole, or "
             "alone (the whole line, only spaces beside it)",
     "punctuation": "optional (the default: OCR drops it), or required (as written)",
+    "one_line": "true: no line break between the phrase's words (default false)",
 }
 LINES = ("anywhere", "start", "whole", "alone")
 PUNCTUATION = ("optional", "required")
@@ -73,6 +76,10 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
     if punctuation not in PUNCTUATION:
         raise PhraseError(f"'punctuation' is one of {', '.join(PUNCTUATION)}")
     compiler.punctuation_required = punctuation == "required"
+    one_line = entry.get("one_line", False)
+    if not isinstance(one_line, bool):
+        raise PhraseError("'one_line' is true or false")
+    compiler.one_line = one_line
     compiled = Compiled()
     for index, text in enumerate(phrases):
         try:
