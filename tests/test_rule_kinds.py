@@ -401,3 +401,23 @@ markings:
     assert [m.fields["number"] for m in found] == ["2", "3"]
     assert not markings(tmp_path, rule, "-\n2\n-\n")
     assert markings(tmp_path, rule.replace("    one_line: true\n", ""), "-\n2\n-\n")
+
+
+def test_a_code_slot_that_can_backtrack_exponentially_is_refused_at_its_rule(tmp_path):
+    rules = SANITIZED + "    slots:\n      year: {code: '(?:\\d|\\d\\d)+'}\n"
+    [line] = validate(tmp_path, rules)
+    assert f"rules.yaml:{LEVELS.count(chr(10)) + 4}:" in line
+    assert "slot {year}: nested repetition" in line
+
+
+def test_a_declarative_rule_is_never_refused_by_the_backtracking_check(tmp_path):
+    # Optional words, slots of free text side by side and debris: a regex written so by hand
+    # could be refused; the engine's own is bounded by construction, and loads.
+    rules = """\
+markings:
+  - id: release.review
+    kind: release
+    phrase: "[REVIEWED] [AND] RELEASED {by:text} {office:text} ... ON {date}"
+"""
+    [marking] = markings(tmp_path, rules, "RELEASED J. Smith DO/IMS ~ ON 10/27/1962\n")
+    assert marking.fields["date"] == "1962-10-27"

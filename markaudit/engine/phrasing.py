@@ -29,6 +29,7 @@ from typing import Any
 
 import regex
 
+from markaudit.engine.backtrack import catastrophic
 from markaudit.engine.ocr import OcrPolicy
 from markaudit.engine.slots import SLOT_TYPES
 from markaudit.engine.vocabulary import Vocabulary
@@ -159,6 +160,8 @@ class PhraseCompiler:
         self.vocabularies = vocabularies
         self.slot_specs = dict(slot_specs or {})
         self.cap = cap
+        # Whether the rule matches letter case exactly (its code slots are checked so).
+        self.case_sensitive = False
         # `punctuation: required`: the phrase's punctuation must stand on the page as written.
         self.punctuation_required = False
         # `one_line: true`: no line break between the phrase's words.
@@ -320,6 +323,11 @@ class PhraseCompiler:
             if compiled.groups:
                 raise PhraseError(f"slot {{{name}}}: a code pattern may not capture groups; "
                                   "write (?:...) for a group")
+            # The one regex of a declarative rule its author writes: checked as a `pattern:`
+            # is, since the rest of the rule is bounded by construction.
+            danger = catastrophic(spec["code"], case_sensitive=self.case_sensitive)
+            if danger is not None:
+                raise PhraseError(f"slot {{{name}}}: {danger}")
             return f"(?:{spec['code']})", "upper", {}
         raise PhraseError(f"slot {{{name}}} is typed by a type's name, a list of words, "
                           "or {code: REGEX}")

@@ -686,6 +686,7 @@ class _Loader:
         cap = entry.get("ocr_edits")
         compiler = PhraseCompiler(self.policy, vocabularies, slots,
                                   cap if isinstance(cap, int) else None)
+        compiler.case_sensitive = entry.get("case_sensitive") is True
         try:
             compiled = KINDS[kind].compile(entry, compiler)
         except PhraseError as error:
