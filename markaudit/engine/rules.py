@@ -63,7 +63,7 @@ from markaudit.engine.ruleset import (
     NotNear,
     RuleSet,
 )
-from markaudit.engine.spec import DECLARATIVE_KEYS, WORKED_OUT_KEYS, ZONES
+from markaudit.engine.spec import DECLARATIVE_KEYS, MAX_OCR_EDITS, WORKED_OUT_KEYS, ZONES
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamldata import Position, YamlList, YamlMap
 from markaudit.errors import RuleFileError, RuleProblem
@@ -74,7 +74,6 @@ MARKING_KEYS = tuple(spec_tables.MARKING_KEYS)
 CHECK_KEYS = tuple(spec_tables.CHECK_KEYS)
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
-MAX_OCR_EDITS = 5  # the largest `ocr_edits` a marking may take
 # Unicode categories refused in ids: controls, format characters (right-to-left marks and
 # overrides, zero-width spaces and joiners, BOM), surrogates, private use, unassigned, line and
 # paragraph separators.
