@@ -189,8 +189,8 @@ def test_validate_names_an_unknown_slot_type_with_a_suggestion(tmp_path):
     [line] = validate(tmp_path, SANITIZED.replace("{year}", "{year:yaer}"))
     assert line.endswith(f"rules.yaml:{LEVELS.count(chr(10)) + 4}:13: marking "
                          "'release.sanitized-copy': slot {year} has unknown type 'yaer' "
-                         "(did you mean 'year'?) (types: date, year, number, name, text, rdp, "
-                         "jfk_record, case_number, code, caveat)")
+                         "(did you mean 'year'?) (types: date, full_date, year, number, name, "
+                         "text, rest, rdp, jfk_record, case_number, code, caveat)")
 
 
 def test_validate_names_a_slot_typed_but_never_used(tmp_path):
@@ -207,7 +207,8 @@ def test_validate_suggests_the_key_meant_for_a_misspelt_one(tmp_path):
 
 @pytest.mark.parametrize(("extra", "message"), [
     ("    gap_lines: 2\n",
-     "'gap_lines' would be ignored: a phrase rule reads phrase, slots, line"),
+     "'gap_lines' would be ignored: a phrase rule reads phrase, slots, line, punctuation, "
+     "one_line"),
     ("    anchors: [SANITIZED]\n",
      "'anchors' is not needed: the engine works it out for a phrase rule"),
 ])
@@ -294,3 +295,129 @@ def test_the_example_in_a_kinds_documentation_loads_as_written(tmp_path, kind):
         "- id: ", "- id: doc."), encoding="utf-8")
     assert len(load_rules([ROOT / "rules", path]).markings) == len(
         load_rules([ROOT / "rules"]).markings) + len(examples) > 0
+
+
+DERIVED = """\
+markings:
+  - id: authority.derived-from
+    kind: authority
+    phrase: "DERIVED FROM : {source:rest}"
+    punctuation: required
+    value: "Derived from {source}"
+"""
+
+
+def test_required_punctuation_tells_a_caption_from_prose(tmp_path):
+    [marking] = markings(tmp_path, DERIVED, "Derived From: Multiple Sources\n")
+    assert marking.value == "Derived from Multiple Sources"  # `rest` reads to the line's end
+    assert not markings(tmp_path, DERIVED, "The figure was derived from the report.\n")
+    # Without `punctuation: required`, the colon is optional and prose is found.
+    assert markings(tmp_path, DERIVED.replace("    punctuation: required\n", ""),
+                    "The figure was derived from the report.\n")
+
+
+def test_required_punctuation_inside_a_word_and_at_the_phrases_start(tmp_path):
+    rule = """\
+markings:
+  - id: exemption.foia
+    kind: exemption
+    phrase: "(b) ( {code} )"
+    punctuation: required
+    slots:
+      code: {code: '[1-9]'}
+    value: "(b)({code})"
+"""
+    found = markings(tmp_path, rule, "deleted (b)(1) and (b) (3)\n")
+    assert [(m.value, m.text) for m in found] == [("(b)(1)", "(b)(1)"), ("(b)(3)", "(b) (3)")]
+    assert not markings(tmp_path, rule, "see item b 1 of the list\n")
+
+
+ALONE = """\
+markings:
+  - id: control-number.code
+    kind: control-number
+    phrase: "{number}"
+    line: {line}
+    slots:
+      number: {code: '[A-Z]{1,4}-\\d{2,5}'}
+    case_sensitive: true
+"""
+
+
+def test_line_alone_finds_a_code_with_nothing_but_spaces_beside_it(tmp_path):
+    alone = ALONE.replace("{line}", "alone")
+    assert [m.text for m in markings(tmp_path, alone, "  CH-702 \n")] == ["CH-702"]
+    assert not markings(tmp_path, alone, "-DIR-17097\n")
+    # `line: whole` lets a few characters of OCR debris stand beside it.
+    assert markings(tmp_path, ALONE.replace("{line}", "whole"), "-DIR-17097\n")
+
+
+def test_a_full_date_slot_reads_only_dates_written_out(tmp_path):
+    rule = """\
+markings:
+  - id: document-date.line
+    kind: document-date
+    phrase: "{date:full_date}"
+    line: alone
+"""
+    assert [m.fields["date"] for m in markings(tmp_path, rule, "October 27, 1962\n")] == [
+        "1962-10-27"]
+    assert [m.fields["date"] for m in markings(tmp_path, rule, "1962/10/27\n")] == [
+        "1962-10-27"]
+    assert not markings(tmp_path, rule, "10/27/62\n")
+
+
+def test_a_stamp_of_optional_lines_is_found_from_any_line_and_once_for_both(tmp_path):
+    rule = """\
+markings:
+  - id: document-start.record-form
+    kind: document-start
+    stamp:
+      - optional: JFK Assassination System
+      - optional: Identification Form
+    value: Record Identification Form
+"""
+    both = markings(tmp_path, rule, "JFK Assassination System\n\nDate:\n\nIdentification Form\n")
+    assert [(m.line, m.value) for m in both] == [(1, "Record Identification Form")]
+    assert [m.line for m in markings(tmp_path, rule, "Memo\nIdentification Form\n")] == [2]
+    assert [m.line for m in markings(tmp_path, rule, "JFK Assassination System\n")] == [1]
+    assert not markings(tmp_path, rule, "an identity card\n")
+
+
+def test_one_line_keeps_a_page_number_between_dashes_off_three_lines(tmp_path):
+    rule = """\
+markings:
+  - id: page-number.dashed
+    kind: page-number
+    phrase: "- {number} -"
+    line: whole
+    one_line: true
+    punctuation: required
+    slots:
+      number: {code: '\\d{1,3}'}
+"""
+    # OCR's tilde or equals sign for a dash is one of the pack's look-alikes.
+    found = markings(tmp_path, rule, "-2-\n\n~3 =\n")
+    assert [m.fields["number"] for m in found] == ["2", "3"]
+    assert not markings(tmp_path, rule, "-\n2\n-\n")
+    assert markings(tmp_path, rule.replace("    one_line: true\n", ""), "-\n2\n-\n")
+
+
+def test_a_code_slot_that_can_backtrack_exponentially_is_refused_at_its_rule(tmp_path):
+    rules = SANITIZED + "    slots:\n      year: {code: '(?:\\d|\\d\\d)+'}\n"
+    [line] = validate(tmp_path, rules)
+    assert f"rules.yaml:{LEVELS.count(chr(10)) + 4}:" in line
+    assert "slot {year}: nested repetition" in line
+
+
+def test_a_declarative_rule_is_never_refused_by_the_backtracking_check(tmp_path):
+    # Optional words, slots of free text side by side and debris: a regex written so by hand
+    # could be refused; the engine's own is bounded by construction, and loads.
+    rules = """\
+markings:
+  - id: release.review
+    kind: release
+    phrase: "[REVIEWED] [AND] RELEASED {by:text} {office:text} ... ON {date}"
+"""
+    [marking] = markings(tmp_path, rules, "RELEASED J. Smith DO/IMS ~ ON 10/27/1962\n")
+    assert marking.fields["date"] == "1962-10-27"

@@ -28,9 +28,10 @@ _LETTER = regex.compile(r"[^\W_]")
 
 # The characters OCR reads for another, most often: a declarative rule's word matches them
 # as the character itself, without spending an edit. Letters for digits and digits for
-# letters; case does not matter.
+# letters, case aside; a dash read as a tilde or an equals sign ("~2-", "=4 =").
 LOOKALIKES: dict[str, str] = {"O": "0Q", "0": "O", "I": "1l|", "L": "1I|", "1": "Il|",
-                              "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "G": "6Q"}
+                              "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "G": "6Q",
+                              "-": "~="}
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,18 +27,9 @@ from markaudit.engine.compiled import LazyPattern
 from markaudit.engine.fields import resolve_parser
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.ocr import OcrPolicy
-from markaudit.engine.rules import (
-    MAX_OCR_EDITS,
-    ZONES,
-    CheckRule,
-    FieldSpec,
-    FormLists,
-    MarkingRule,
-    NotNear,
-    RuleSet,
-    option_value,
-    placeholders,
-)
+from markaudit.engine.options import option_value, placeholders
+from markaudit.engine.ruleset import CheckRule, FieldSpec, FormLists, MarkingRule, NotNear, RuleSet
+from markaudit.engine.spec import MAX_OCR_EDITS, ZONES
 from markaudit.engine.vocabulary import Vocabulary
 
 FORMAT = 2  # 2: declarative rules (their kind, words, scan runs) and the OCR policy

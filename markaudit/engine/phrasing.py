@@ -12,7 +12,8 @@ A phrase is what the archivist reads on the page, with slots for what varies:
   `{name:type}` names the slot and its type apart; a rule's `slots:` may type it at length;
 - `[...]` is optional;
 - punctuation standing alone (`:`, `,`, `#`, `/`, `--`) is optional: OCR drops it, and so does
-  the typist; inside a word (`E.O.`) it is optional too;
+  the typist; inside a word (`E.O.`) it is optional too; a rule whose punctuation tells it from
+  prose (`Derived From:`, `(b)(1)`) makes it required (`punctuation: required`);
 - `...` is up to ten characters of anything on the line, as few as will do: OCR's debris
   between two parts of a stamp (`NW 50955 ~ DocId:32244357`).
 
@@ -28,6 +29,7 @@ from typing import Any
 
 import regex
 
+from markaudit.engine.backtrack import catastrophic
 from markaudit.engine.ocr import OcrPolicy
 from markaudit.engine.slots import SLOT_TYPES
 from markaudit.engine.vocabulary import Vocabulary
@@ -38,9 +40,19 @@ _PUNCTUATION_ONLY = regex.compile(r"^[^\w]+$")
 # Between two words of a run; around a slot or punctuation, nothing need stand between.
 WORD_GAP = r"\s+"
 GAP = r"\s*"
+# The same within one line, for a phrase that spans no line break (`one_line: true`).
+LINE_WORD_GAP = r"[ \t]+"
+LINE_GAP = r"[ \t]*"
 _NO_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NO_LETTER_AFTER = r"(?![^\W\d_])"
 _STARTS_ON_WORD = r"(?=\w)"
+
+
+def _starts_on(word: str) -> str:
+    """Where a match of a phrase that opens with `word` may start."""
+    if word[0].isalnum():
+        return _STARTS_ON_WORD
+    return rf"(?=\w|{regex.escape(word[0])})"
 
 
 class PhraseError(ValueError):
@@ -148,6 +160,12 @@ class PhraseCompiler:
         self.vocabularies = vocabularies
         self.slot_specs = dict(slot_specs or {})
         self.cap = cap
+        # Whether the rule matches letter case exactly (its code slots are checked so).
+        self.case_sensitive = False
+        # `punctuation: required`: the phrase's punctuation must stand on the page as written.
+        self.punctuation_required = False
+        # `one_line: true`: no line break between the phrase's words.
+        self.one_line = False
         self.used_slots: set[str] = set()
         # For each phrase compiled: long words one of which every match keeps intact (a run
         # of n long words matched with e < n edits keeps n - e of them), or None.
@@ -168,9 +186,10 @@ class PhraseCompiler:
                  else None)
         body = self._sequence(items, out, seen, bound)
         flat = _flatten(items)
-        # A match starts on a letter or digit: a fuzzy run would otherwise take the
-        # punctuation and line breaks before it as insertions, and start a line early.
-        before = ((_NO_LETTER_BEFORE if bounded else "") + _STARTS_ON_WORD
+        # A match starts on a letter or digit, or on the punctuation its first word opens
+        # with ("(b)"): a fuzzy run would otherwise take the punctuation and line breaks
+        # before it as insertions, and start a line early.
+        before = ((_NO_LETTER_BEFORE if bounded else "") + _starts_on(items[0].text)
                   if isinstance(items[0], _Word) else "")
         after = _NO_LETTER_AFTER if bounded and isinstance(flat[-1], _Word) else ""
         out.pattern = f"{before}{body}{after}"
@@ -228,7 +247,7 @@ class PhraseCompiler:
                     run.append(item.text)
                     continue
                 if previous is not None:
-                    parts.append(GAP)
+                    parts.append(self._gap)
                 if index == bound:
                     parts.append(_NO_LETTER_BEFORE)
                 run.append(item.text)
@@ -236,13 +255,14 @@ class PhraseCompiler:
                 close_run()
                 if isinstance(item, _Optional):
                     inner = self._sequence(item.items, out, seen)
-                    parts.append(f"(?:{GAP if previous is not None else ''}{inner})?")
+                    parts.append(f"(?:{self._gap if previous is not None else ''}{inner})?")
                 else:
                     if previous is not None:
-                        parts.append(GAP)
+                        parts.append(self._gap)
                     parts.append(self._slot(item, out, seen) if isinstance(item, _Slot)
                                  else SKIP if isinstance(item, _Skip)
-                                 else _punctuation(item.text))
+                                 else _punctuation(item.text, self.policy,
+                                                   self.punctuation_required))
             previous = item
         close_run()
         return "".join(parts)
@@ -251,7 +271,12 @@ class PhraseCompiler:
         out.words.extend(words)
         caps = [c for c in (self.cap, cap) if c is not None]
         budget = self.policy.budget(" ".join(words), min(caps) if caps else None)
-        return run_pattern(words, budget, self.policy)
+        return run_pattern(words, budget, self.policy, self.punctuation_required,
+                           self.one_line)
+
+    @property
+    def _gap(self) -> str:
+        return LINE_GAP if self.one_line else GAP
 
     def _slot(self, slot: _Slot, out: CompiledPhrase, seen: set[str]) -> str:
         if slot.name in seen:
@@ -298,6 +323,11 @@ class PhraseCompiler:
             if compiled.groups:
                 raise PhraseError(f"slot {{{name}}}: a code pattern may not capture groups; "
                                   "write (?:...) for a group")
+            # The one regex of a declarative rule its author writes: checked as a `pattern:`
+            # is, since the rest of the rule is bounded by construction.
+            danger = catastrophic(spec["code"], case_sensitive=self.case_sensitive)
+            if danger is not None:
+                raise PhraseError(f"slot {{{name}}}: {danger}")
             return f"(?:{spec['code']})", "upper", {}
         raise PhraseError(f"slot {{{name}}} is typed by a type's name, a list of words, "
                           "or {code: REGEX}")
@@ -340,26 +370,31 @@ def _cut(segments: list[str], count: int) -> list[str] | None:
     return pieces if min(map(len, pieces)) >= MIN_PIECE else None
 
 
-def run_pattern(words: Sequence[str], budget: int, policy: OcrPolicy) -> str:
+def run_pattern(words: Sequence[str], budget: int, policy: OcrPolicy,
+                punctuation_required: bool = False, one_line: bool = False) -> str:
     """A run of words as a regex, OCR's `budget` of edits over the whole run."""
     body = ""
     for index, word in enumerate(words):
         if index:  # punctuation standing alone needs no space around it
             alone = _PUNCTUATION_ONLY.match(word) or _PUNCTUATION_ONLY.match(words[index - 1])
-            body += GAP if alone else WORD_GAP
-        body += _word(word, policy)
+            body += ((LINE_GAP if alone else LINE_WORD_GAP) if one_line
+                     else GAP if alone else WORD_GAP)
+        body += _word(word, policy, punctuation_required)
     return f"(?:{body}){{e<={budget}}}" if budget else f"(?:{body})"
 
 
-def _word(word: str, policy: OcrPolicy) -> str:
+def _word(word: str, policy: OcrPolicy, punctuation_required: bool = False) -> str:
     """A word of a phrase: each letter or digit, or what OCR reads for it (`ClA`, `E.0.`);
-    punctuation inside it (`E.O.`, `FBI/JFK`) is optional."""
+    punctuation inside it (`E.O.`, `FBI/JFK`) is optional, unless the rule requires it."""
+    mark = "" if punctuation_required else "?"
     return "".join(policy.character(char) if char.isalnum()
-                   else f"{regex.escape(char)}?\\s?" for char in word)
+                   else f"{policy.character(char)}{mark}\\s?" for char in word)
 
 
-def _punctuation(text: str) -> str:
-    return f"(?:{regex.escape(text)})?"
+def _punctuation(text: str, policy: OcrPolicy, required: bool = False) -> str:
+    """Punctuation standing alone, or what OCR reads for it (`~` for `-`)."""
+    body = "".join(policy.character(char) for char in text)
+    return f"(?:{body})" if required else f"(?:{body})?"
 
 
 def did_you_mean(word: str, known: list[str]) -> str:

@@ -1,4 +1,8 @@
-"""Rule files: loading, validation and compilation into a RuleSet.
+"""Rule files: loading, validation and compilation into a RuleSet (engine/ruleset.py).
+
+The keys a file, a marking and a check may hold are declared in engine/spec.py, the
+declarative kinds in engine/kinds/, a check's option kinds in engine/options.py: the loader
+reads them from there, and judges what depends on more than one key.
 
 A rule file is YAML with up to four sections:
 
@@ -23,22 +27,18 @@ the loader's methods only: such a run needs neither.
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import hashlib
 import os
-import string
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import regex
 
 from markaudit.checks import CHECK_TYPES
-from markaudit.checks.base import CONDITION_KEYS, Option
 from markaudit.core.errors import RuleFileError, RuleProblem
 from markaudit.core.version import __version__
 from markaudit.engine import spec as spec_tables
@@ -50,11 +50,20 @@ from markaudit.engine.compiled import (
     open_store,
     read_pack,
 )
-from markaudit.engine.fields import PARSER_HELP, ParseContext, resolve_parser
+from markaudit.engine.fields import PARSER_HELP, resolve_parser
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.ocr import DEFAULT_POLICY, POLICY_KEYS, OcrPolicy
+from markaudit.engine.options import is_string_list, option_value, placeholders
 from markaudit.engine.phrasing import PhraseCompiler, PhraseError, did_you_mean
-from markaudit.engine.spec import DECLARATIVE_KEYS, WORKED_OUT_KEYS, ZONES
+from markaudit.engine.ruleset import (
+    CheckRule,
+    FieldSpec,
+    FormLists,
+    MarkingRule,
+    NotNear,
+    RuleSet,
+)
+from markaudit.engine.spec import DECLARATIVE_KEYS, MAX_OCR_EDITS, WORKED_OUT_KEYS, ZONES
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamldata import Position, YamlList, YamlMap
 
@@ -64,116 +73,12 @@ MARKING_KEYS = tuple(spec_tables.MARKING_KEYS)
 CHECK_KEYS = tuple(spec_tables.CHECK_KEYS)
 _VOCABULARY_REFERENCE = regex.compile(r"\{\{\s*(\w+)\s*\}\}")
 _KIND = regex.compile(r"^[a-z][a-z0-9-]*$")
-MAX_OCR_EDITS = 5  # the largest `ocr_edits` a marking may take
 # Unicode categories refused in ids: controls, format characters (right-to-left marks and
 # overrides, zero-width spaces and joiners, BOM), surrogates, private use, unassigned, line and
 # paragraph separators.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 # The package, whose code decides what a loaded pack holds: see `_pack_key`.
 _PACKAGE = Path(__file__).parent.parent
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """A structured field: which named group of the pattern feeds it, and how it is parsed."""
-
-    name: str
-    group: str
-    parser: str
-    parse: Callable[[str, ParseContext], Any]  # resolved from `parser`, the name kept
-
-
-@dataclass(frozen=True, slots=True)
-class MarkingRule:
-    """A detector: what a marking looks like and what to extract from it."""
-
-    id: str
-    kind: str
-    description: str
-    patterns: tuple[str, ...]
-    compiled: tuple[regex.Pattern[str], ...]
-    source: str
-    ocr_edits: int = 0
-    zones: frozenset[str] = frozenset(ZONES)
-    first_page_only: bool = False
-    fields: tuple[FieldSpec, ...] = ()
-    constants: Mapping[str, Any] = field(default_factory=dict)
-    value: str | None = None
-    exclude: tuple[regex.Pattern[str], ...] = ()
-    min_confidence: float = 0.0
-    max_confidence: float = 1.0  # a loose heuristic rule is never surer than this
-    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    anchors: tuple[str, ...] = ()  # upper case; a page with none of them is not searched
-    max_line_length: int | None = None  # search line by line, only lines this short
-    min_capitals: float = 0.0  # with max_line_length: only lines with this share of capitals
-    # with max_line_length: only lines whose end this matches (searched backwards from the end)
-    line_ends_with: regex.Pattern[str] | None = None
-    not_near: tuple[NotNear, ...] = ()
-    form_lists: FormLists | None = None
-    # The declarative kind the rule is written in (phrase, stamp, banner, words), or "" for a
-    # raw `pattern:`; and the literal words of a declarative rule, for the engine's scans.
-    declared: str = ""
-    written: tuple[str, ...] = ()  # the declarative rule as its author wrote it, line by line
-    words: tuple[str, ...] = ()
-    # The runs of words (and their OCR budgets) one of which every match holds: where the scan
-    # (engine/scan.py) looks before the patterns run; empty where a rule is not scanned.
-    scan_runs: tuple[tuple[tuple[str, ...], int], ...] = ()
-    # Where each example stands in its rule file, for `rules validate` to point at.
-    example_places: Mapping[str, tuple[tuple[int, int | None], ...]] = field(
-        default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class NotNear:
-    """A match is dropped when `pattern` matches within `before` lines above it or `after`
-    lines below it (a form's caption, a field label)."""
-
-    pattern: regex.Pattern[str]
-    before: int
-    after: int
-
-
-@dataclass(frozen=True, slots=True)
-class FormLists:
-    """Markings of one rule that list `distinct` different values of `field` within `lines`
-    lines are a printed form's options (a routing slip's levels), not markings."""
-
-    field: str
-    distinct: int
-    lines: int
-
-
-@dataclass(frozen=True, slots=True)
-class CheckRule:
-    """A consistency check of one of the check types."""
-
-    id: str
-    type: str
-    description: str
-    severity: str
-    message: str
-    options: Mapping[str, Any]
-    source: str
-    whole_file: bool = False  # run once on the file, not on each sub-document
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    """Everything the rule files define, validated and compiled."""
-
-    vocabularies: Mapping[str, Vocabulary]
-    markings: tuple[MarkingRule, ...]
-    checks: tuple[CheckRule, ...]
-    sources: tuple[str, ...]
-    digest: str  # changes whenever any rule file changes
-    ocr: OcrPolicy = DEFAULT_POLICY  # the pack's OCR policy
-    # (name, text) of every file read, in order: what a worker elsewhere loads the pack from
-    texts: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def levels(self) -> list[str]:
-        vocabulary = self.vocabularies.get("level")
-        return vocabulary.names if vocabulary else []
 
 
 def rule_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[RuleProblem]]:
@@ -389,10 +294,10 @@ class _Loader:
             elif isinstance(entry, YamlMap) and isinstance(entry.get("name"), str):
                 aliases = entry.get("aliases", [])
                 unknown = set(entry) - {"name", "aliases"}
-                if unknown or not _is_string_list(aliases):
+                if unknown or not is_string_list(aliases):
                     self.problem(name, entries.where(index),
                                  "a level is a name or {name, aliases: [spellings]}")
-                levels.append((entry["name"], list(aliases) if _is_string_list(aliases) else []))
+                levels.append((entry["name"], list(aliases) if is_string_list(aliases) else []))
             else:
                 self.problem(name, entries.where(index),
                              "a level is a name or {name, aliases: [spellings]}")
@@ -420,11 +325,11 @@ class _Loader:
                 continue
             target = self.vocabularies.setdefault(str(vocab_name), {})
             self.vocabulary_where.setdefault(str(vocab_name), (name, line))
-            if _is_string_list(terms) and terms:
+            if is_string_list(terms) and terms:
                 for term in terms:
                     target.setdefault(term, [])
             elif isinstance(terms, YamlMap) and terms and all(
-                isinstance(k, str) and (v is None or _is_string_list(v)) for k, v in terms.items()
+                isinstance(k, str) and (v is None or is_string_list(v)) for k, v in terms.items()
             ):
                 for term, spellings in terms.items():
                     target.setdefault(term, []).extend(spellings or [])
@@ -687,6 +592,7 @@ class _Loader:
         cap = entry.get("ocr_edits")
         compiler = PhraseCompiler(self.policy, vocabularies, slots,
                                   cap if isinstance(cap, int) else None)
+        compiler.case_sensitive = entry.get("case_sensitive") is True
         try:
             compiled = KINDS[kind].compile(entry, compiler)
         except PhraseError as error:
@@ -795,7 +701,7 @@ class _Loader:
         """Words one of which every match of a literal phrase contains (see _anchors_of for
         a declarative rule's)."""
         phrases = entry.get("phrases", [entry.get("phrase")] if "phrase" in entry else [])
-        if not _is_string_list(phrases) or not phrases:
+        if not is_string_list(phrases) or not phrases:
             return ()
         anchors: list[str] = []
         for phrase in phrases:
@@ -814,7 +720,7 @@ class _Loader:
         if given and given[0] in ("phrase", "phrases"):
             phrases = entry[given[0]]
             phrases = [phrases] if isinstance(phrases, str) else phrases
-            if not _is_string_list(phrases) or not phrases or not all(p.split() for p in phrases):
+            if not is_string_list(phrases) or not phrases or not all(p.split() for p in phrases):
                 self.problem(path, entry.value_where(given[0]),
                              f"marking '{rule_id}': '{given[0]}' is text, or a list of texts")
                 return [], []
@@ -829,7 +735,7 @@ class _Loader:
                          f"marking '{rule_id}': 'pattern' must be a regular expression")
             return [], []
         patterns = entry.get("patterns")
-        if isinstance(patterns, YamlList) and patterns and _is_string_list(patterns):
+        if isinstance(patterns, YamlList) and patterns and is_string_list(patterns):
             return list(patterns), [patterns.where(i) for i in range(len(patterns))]
         self.problem(path, entry.value_where("patterns") if "patterns" in entry
                      else (entry.line, entry.column),
@@ -921,7 +827,7 @@ class _Loader:
         if isinstance(exclude, str):
             exclude = YamlList([exclude])
             (exclude.line, exclude.column), exclude.item_lines = entry.value_where(key), []
-        if not _is_string_list(exclude):
+        if not is_string_list(exclude):
             self.problem(path, entry.value_where(key),
                          f"marking '{rule_id}': '{key}' is a list of regular expressions")
             return []
@@ -985,86 +891,6 @@ class _Loader:
                          whole_file=whole_file is True)
 
 
-def option_value(option: Any, value: Any, marking_ids: set[str],
-                  levels: list[str]) -> tuple[Any, str | None]:
-    """The option's value, checked against its declared kind; or an error to report."""
-    kind = option.kind
-    if kind == "markings":
-        refs = [value] if isinstance(value, str) else value
-        if not _is_string_list(refs) or not refs:
-            return None, "names a marking rule id, or a list of them"
-        for ref in refs:
-            if not any(fnmatch.fnmatchcase(i, ref) for i in marking_ids):
-                return None, f"names marking '{ref}', which no rule defines"
-        return list(refs), None
-    if kind == "level":
-        if value in levels:
-            return value, None
-        return None, f"must be one of the levels: {', '.join(levels) or '(none defined)'}"
-    if kind == "condition":
-        if not isinstance(value, dict) or not value or set(value) - set(CONDITION_KEYS):
-            return None, f"is a mapping of any of: {', '.join(CONDITION_KEYS)}"
-        condition: dict[str, Any] = {}
-        for key, item in value.items():
-            sub_kind = {"marking": "markings", "caveat": "words"}.get(key, "level")
-            if key == "classified":  # true, false, or the markings that show it classified
-                sub_kind = "boolean" if isinstance(item, bool) else "markings"
-            checked, error = option_value(Option(sub_kind, ""), item, marking_ids, levels)
-            if error:
-                return None, f"{key} {error}"
-            condition[key] = checked
-        return condition, None
-    if kind == "words":
-        words = [value] if isinstance(value, str) else value
-        if not _is_string_list(words) or not words:
-            return None, "is a word, or a list of words"
-        return list(words), None
-    if kind == "fields":
-        if not isinstance(value, dict) or not value or not all(
-                isinstance(k, str) and isinstance(v, str | int) for k, v in value.items()):
-            return None, "maps field names to regular expressions"
-        for pattern in value.values():
-            try:
-                compile_pattern(str(pattern))
-            except regex.error as error:
-                return None, f"has a bad regular expression: {error.msg}"
-        return {k: str(v) for k, v in value.items()}, None
-    if kind == "regex":
-        try:
-            compile_pattern(str(value))
-        except regex.error as error:
-            return None, f"is a bad regular expression: {error.msg}"
-        return str(value), None
-    if kind == "zones":
-        if not _is_string_list(value) or set(value) - set(ZONES):
-            return None, "is a list of top, bottom, body"
-        return list(value), None
-    if kind == "text":
-        return (value, None) if isinstance(value, str) and value else (None, "must be text")
-    if kind == "integer":
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-        return (value, None) if ok else (None, "must be a whole number, 0 or more")
-    if kind == "number":
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return (float(value), None) if ok else (None, "must be a number")
-    if kind == "boolean":
-        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
-    if kind == "choice":
-        ok = value in option.choices
-        return (value, None) if ok else (None, f"must be one of {', '.join(option.choices)}")
-    if kind == "date":
-        if value in ("document", "today"):
-            return value, None
-        # YAML reads `2020-01-01 10:00` as a datetime, whose isoformat is no date: refused below.
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value.isoformat(), None
-        try:
-            return dt.date.fromisoformat(str(value)).isoformat(), None
-        except ValueError:
-            return None, "must be 'document', 'today' or a date YYYY-MM-DD"
-    raise AssertionError(f"option kind {kind} has no validator")
-
-
 def phrase_pattern(phrase: str, ocr_edits: int = 0) -> str:
     """A literal phrase as a pattern: its words in order, any spacing or line break between."""
     words = r"\s+".join(regex.escape(word) for word in phrase.split())
@@ -1105,15 +931,3 @@ def _produced_fields(entry: YamlMap) -> set[str]:
     """The fields a marking rule gives its markings: parsed (`fields`) and fixed (`set`)."""
     return {str(name) for key in ("fields", "set") if isinstance(entry.get(key), dict)
             for name in entry[key]}
-
-
-def _is_string_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def placeholders(template: str) -> set[str] | None:
-    """The `{names}` a template uses, or None if it is not a valid template."""
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    except ValueError:
-        return None

@@ -18,9 +18,11 @@ from markaudit.core.model import SEVERITIES
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.kinds.banner import LINES as BANNER_LINES
 from markaudit.engine.kinds.phrase import LINES as PHRASE_LINES
+from markaudit.engine.kinds.phrase import PUNCTUATION
 from markaudit.engine.ocr import POLICY_KEYS
 
 ZONES = ("top", "bottom", "body")
+MAX_OCR_EDITS = 5  # the largest `ocr_edits` a marking may take
 Check = Callable[[Any], "str | None"]
 
 
@@ -102,6 +104,8 @@ MARKING_KEYS: dict[str, Key] = {
             "type": "object", "required": ["code"], "additionalProperties": False,
             "properties": {"code": _TEXT}}]}}),
     "line": Key(KINDS["phrase"].keys["line"], {"enum": list(PHRASE_LINES)}),
+    "punctuation": Key(KINDS["phrase"].keys["punctuation"], {"enum": list(PUNCTUATION)}),
+    "one_line": Key(KINDS["phrase"].keys["one_line"], {"type": "boolean"}, _boolean),
     "stamp": Key(KINDS["stamp"].keys["stamp"] + "; `rules explain stamp`", {
         "type": "array", "minItems": 2, "items": {"anyOf": [_TEXT, {
             "type": "object", "required": ["optional"], "additionalProperties": False,
@@ -120,8 +124,9 @@ MARKING_KEYS: dict[str, Key] = {
                    "are skipped (keeps fuzzy patterns fast).", _TEXTS, _anchors),
     "ocr_edits": Key("OCR errors tolerated in each word list of a pattern; on a declarative "
                      "rule, a tighter cap than the pack's OCR policy.",
-                     {"type": "integer", "minimum": 0, "maximum": 5},
-                     _whole(0, 5, "must be a whole number from 0 to 5")),
+                     {"type": "integer", "minimum": 0, "maximum": MAX_OCR_EDITS},
+                     _whole(0, MAX_OCR_EDITS,
+                            f"must be a whole number from 0 to {MAX_OCR_EDITS}")),
     "case_sensitive": Key("Match letter case exactly.", {"type": "boolean"}, _boolean),
     "zones": Key("Where on a page the marking may stand.", _ZONES, _zones),
     "pages": Key("On every page, or the first only.", {"enum": ["all", "first"]},

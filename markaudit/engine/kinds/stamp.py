@@ -12,6 +12,10 @@ Each line of the stamp is a phrase (see `phrase`); `optional:` marks a line the 
 lack (unfilled, or lost to OCR). Between two lines of the stamp stand blank lines and at most
 `gap_lines` lines of other text (OCR debris, a handwritten mark; default 1); a few characters
 of debris may stand before a line's words (a check box's mark).
+
+Where every line is optional, any one of them found is the stamp, and the lines that follow
+it in order are found with it, as one marking: a form's title over two lines, either of which
+OCR may lose ("JFK Assassination System" / "Identification Form").
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
     parts: list[str] = []
     required = 0
     cores = []
+    alone: list[tuple[str, Any]] = []  # each line's own pattern and core
     for index, line in enumerate(lines):
         optional = isinstance(line, Mapping)
         text = line.get("optional") if isinstance(line, Mapping) and set(line) == {
@@ -62,6 +67,7 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
             raise PhraseError(str(error), index) from None
         compiled.fields.extend(done.fields)
         compiled.words.extend(done.words)
+        alone.append((done.pattern, compiler.cores[-1]))
         if not parts:
             parts.append(f"(?:{done.pattern}{gap})?" if optional else done.pattern)
         elif optional:
@@ -72,7 +78,11 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         if not optional:
             cores.append(compiler.cores[-1])
     if not required:
-        raise PhraseError("a stamp needs at least one line that is not optional")
+        # Any line may begin the stamp: one pattern each, the later lines optional after it.
+        for first, (pattern, core) in enumerate(alone):
+            compiled.patterns.append(pattern + "".join(parts[first + 1:]))
+            compiled.cores.append(core)
+        return compiled
     compiled.patterns.append("".join(parts))
     # Every match holds every required line: the one with the most letters is looked for.
     compiled.cores.append(max(cores, key=lambda core: len("".join(core[0])) if core else -1))

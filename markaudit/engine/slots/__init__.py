@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
 
-_NAMES = ("date", "year", "number", "name", "text", "rdp", "jfk_record", "case_number")
+_NAMES = ("date", "full_date", "year", "number", "name", "text", "rest", "rdp", "jfk_record",
+          "case_number")
 
 
 @dataclass(frozen=True, slots=True)
