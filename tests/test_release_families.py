@@ -1,0 +1,68 @@
+"""The shipped pack's release stamps of the families added later (issue 21): CREST, the
+presidential libraries, the FBI Vault. Each test is a form of stamp as OCR leaves it, and
+whose stamp the archivist is told it is (the issuer) and when (the date)."""
+
+from __future__ import annotations
+
+import pytest
+
+from markaudit.audit import default_rules_path
+from markaudit.engine.detect import detect
+from markaudit.engine.rules import load_rules
+from markaudit.model import Marking
+from markaudit.read import document_from_text
+
+PROSE = "The committee met again this morning to weigh the new proposal in full."
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_rules([default_rules_path()])
+
+
+def releases(pack, text: str) -> list[Marking]:
+    return [m for m in detect(document_from_text(text), pack) if m.kind == "release"]
+
+
+@pytest.mark.parametrize("stamp", [
+    "DECLASSIFIED\n\nPER E.O. 13526",
+    "DECLASSIFIED IN PART\nPERE.O. 13526",
+    "DECLASSIFIED\nP E R E . O . 13526",
+    "DECLASSIFIED\nDY PER E.0.13526",
+])
+def test_a_library_stamp_is_the_librarys_not_states(pack, stamp):
+    found = releases(pack, f"{PROSE}\n\n{stamp}\n\n{PROSE}\n")
+    assert [m.fields["issuer"] for m in found] == ["LIBRARY"]
+
+
+def test_a_library_stamp_in_part_says_so(pack):
+    [found] = releases(pack, f"{PROSE}\n\nDECLASSIFIED IN PART\nPERE.O. 13526\n")
+    assert found.fields["extent"] == "IN PART"
+    assert found.fields["order"] == 13526
+
+
+def test_a_bare_declassified_has_no_issuer_guessed(pack):
+    found = releases(pack, f"{PROSE}\n\nDECLASSIFIED\n\n{PROSE}\n")
+    assert [m.fields["issuer"] for m in found] == ["OTHER"]
+
+
+def test_a_bare_declassified_beside_states_review_block_is_states(pack):
+    text = (f"DECLASSIFIED\n{PROSE}\nDeclassification Authority: Geoffrey W. Chapman,\n"
+            "Senior Reviewer, A/GIS/IPS 6/18/2019\n")
+    assert {m.fields["issuer"] for m in releases(pack, text)} == {"STATE"}
+
+
+def test_the_library_mdr_sheet_is_a_release(pack):
+    text = ("Clinton Presidential Records\nMandatory Declassification Review\n\n"
+            "This is not a presidential record. This is used as an administrative\n"
+            "marker by the William J. Clinton Presidential Library Staff.\n"
+            "Documents from this Mandatory Declassification Review were\n"
+            "released in full or released in part.\n")
+    [found] = releases(pack, text)
+    assert found.fields["issuer"] == "LIBRARY"
+    assert found.fields["extent"] == "full or released in part"
+
+
+def test_prose_about_a_declassification_is_no_stamp(pack):
+    text = f"{PROSE}\nThe cable was declassified per E.O. 13526 in 2019, said the library.\n"
+    assert releases(pack, text) == []
