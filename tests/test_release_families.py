@@ -66,3 +66,34 @@ def test_the_library_mdr_sheet_is_a_release(pack):
 def test_prose_about_a_declassification_is_no_stamp(pack):
     text = f"{PROSE}\nThe cable was declassified per E.O. 13526 in 2019, said the library.\n"
     assert releases(pack, text) == []
+
+
+@pytest.mark.parametrize(("stamp", "date"), [
+    ("Approved For Release 2002111I18 : CIA-RDP96-00787ROOO300300001-7", "2002-11-18"),
+    ("Approved For Release 2000108108 : ClA-RDP96-00789R000700670001-1", "2000-08-08"),
+    ("Approved For Release 2003I11IZ1 : CIA-RDP96-00788R000600970009-2", "2003-11-21"),
+])
+def test_a_crest_stamp_date_is_read_through_ocr_slashes(pack, stamp, date):
+    [found] = releases(pack, f"{stamp}\n\n{PROSE}\n")
+    assert (found.fields["issuer"], found.fields["program"], found.fields["date"]) == \
+        ("CIA", "CREST", date)
+
+
+def test_a_crest_number_is_read_with_zeros_and_cia_restored(pack):
+    [found] = releases(pack, "Approved For Release 2002111I18 : ClA-RDP96-00787ROOO300300001-7\n")
+    assert found.fields["document_id"] == "CIA-RDP96-00787R000300300001-7"
+
+
+def test_an_impossible_crest_date_is_left_out_not_guessed(pack):
+    [found] = releases(pack, "Approved For Release 20041153 : CIA-RDP96-00787R000300300001-7\n")
+    assert (found.fields["program"], found.fields.get("date")) == ("CREST", None)
+
+
+@pytest.mark.parametrize("stamp", [
+    "8 : CIA-RDP96-00787R000300300001-7",
+    "Approved For Mum : CIA-RDP96-00788R000600970009-2",
+    "Approved For Release zoomwmlgbozzooomoom",
+])
+def test_a_crest_stamp_cut_or_garbled_is_still_cias(pack, stamp):
+    found = releases(pack, f"{PROSE}\n{stamp}\n")
+    assert [(m.fields["issuer"], m.fields["program"]) for m in found] == [("CIA", "CREST")]
