@@ -97,3 +97,12 @@ def test_an_impossible_crest_date_is_left_out_not_guessed(pack):
 def test_a_crest_stamp_cut_or_garbled_is_still_cias(pack, stamp):
     found = releases(pack, f"{PROSE}\n{stamp}\n")
     assert [(m.fields["issuer"], m.fields["program"]) for m in found] == [("CIA", "CREST")]
+
+
+def test_an_fbi_deleted_page_sheet_is_the_fbis_release_record(pack):
+    text = ("FEDERAL BUREAU OF INVESTIGATION\n\nFOI/PA\n\nDELETED PAGE INFORMATION SHEET\n\n"
+            "Civil Action# 1:16-cv-01790-02\n\nTotal Deleted Page (s) = 17\n\n"
+            "Page 6 - Duplicate;\n\nPage 8 ~ Duplicate;\n")
+    [found] = releases(pack, text)
+    assert (found.fields["issuer"], found.fields["case"], found.line) == \
+        ("FBI", "1:16-CV-01790-02", 3)
