@@ -106,3 +106,16 @@ def test_an_fbi_deleted_page_sheet_is_the_fbis_release_record(pack):
     [found] = releases(pack, text)
     assert (found.fields["issuer"], found.fields["case"], found.line) == \
         ("FBI", "1:16-CV-01790-02", 3)
+
+
+def test_a_crest_page_run_into_one_line_keeps_its_foot_banner(pack):
+    page = (f"{PROSE} 25X1 25X1 2 , , 1 1 TOP SECRET li Sanitized Copy Approved for Release "
+            "2010/08/09 : CIA-RDP85T00287R001301080001-0 " + PROSE)
+    banners = [m for m in detect(document_from_text(page + "\n"), pack) if m.kind == "banner"]
+    assert [m.fields["level"] for m in banners] == ["TOP SECRET"]
+
+
+def test_a_secret_in_prose_before_a_crest_stamp_is_no_banner(pack):
+    page = f"{PROSE} the talks were kept secret Approved for Release 2010/08/09 : " \
+        "CIA-RDP85T00287R001301080001-0\n"
+    assert [m for m in detect(document_from_text(page), pack) if m.kind == "banner"] == []
