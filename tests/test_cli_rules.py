@@ -34,7 +34,7 @@ def test_rules_explain_a_marking_prints_patterns_and_examples():
 def test_rules_explain_a_declarative_marking_prints_it_as_written_then_compiled():
     result = run_markaudit("rules", "explain", "release.cia-crest")
     assert result.returncode == 0
-    assert ("  phrase (as written):\n    [{extent}] Approved For Release {date} : "
+    assert ("  phrase (as written):\n    [{extent}] Approved For Release {date} [{colon}] "
             "[{document_id}]\n  compiled to:\n") in result.stdout
     assert "[o0Q]ved\\s+F[o0Q]r\\s+Re[l1I\\|]ea[s5]e){e<=3}" in result.stdout
 

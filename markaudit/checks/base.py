@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,20 @@ SURE = 0.9
 """The confidence from which a level counts as read surely (the pack's checks comparing levels
 ask for the same)."""
 
+WEAK = 0.5
+"""Below this confidence a level is a weak reading (a struck-through banner read past the OCR
+policy): it names the document's level only where another reading of the same level agrees."""
+
+
+def level_readings(markings: Iterable[Marking]) -> list[Marking]:
+    """The banners and portion marks whose level counts for the document: every one read at
+    `WEAK` or surer, and a weak one only where another reading gives the same level (several
+    pages read with moderate confidence decide a level; one such page does not)."""
+    readings = [m for m in markings if m.kind in LEVEL_KINDS and m.fields.get("level")]
+    per_level = Counter(str(m.fields["level"]) for m in readings)
+    return [m for m in readings
+            if m.confidence >= WEAK or per_level[str(m.fields["level"])] >= 2]
+
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
@@ -74,7 +89,7 @@ class CheckContext:
     @property
     def level_rank(self) -> int | None:
         """The rank of the highest level marked by any banner or portion mark."""
-        ranks = [r for m in self.markings if m.kind in LEVEL_KINDS
+        ranks = [r for m in level_readings(self.markings)
                  if (r := self.rank(m.fields.get("level"))) is not None]
         return max(ranks) if ranks else None
 

@@ -32,11 +32,16 @@ _DATE_FORMATS: list[tuple[regex.Pattern[str], str]] = [
     (regex.compile(r"(?P<m>\d{1,2})\s*[/.:-]\s*(?P<d>\d{1,2})\s*[/.:-]\s*(?P<y>\d{4}|\d{2})"
                    r"(?!\d)"), "mdy"),
     (regex.compile(r"(?<!\d)(?P<m>\d{2})\s(?P<d>\d{2})\s*-\s*(?P<y>\d{4})"), "mdy"),
+    # OCR's slashes read as 1, I, l or |, its digits as O or Z (`2002111I18`, `2003I11IZ1`):
+    # ten characters, the whole token, before the eight-digit form would read `20031111`
+    (regex.compile(r"(?<![\w/])(?P<y>(?:19|20)\d{2})[/1Il|](?P<m>[0-1OZ][\dOZ])[/1Il|]"
+                   r"(?P<d>[0-3OZ][\dOZ])(?![\w/])"), "ymd"),
     (regex.compile(r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)"), "ymd"),
     (regex.compile(rf"(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", regex.I), "mdy"),
     (regex.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}}|\d{{2}})", regex.I),
      "dmy"),
 ]
+_OCR_DIGITS = str.maketrans("OZ", "02")  # a date's digits, never its month's name
 PIVOT = 30  # two-digit years below this are 20xx, others 19xx: archival documents are 1930-2029
 
 
@@ -46,7 +51,8 @@ def parse_date(text: str) -> str | None:
         match = pattern.search(text)
         if not match:
             continue
-        parts = match.groupdict()
+        parts = {name: (value.translate(_OCR_DIGITS) if value and name != "mon" else value)
+                 for name, value in match.groupdict().items()}
         year = int(parts["y"])
         if len(parts["y"]) == 2:
             year += 2000 if year < PIVOT else 1900
@@ -81,6 +87,22 @@ _LETTERS_AS_DIGITS = str.maketrans("OoIl", "0011")
 def _int(value: str, _: ParseContext) -> int | None:
     digits = _NOT_DIGITS.sub("", value.translate(_LETTERS_AS_DIGITS))
     return int(digits) if digits else None
+
+
+_RDP_TAIL = regex.compile(r"(\d\d)([A-Z]|-)([\dO]{5})([AR])([\dO]{4})([\dO]{4})([\dO]{4})-(\d)")
+
+
+def _rdp(value: str, context: ParseContext) -> str:
+    """A CREST document number as the CIA wrote it: OCR's `ClA` read as CIA, its `O` in the
+    digit runs as 0, its stray spaces dropped (`CIA-RDP96-00787ROOO300300001-7` ->
+    `CIA-RDP96-00787R000300300001-7`)."""
+    text = _upper(value, context)
+    tail = _RDP_TAIL.fullmatch(text.replace(" ", "").partition("RDP")[2])
+    if tail is None:
+        return text
+    year, series, job, kind, box, folder, sequence, check = tail.groups()
+    digits = "".join((job, kind, box, folder, sequence)).replace("O", "0")
+    return f"CIA-RDP{year}{series}{digits}-{check}"
 
 
 NUMBER_WORDS = {word: n for n, word in enumerate((
@@ -124,6 +146,7 @@ PARSERS: dict[str, Callable[[str, ParseContext], Any]] = {
     "level": _level,
     "caveats": _caveats,
     "date": _date,
+    "rdp": _rdp,
 }
 # A parser needs this vocabulary defined somewhere in the active rule files.
 PARSER_NEEDS: dict[str, str] = {"level": "level", "caveats": "caveat"}

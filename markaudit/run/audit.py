@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from markaudit.checks import CHECK_TYPES
-from markaudit.checks.base import CheckContext
+from markaudit.checks.base import CheckContext, level_readings
 from markaudit.core import builtin
 from markaudit.core.model import (
     Classification,
@@ -45,12 +45,11 @@ def rule_paths(extra: Sequence[str | Path] = (), default_rules: bool = True) -> 
 
 
 def classification(markings: Iterable[Marking], levels: Sequence[str]) -> Classification | None:
-    """The highest level marked by a banner or portion mark, with every caveat marked."""
+    """The highest level marked by a banner or portion mark, with every caveat marked; a weak
+    reading counts only where another agrees (checks.base.level_readings)."""
     best: int | None = None
     caveats: list[str] = []
-    for marking in markings:
-        if marking.kind not in CLASSIFYING_KINDS:
-            continue
+    for marking in level_readings(markings):
         level = marking.fields.get("level")
         if level in levels:
             best = max(best if best is not None else -1, levels.index(level))

@@ -6,6 +6,6 @@ Its parts become fields too: `job_year` (65), `series` (B), `job` (383), `box` (
 
 PATTERN = (r"C[I1l]A-?\s?RDP(?P<job_year>\d\d)(?P<series>[A-Z]|-)(?P<job>[\dO]{5})[AR]"
            r"(?P<box>[\dO]{4})\s?(?P<folder>[\dO]{4})\s?(?P<sequence>[\dO]{4})\s?-\s?\d")
-PARSER = "upper"
+PARSER = "rdp"
 SUBFIELDS = {"job_year": "int", "series": "text", "job": "int", "box": "int", "folder": "int",
              "sequence": "int"}
