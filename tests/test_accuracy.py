@@ -3,7 +3,7 @@
 The labels (fixtures/corpus/, written by reading the documents, see LABELING.md) are scored
 with benchmarks/accuracy.py. The floors below guard what the pack reaches today, so that a rule
 change that loses banners or stamps, or starts finding look-alikes, fails here. The issue's
-targets (0.95 recall for banners and release stamps) are higher: see the README's table.
+targets (0.95 recall for banners and release stamps) are higher: see the table in docs/rule-pack.md.
 
 The floors hold the families the pack was built on (JFK, JFK-tesseract, State FOIA). The
 families labelled later (CREST, presidential libraries, FBI Vault, FRUS) are scored by the
@@ -46,7 +46,7 @@ FLOORS = {
 # banner.every-page is low: OCR merges pages and garbles banners (a document whose only banner
 # is garbled reads as unclassified, and goes unchecked, unless it keeps a "Classified by" or
 # "Declassify on" line), and attachments without banners sit in their memo's sub-document (see
-# the README); the floor keeps it from falling.
+# docs/rule-pack.md); the floor keeps it from falling.
 CHECK_FLOORS = {
     "banner.every-page": (0.64, 0.90, 50),
     "release.classified-without-stamp": (0.95, 0.95, 5),

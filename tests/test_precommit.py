@@ -102,8 +102,9 @@ def test_pre_commit_passes_a_clean_transcription_and_fails_a_faulty_one(tmp_path
 
 
 def _readme_step(name: str) -> str:
-    """The text of the fenced block that follows `<!-- readme-step: NAME -->` in the README."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The text of the fenced block that follows `<!-- readme-step: NAME -->` in the steps of
+    docs/transcriptions.md (they were the README's)."""
+    text = (ROOT / "docs" / "transcriptions.md").read_text(encoding="utf-8")
     after = text.split(f"<!-- readme-step: {name} -->\n", 1)[1]
     fence, body = after.split("\n", 1)
     assert fence.startswith("```"), fence
@@ -115,8 +116,8 @@ ACCEPTED = ("SECRET\n\nMEMORANDUM FOR THE RECORD\n\n(TS) The plan.\n\n(U) Other.
             "SECRET\n")
 
 
-def test_the_readme_steps_work_as_written_in_a_repository_with_a_readme(tmp_path):
-    _hook_repository(tmp_path / "markaudit")  # the clone beside the repository, as the README has
+def test_the_documented_steps_work_as_written_in_a_repository_with_a_readme(tmp_path):
+    _hook_repository(tmp_path / "markaudit")  # the clone beside the repository, as the page has
     project = tmp_path / "transcriptions"
     project.mkdir()
     _git(project, "init", "-q")
@@ -128,7 +129,7 @@ def test_the_readme_steps_work_as_written_in_a_repository_with_a_readme(tmp_path
     environment = _pre_commit_environment(tmp_path)
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
 
-    # The three steps, in the README's order, copied as they stand.
+    # The three steps, in the page's order, copied as they stand.
     (project / "markaudit.toml").write_text(_readme_step("markaudit.toml"), encoding="utf-8")
     step = subprocess.run(["bash", "-e", "-c", _readme_step("baseline")], cwd=project,
                           env=environment, capture_output=True, text=True, timeout=300)

@@ -1,4 +1,4 @@
-"""The JSON report: a public interface, documented in the README. Keep it stable.
+"""The JSON report: a public interface, documented in docs/reports.md. Keep it stable.
 
 Written as it goes: the documents array is streamed, the summary and roll-up come last.
 """
