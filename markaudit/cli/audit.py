@@ -236,7 +236,7 @@ def audit(
         extensions=extensions, no_split=no_split, no_cache=no_cache, cache_dir=cache_dir,
         select=select, ignore=ignore, input_kind=input_kind, min_confidence=min_confidence,
         fail_on=fail_on, follow_links=follow_links, force_exclude=force_exclude)
-    # Limits that keep one pathological file from holding a run (see README, Guarantees).
+    # Limits that keep one pathological file from holding a run (docs/guarantees.md).
     prepared.settings = replace(
         prepared.settings, time_limit=timeout or None,
         max_bytes=round(max_size * 1_000_000) if max_size else None,
