@@ -421,3 +421,14 @@ markings:
 """
     [marking] = markings(tmp_path, rules, "RELEASED J. Smith DO/IMS ~ ON 10/27/1962\n")
     assert marking.fields["date"] == "1962-10-27"
+
+
+def test_a_phrase_of_underscores_is_a_located_rule_error_not_a_crash(tmp_path):
+    rules = """\
+markings:
+  - id: local.stamp
+    kind: release
+    phrase: "_"
+"""
+    [line] = validate(tmp_path, rules)
+    assert line.endswith("marking 'local.stamp': the phrase has no word and no slot")

@@ -36,7 +36,9 @@ from markaudit.engine.vocabulary import Vocabulary
 
 _TOKEN = regex.compile(r"\{[^{}]*\}|\[|\]|[{}]|[^\s\[\]{}]+")
 _SLOT = regex.compile(r"^\{\s*(?P<name>[A-Za-z_]\w*)\s*(?::\s*(?P<type>[A-Za-z_]\w*)\s*)?\}$")
-_PUNCTUATION_ONLY = regex.compile(r"^[^\w]+$")
+# No letter or digit: "_" too is punctuation, never a word (a word with no letter to look for
+# would match nothing, or anything).
+_PUNCTUATION_ONLY = regex.compile(r"^[\W_]+$")
 # Between two words of a run; around a slot or punctuation, nothing need stand between.
 WORD_GAP = r"\s+"
 GAP = r"\s*"
