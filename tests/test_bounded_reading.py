@@ -170,7 +170,7 @@ def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     from markaudit.engine.rules import load_rules
     from markaudit.run.audit import rule_paths
-    from markaudit.run.pipeline import source
+    from markaudit.run import source
     from markaudit.run.sources import Source
 
     def parse_for_ever(data: bytes, path: str, ocr: object = None):
