@@ -6,7 +6,7 @@ Every table has one row per document family (the label file's folder: JFK, State
 ...), since the pack is tuned on some families and meets others for the first time.
 
 - Per family: document level accuracy (the audited document's classification against the
-  labelled one), banner and release precision and recall, and the release issuer's precision
+  labelled one, over the files that label markings or a level: a findings-only file does not), banner and release precision and recall, and the release issuer's precision
   (stamps found with the right issuer, among all stamps found), recall (among all labelled
   stamps) and the release-date recall (stamps found with the right date, among the labelled
   stamps that carry one).
@@ -49,11 +49,12 @@ class Scores:
     kinds: dict[str, Tally] = field(default_factory=dict)
     checks: dict[str, Tally] = field(default_factory=dict)
     reviewed: int = 0  # documents whose findings were reviewed
+    levels_labelled: int = 0  # documents whose level was labelled (not findings-only files)
     levels_right: int = 0  # documents whose audited level is the labelled one
 
     @property
     def level_accuracy(self) -> float | None:
-        return self.levels_right / self.documents if self.documents else None
+        return self.levels_right / self.levels_labelled if self.levels_labelled else None
 
 
 def label_files(paths: list[str]) -> list[Path]:
@@ -98,7 +99,12 @@ def measure_families(files: list[Path], verbose: bool = False) -> dict[str, Scor
         for group in (family(file), ALL):
             into = scores.setdefault(group, Scores())
             into.documents += 1
-            into.levels_right += level == labelled_level(dict(expectation.data), rules.levels)
+            data = dict(expectation.data)
+            # A file that reviews findings only labels no marking and no level: it says nothing
+            # of the document's level, so it does not count for level accuracy.
+            if "classification" in data or "markings" in data:
+                into.levels_labelled += 1
+                into.levels_right += level == labelled_level(data, rules.levels)
             misses = score(expectation, report, into.kinds)
             if "findings" in expectation.data:
                 into.reviewed += 1
