@@ -169,8 +169,8 @@ def test_symlinks_out_of_the_folder_walked_are_listed_not_followed(tmp_path: Pat
 def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     from markaudit.engine.rules import load_rules
-    from markaudit.run.audit import rule_paths
     from markaudit.run import source
+    from markaudit.run.audit import rule_paths
     from markaudit.run.sources import Source
 
     def parse_for_ever(data: bytes, path: str, ocr: object = None):
