@@ -6,10 +6,11 @@ Every table has one row per document family (the label file's folder: JFK, State
 ...), since the pack is tuned on some families and meets others for the first time.
 
 - Per family: document level accuracy (the audited document's classification against the
-  labelled one, over the files that label markings or a level: a findings-only file does not), banner and release precision and recall, and the release issuer's precision
-  (stamps found with the right issuer, among all stamps found), recall (among all labelled
-  stamps) and the release-date recall (stamps found with the right date, among the labelled
-  stamps that carry one).
+  labelled one, over the files that label markings or a level: a findings-only file does not),
+  banner and release precision and recall, and the release issuer's precision (stamps found
+  with the right issuer, among all stamps found), recall (among all labelled stamps) and the
+  release-date recall (stamps found with the right date, among the labelled stamps that carry
+  one).
 - Per family and kind of marking: precision and recall of markings (a label is found when a
   marking of its kind starts within two lines of it), and the share of found markings whose
   parsed fields (level, issuer, date) equal the label.
