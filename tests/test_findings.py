@@ -286,6 +286,17 @@ def test_html_opens_on_documents_that_need_attention_and_sorts_by_severity(tmp_p
     assert order == severities
 
 
+def _html_page(document: DocumentReport, memo: Path) -> str:
+    """The HTML report of one document, handed its text as a run hands it."""
+    stream = io.StringIO()
+    reporter = HtmlReporter(stream, RunInfo(version="test", rules=load_rules(rule_paths())))
+    reporter.start()
+    reporter.text(read_document(memo))
+    reporter.document(document)
+    reporter.finish(Rollup())
+    return stream.getvalue()
+
+
 def test_html_tooltips_have_no_control_pictures_and_keep_messages_apart(tmp_path: Path):
     memo = tmp_path / "memo.txt"
     memo.write_text("SECRET\n\n(TS) The plan.\n\nSECRET\n", encoding="utf-8")
@@ -294,13 +305,8 @@ def test_html_tooltips_have_no_control_pictures_and_keep_messages_apart(tmp_path
                                        ("test.other", "second message"))]
     document = DocumentReport(path=str(memo), pages=1, findings=tuple(on_line_3),
                               page_lines=(1,))
-    stream = io.StringIO()
-    reporter = HtmlReporter(stream, RunInfo(version="test", rules=load_rules(rule_paths())))
-    reporter.start()
-    reporter.text(read_document(memo))  # as a run hands it the document it read
-    reporter.document(document)
-    reporter.finish(Rollup())
-    titles = [part.split('"', 1)[0] for part in stream.getvalue().split(' title="')[1:]]
+    page = _html_page(document, memo)
+    titles = [part.split('"', 1)[0] for part in page.split(' title="')[1:]]
     # a rule's description (folded YAML) and a message ending in a newline leave no residue
     assert titles and not any("\u240a" in t or "\u240d" in t for t in titles)
     assert "error: first message&#10;error: second message" in titles
@@ -320,13 +326,8 @@ def test_html_flags_the_line_of_every_marking_of_a_finding_of_many_pages(tmp_pat
     document = group_findings(DocumentReport(path=str(memo), pages=3, findings=tuple(disagree),
                                              page_lines=(1, 4, 7)))
     assert len(document.findings) == 1
-    stream = io.StringIO()
-    reporter = HtmlReporter(stream, RunInfo(version="test", rules=load_rules(rule_paths())))
-    reporter.start()
-    reporter.text(read_document(memo))  # as a run hands it the document it read
-    reporter.document(document)
-    reporter.finish(Rollup())
-    flagged = re.findall(r'class="l flag-warning" id="[^"]*-p(\d+)-l(\d+)"', stream.getvalue())
+    flagged = re.findall(r'class="l flag-warning" id="[^"]*-p(\d+)-l(\d+)"',
+                         _html_page(document, memo))
     assert sorted(flagged) == [("2", "4"), ("3", "7")]
 
 

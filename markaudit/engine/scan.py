@@ -15,6 +15,8 @@ expressions in milliseconds, where a run of three edits took it seconds.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -108,8 +110,6 @@ def hyperscan_module() -> Any:
     try:
         import hyperscan
     except ImportError as error:  # a platform without a wheel, or a broken install
-        import platform
-
         raise ScanUnavailable(
             f"the hyperscan package cannot be loaded on this platform ({platform.system()} "
             f"{platform.machine()}, Python {platform.python_version()}): {error}; markaudit "
@@ -174,9 +174,6 @@ class WordScan:
 def _database_key(parts: Sequence[Part], hyperscan: Any) -> str:
     """What a kept database is found under: every part, in order (a part's index is its id),
     and the Hyperscan that compiled it."""
-    import hashlib
-    import platform
-
     text = "\0".join(f"{p.rule}\1{p.expression}\1{p.edits}" for p in parts)
     made_by = f"{getattr(hyperscan, '__version__', '')}\0{platform.machine()}\0"
     return hashlib.sha256((made_by + text).encode()).hexdigest()[:32]
