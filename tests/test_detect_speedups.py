@@ -73,6 +73,8 @@ def test_prefilter_never_drops_a_match(patterns: list[regex.Pattern[str]]) -> No
     r"(?:APPROVED\s+FOR\s+RELEASE){e<=3}\s*(?P<year>(?:19|20)\d\d)",
     r"^[^A-Za-z0-9\n]{0,6}(?:DE)?(?:CLASSIFY\s+ON){e<=3}",
     r"(?x) ^ (?P<level>(?:S[ -]?E[ -]?C[ -]?R[ -]?E[ -]?T){s<=2,i<=1,d<=1,e<=2}) $",
+    # a lookahead reads past the match: a look for it must not stop short of what it reads
+    r"(?:APPROVED\s+FOR){e<=2}(?!\s*RELEASE\s*1993)",
 ])
 def test_garbled_variants_are_kept(pattern: str) -> None:
     compiled = regex.compile(pattern, FLAGS)
@@ -85,6 +87,24 @@ def test_garbled_variants_are_kept(pattern: str) -> None:
         page = PageText(text)
         assert [m.span() for m in fast.finditer(compiled, page, 0, len(text), 2.0)] == \
             [m.span() for m in compiled.finditer(text)], text
+
+
+def test_a_look_near_the_places_a_rule_s_words_were_found_finds_every_match(
+        patterns: list[regex.Pattern[str]]) -> None:
+    # Each match holds, by its end, a place where the word scan found a part of its words; a
+    # match may begin anywhere up to its whole width before that place.
+    rng = random.Random(11)
+    for text in _texts()[::3]:
+        page = PageText(text)
+        for pattern in patterns:
+            fast = prefilter(pattern.pattern)
+            assert fast is not None
+            expected = [m.span() for m in pattern.finditer(text)]
+            held = sorted({end for _, end in expected} | {rng.randrange(len(text) + 1)})
+            got = [m.span() for m in fast.finditer(pattern, page, 0, len(text), 2.0, held)]
+            assert got == expected, (pattern.pattern, text)
+            assert not list(fast.finditer(pattern, page, 0, len(text), 2.0, [])), \
+                "with no place found, nothing is looked for"
 
 
 @pytest.mark.parametrize("pattern", [

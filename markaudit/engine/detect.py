@@ -29,7 +29,7 @@ from markaudit.engine.prefilter import (
     to_data,
 )
 from markaudit.engine.rules import MarkingRule, RuleSet
-from markaudit.engine.scan import WordScan
+from markaudit.engine.scan import WordScan, line_breaks, stretches
 from markaudit.engine.vocabulary import split_words
 
 __all__ = ["DOCUMENT_TIMEOUT", "PAGE_TIMEOUT", "RULE_TIMEOUT", "detect", "detect_page"]
@@ -113,6 +113,7 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
     upper = shared.upper or view.text.upper()
     short_lines: dict[tuple[int, float], list[tuple[int, int]]] = {}  # shared by line rules
     places = word_scan(rules).places(view.text)  # every scanned rule's places, in one pass
+    breaks = line_breaks(view.text) if places else []
     candidates: list[tuple[Marking, tuple[int, int], int]] = []
     stopped = False
     for order, rule in enumerate(rules.markings):
@@ -129,7 +130,7 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
                 ends = rule.line_ends_with
                 windows = [(s, e) for s, e in windows if ends.search(view.text, s, e)]
         elif rule.scan_runs:
-            windows = places.get(order, [])
+            windows = stretches(view.text, places.get(order, []), breaks)
         elif rule.anchors:
             windows = _windows(upper, rule.anchors)
         else:
@@ -141,6 +142,7 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
             # reject too few of them to pay for themselves (measured: banner rules ran slower).
             # Only pieces that no edit may touch are looked for, on the whole page at once.
             line_rule = rule.max_line_length is not None
+            held = places.get(order, []) if rule.scan_runs else None
             fast = None if line_rule else _derived(
                 "prefilter", prefilter, prefilter_from_data, pattern)
             lines = _derived(
@@ -155,7 +157,7 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
                 limit = min(RULE_TIMEOUT, left)
                 try:
                     for match in (
-                        fast.finditer(pattern, shared, start, end, limit) if fast
+                        fast.finditer(pattern, shared, start, end, limit, held) if fast
                         else pattern.finditer(view.text, start, end, timeout=limit)
                     ):
                         if match.span() in seen:

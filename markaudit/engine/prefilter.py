@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import math
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 
@@ -63,6 +63,13 @@ class Zero:
 @dataclass(frozen=True, slots=True)
 class LineStart(Zero):
     pass  # `^`: with MULTILINE, the start of the text or of a line
+
+
+@dataclass(frozen=True, slots=True)
+class Look(Zero):
+    """A lookahead or lookbehind: no width, but the engine reads `node`'s text beside it."""
+
+    node: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +203,7 @@ class _Parser:
         if self._peek() != ")":
             raise Unsupported("unclosed group")
         self.pos += 1
-        return Zero() if lookaround else node
+        return Look(node) if lookaround else node
 
     def _set(self) -> Single:
         start = self.pos - 1
@@ -302,6 +309,26 @@ def width(node: object) -> float:
         # every insertion or substitution may bring one more non-space character
         return width(node.node) + node.edits
     raise Unsupported(type(node).__name__)
+
+
+def reach(node: object) -> float:
+    """The most non-space characters, from a match's start, that the engine may read to try
+    it: its width, plus what each lookaround may read beside it (INF when unbounded)."""
+    return width(node) + sum((width(look.node) for look in _looks(node)), 0.0)
+
+
+def _looks(node: object) -> Iterator[Look]:
+    if isinstance(node, Look):
+        yield node
+        yield from _looks(node.node)
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from _looks(item)
+    elif isinstance(node, Alt):
+        for branch in node.branches:
+            yield from _looks(branch)
+    elif isinstance(node, Repeat | Fuzzy):
+        yield from _looks(node.node)
 
 
 def requirement(node: object, fuzzy: bool = False) -> tuple[Alternative, ...] | None:
@@ -514,6 +541,12 @@ def _piece_finder(piece: str) -> regex.Pattern[str]:
 class Prefilter:
     alternatives: tuple[Alternative, ...]
     at_line_start: bool  # every match begins where `^` holds
+    # The most non-space characters the engine reads from a match's start (see `reach`): a
+    # search for a match that begins by some place need not run further than this past it.
+    reach: float = INF
+    # The most non-space characters a match holds (see `width`): a match that holds a place
+    # begins at most this far before it.
+    span: float = INF
 
     def starts(self, page: PageText) -> list[tuple[int, int]] | None:
         """Where on the page a match could begin: sorted, disjoint (first, last) intervals
@@ -580,7 +613,8 @@ class Prefilter:
         return looks
 
     def finditer(self, pattern: regex.Pattern[str], page: PageText, start: int, end: int,
-                 timeout: float) -> Iterator[regex.Match[str]]:
+                 timeout: float, held: Sequence[int] | None = None
+                 ) -> Iterator[regex.Match[str]]:
         """Exactly the matches of `pattern.finditer(text, start, end)`, found with less work.
 
         Every match the engine reports is a real match, so it begins inside one of `starts`;
@@ -589,8 +623,15 @@ class Prefilter:
         A search begins a character before such a place, never on it: a fuzzy search begun
         exactly where a match begins can miss it (a search from the "B" of "Boclassity on:
         OADR" finds nothing; one from the character before finds the match at the "B").
+
+        `held`: sorted places of which every match holds one, by its end (where the word scan
+        found a part of the rule's words, engine/scan.py). A match then begins at most `span`
+        non-space characters before one of them, and only there is it looked for.
         """
         spans = page.starts(self)
+        if held is not None:
+            around = self._around(page, held)
+            spans = around if spans is None else _intersection(spans, around)
         if spans is None:
             yield from pattern.finditer(page.text, start, end, timeout=timeout)
             return
@@ -602,8 +643,18 @@ class Prefilter:
             return
         yield from self._start_by_start(pattern, page, spans[first:], start, end, timeout)
 
-    @staticmethod
-    def _start_by_start(pattern: regex.Pattern[str], page: PageText,
+    def _around(self, page: PageText, held: Sequence[int]) -> list[tuple[int, int]]:
+        """Where a match that holds one of the places `held` may begin, merged."""
+        merged: list[tuple[int, int]] = []
+        for place in held:
+            first = _earliest(page.non_space, place, self.span, 0)
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(place, merged[-1][1]))
+            else:
+                merged.append((first, place))
+        return merged
+
+    def _start_by_start(self, pattern: regex.Pattern[str], page: PageText,
                         spans: list[tuple[int, int]], start: int, end: int,
                         timeout: float) -> Iterator[regex.Match[str]]:
         """The matches, found by trying the pattern where a match could begin, not between.
@@ -616,6 +667,11 @@ class Prefilter:
         reach it, and gives the next match. `match` holds wherever that search would report a
         match beginning (and at a few places more, which only cost a search): the markings of
         `../shared/corpus` and of the benchmark collection are the same as a whole-page scan's.
+
+        Each look stops where the pattern's `reach` past the interval's last place runs out:
+        a match begun in the interval reads no further, so what it finds there is what a look
+        to the window's end would find. A match the search finds beyond the interval is left
+        for the interval it begins in, where it is looked for again with its own bound.
         """
         text = page.text
         position = start
@@ -627,23 +683,52 @@ class Prefilter:
             if last < position:
                 index += 1
                 continue
+            stop = self._stop(page, last, end)
             at = max(first, position)
             if last - at < NARROW:
                 while at <= last and at < end and pattern.match(
-                        text, at, end, timeout=timeout) is None:
+                        text, at, stop, timeout=timeout) is None:
                     at += 1
                 if at > last or at >= end:
                     index += 1
                     continue
-            matches = pattern.finditer(text, max(position, at - 1), end, timeout=timeout)
-            match = next(matches, None)
-            if match is None:
-                return
+            match = pattern.search(text, max(position, at - 1), stop, timeout=timeout)
+            if match is None or match.start() > last:
+                index += 1
+                continue
             yield match
             if match.end() == match.start():  # an empty match: finditer knows what comes next
+                matches = pattern.finditer(text, max(position, at - 1), end, timeout=timeout)
+                next(matches, None)  # the match just given
                 yield from matches
                 return
             position = match.end()
+
+    def _stop(self, page: PageText, last: int, end: int) -> int:
+        """Where a look for a match that begins by `last` may stop: one character past the
+        `reach`-th non-space character after it (so that what stands right after a match, as
+        a lookahead or `$` reads it, is the page's own), or `end`."""
+        if self.reach == INF:
+            return end
+        non_space = page.non_space
+        after = bisect.bisect_left(non_space, last) + int(self.reach)
+        return end if after >= len(non_space) else min(end, non_space[after] + 1)
+
+
+def _intersection(one: list[tuple[int, int]], other: list[tuple[int, int]]
+                  ) -> list[tuple[int, int]]:
+    """The places in both lists of sorted, disjoint (first, last) intervals."""
+    both: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(one) and j < len(other):
+        first, last = max(one[i][0], other[j][0]), min(one[i][1], other[j][1])
+        if first <= last:
+            both.append((first, last))
+        if one[i][1] < other[j][1]:
+            i += 1
+        else:
+            j += 1
+    return both
 
 
 def _earliest(non_space: list[int], at: int, bound: float, floor: int) -> int:
@@ -664,7 +749,7 @@ def prefilter(pattern: str) -> Prefilter | None:
         found = requirement(tree)
     except (Unsupported, ValueError, IndexError, RecursionError):  # (deep nesting)
         return None
-    return Prefilter(found, _at_line_start(tree)) if found else None
+    return Prefilter(found, _at_line_start(tree), reach(tree), width(tree)) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -745,16 +830,20 @@ def to_data(found: Prefilter | LineFilter | None) -> object:
                     for a in found.alternatives]
     if isinstance(found, LineFilter):
         return {"line_filter": alternatives}
-    return {"prefilter": alternatives, "at_line_start": found.at_line_start}
+    return {"prefilter": alternatives, "at_line_start": found.at_line_start,
+            "reach": None if found.reach == INF else found.reach,
+            "span": None if found.span == INF else found.span}
 
 
 def prefilter_from_data(data: object) -> Prefilter | None:
     """The prefilter (or None) `to_data` gave; ValueError for anything else."""
     if data is None:
         return None
-    if isinstance(data, dict) and set(data) == {"prefilter", "at_line_start"} and isinstance(
-            data["at_line_start"], bool):
-        return Prefilter(_alternatives(data["prefilter"]), data["at_line_start"])
+    if isinstance(data, dict) and set(data) == {"prefilter", "at_line_start", "reach", "span"} \
+            and isinstance(data["at_line_start"], bool) and _is_bound(data["reach"]) \
+            and _is_bound(data["span"]):
+        return Prefilter(_alternatives(data["prefilter"]), data["at_line_start"],
+                         _bound(data["reach"]), _bound(data["span"]))
     raise ValueError("not a prefilter")
 
 
@@ -799,6 +888,16 @@ def _finds(piece: str) -> regex.Pattern[str] | None:
         return _piece_finder(piece)
     except regex.error:
         return None
+
+
+def _is_bound(value: object) -> bool:
+    """A count of characters as `to_data` writes it: a number at least 0, or null for INF."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool)
+                             and value >= 0)
+
+
+def _bound(value: object) -> float:
+    return INF if value is None else float(value)  # type: ignore[arg-type]
 
 
 def _is_count(value: object) -> bool:

@@ -151,9 +151,9 @@ class WordScan:
                               flags=[flags] * len(self.parts), ext=ext)
         keep_scan(key, hyperscan.dumpb(self.database))
 
-    def places(self, text: str) -> dict[int, list[tuple[int, int]]]:
-        """For each scanned rule, the stretches of `text` its matches may stand in, merged:
-        the lines around each place where a part of one of its runs was found."""
+    def places(self, text: str) -> dict[int, list[int]]:
+        """For each scanned rule, the places where a part of one of its runs ends, sorted: each
+        of its matches holds one of them (see the module's docstring)."""
         if self.database is None:
             return {}
         ends: dict[int, list[int]] = {}
@@ -167,8 +167,7 @@ class WordScan:
         by_rule: dict[int, list[int]] = {}
         for part, part_ends in ends.items():
             by_rule.setdefault(self.parts[part].rule, []).extend(part_ends)
-        return {rule: _stretches(text, sorted((end, end) for end in rule_ends))
-                for rule, rule_ends in by_rule.items()}
+        return {rule: sorted(set(rule_ends)) for rule, rule_ends in by_rule.items()}
 
 
 def _database_key(parts: Sequence[Part], hyperscan: Any) -> str:
@@ -179,16 +178,25 @@ def _database_key(parts: Sequence[Part], hyperscan: Any) -> str:
     return hashlib.sha256((made_by + text).encode()).hexdigest()[:32]
 
 
-def _stretches(text: str, spans_found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The lines around each span found, merged. Line ends are found once for the page: a
-    search back from every place found would take time squared on a page that is one long
-    line (OCR without line breaks)."""
-    breaks = [match.start() for match in _NEWLINE.finditer(text)]
+def line_breaks(text: str) -> list[int]:
+    """Where each line break of `text` stands."""
+    return [match.start() for match in _NEWLINE.finditer(text)]
+
+
+def stretches(text: str, places: list[int], breaks: list[int] | None = None
+              ) -> list[tuple[int, int]]:
+    """The lines around each place (a rule's matches stand within them), merged. `breaks`:
+    the page's line breaks (`line_breaks`), found once for every rule of the page: a search
+    back from every place would take time squared on a page that is one long line."""
+    if not places:
+        return []
+    if breaks is None:
+        breaks = line_breaks(text)
     spans: list[tuple[int, int]] = []
-    for begin, end in spans_found:
-        before = bisect.bisect_left(breaks, max(begin - WINDOW_BEFORE, 0)) - 1
+    for place in places:
+        before = bisect.bisect_left(breaks, max(place - WINDOW_BEFORE, 0)) - 1
         start = breaks[before] + 1 if before >= 0 else 0
-        after = bisect.bisect_left(breaks, min(end + WINDOW_AFTER, len(text)))
+        after = bisect.bisect_left(breaks, min(place + WINDOW_AFTER, len(text)))
         stop = breaks[after] if after < len(breaks) else len(text)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(stop, spans[-1][1]))
