@@ -467,7 +467,7 @@ class PageText:
     text: str
     _found: dict[str, list[int]] = field(default_factory=dict)
     # by id, with the prefilter kept alive so that its id cannot be reused by another
-    _starts: dict[int, tuple[Prefilter, list[tuple[int, int]] | None]] = field(
+    _starts: dict[tuple[int, object], tuple[Prefilter, list[tuple[int, int]] | None]] = field(
         default_factory=dict)
     _non_space: list[int] | None = None
     _line_starts: list[int] | None = None
@@ -509,10 +509,12 @@ class PageText:
             self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
         return self._line_starts
 
-    def starts(self, prefilter: Prefilter) -> list[tuple[int, int]] | None:
-        cached = self._starts.get(id(prefilter))
+    def starts(self, prefilter: Prefilter, within: Sequence[tuple[int, int]] | None = None
+               ) -> list[tuple[int, int]] | None:
+        key = (id(prefilter), None if within is None else tuple(within))
+        cached = self._starts.get(key)
         if cached is None or cached[0] is not prefilter:
-            cached = self._starts[id(prefilter)] = (prefilter, prefilter.starts(self))
+            cached = self._starts[key] = (prefilter, prefilter.starts(self, within))
         return cached[1]
 
 
@@ -548,10 +550,12 @@ class Prefilter:
     # begins at most this far before it.
     span: float = INF
 
-    def starts(self, page: PageText) -> list[tuple[int, int]] | None:
+    def starts(self, page: PageText, within: Sequence[tuple[int, int]] | None = None
+               ) -> list[tuple[int, int]] | None:
         """Where on the page a match could begin: sorted, disjoint (first, last) intervals
         holding every real start (and some others), or None when the pieces are so common that
-        looking would cost more than it saves.
+        looking would cost more than it saves. `within`: sorted, disjoint intervals outside
+        which no match begins anyway: a piece found where it could start none is passed by.
 
         The page is taken whole: a window's possible starts are among the page's, since the
         pieces inside the window are among the page's pieces.
@@ -559,7 +563,7 @@ class Prefilter:
         spans: list[tuple[int, int]] = []
         budget = SPREAD * len(page.text) + 64
         for alternative in self.alternatives:
-            tried = self._alternative_starts(alternative, page, spans, budget)
+            tried = self._alternative_starts(alternative, page, spans, budget, within)
             if tried is None:
                 return None
             budget -= tried
@@ -573,7 +577,8 @@ class Prefilter:
         return merged
 
     def _alternative_starts(self, alternative: Alternative, page: PageText,
-                            spans: list[tuple[int, int]], budget: int) -> int | None:
+                            spans: list[tuple[int, int]], budget: int,
+                            within: Sequence[tuple[int, int]] | None = None) -> int | None:
         """Add the intervals of possible starts of one alternative; the work done, or None.
 
         Any edits + 1 pieces hold an intact one: the rarest seed the intervals. A seed found at
@@ -594,6 +599,8 @@ class Prefilter:
         for index in seeds:
             for at in positions[index]:
                 first = _earliest(non_space, at, alternative.pieces[index].bound, 0)
+                if within is not None and not _meets(within, first, at):
+                    continue
                 here = bisect.bisect_left(non_space, at)
                 found = 0
                 for piece, every in zip(alternative.pieces, positions, strict=True):
@@ -628,9 +635,11 @@ class Prefilter:
         found a part of the rule's words, engine/scan.py). A match then begins at most `span`
         non-space characters before one of them, and only there is it looked for.
         """
-        spans = page.starts(self)
-        if held is not None:
+        if held is None:
+            spans = page.starts(self)
+        else:
             around = self._around(page, held)
+            spans = page.starts(self, around)
             spans = around if spans is None else _intersection(spans, around)
         if spans is None:
             yield from pattern.finditer(page.text, start, end, timeout=timeout)
@@ -713,6 +722,14 @@ class Prefilter:
         non_space = page.non_space
         after = bisect.bisect_left(non_space, last) + int(self.reach)
         return end if after >= len(non_space) else min(end, non_space[after] + 1)
+
+
+def _meets(intervals: Sequence[tuple[int, int]], first: int, last: int) -> bool:
+    """Whether [first, last] meets one of the sorted, disjoint `intervals`."""
+    index = bisect.bisect_left(intervals, (first, -1))
+    if index > 0 and intervals[index - 1][1] >= first:
+        return True
+    return index < len(intervals) and intervals[index][0] <= last
 
 
 def _intersection(one: list[tuple[int, int]], other: list[tuple[int, int]]
