@@ -126,6 +126,8 @@ def _search_page(page: Page, rules: RuleSet, words: SplitWords, timeouts: list[T
             if key not in short_lines:
                 short_lines[key] = _short_lines(view.text, *key)
             windows = short_lines[key]
+            if rule.scan_runs:  # a line that holds none of the places found holds no match
+                windows = _holding(windows, places.get(order, []))
             if rule.line_ends_with is not None:
                 ends = rule.line_ends_with
                 windows = [(s, e) for s, e in windows if ends.search(view.text, s, e)]
@@ -250,6 +252,16 @@ def _short_lines(text: str, limit: int, capitals: float = 0.0) -> list[tuple[int
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans
+
+
+def _holding(windows: list[tuple[int, int]], places: list[int]) -> list[tuple[int, int]]:
+    """The windows in which one of the (sorted) places ends a part found by the word scan."""
+    kept = []
+    for start, end in windows:
+        index = bisect.bisect_right(places, start)
+        if index < len(places) and places[index] <= end:
+            kept.append((start, end))
+    return kept
 
 
 def _capital_share(text: str) -> float:
