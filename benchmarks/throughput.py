@@ -22,7 +22,9 @@ times the installed `markaudit` command as a user runs it:
   runs before (the pre-commit case), against `python -c "import markaudit"`, and the import of
   the command line's libraries alone (typer and rich), which any run of the command pays;
 - ripgrep (`rg`, Debian package `ripgrep`): one search of the same collection for every pattern of
-  the pack that ripgrep's syntax accepts, fuzzy counts removed.
+  the pack that ripgrep's syntax accepts, fuzzy counts removed, `--no-unicode`;
+- semgrep (when installed, or given with `--semgrep`): the same patterns as `generic` rules with
+  `pattern-regex`, case ignored, 2 jobs (a pattern its regex engine refuses is left out).
 
 Every figure is the median of `--runs` runs. Nothing here is a test: it prints numbers to quote.
 """
@@ -159,11 +161,51 @@ def ripgrep_patterns() -> tuple[list[str], int]:
     return accepted, len(patterns)
 
 
+SEMGREP_ENVIRONMENT = {**ENVIRONMENT, "SEMGREP_ENABLE_VERSION_CHECK": "0",
+                       "SEMGREP_SEND_METRICS": "off"}
+
+
+def semgrep_command(semgrep: str, patterns: Sequence[str], folder: Path, workspace: Path
+                    ) -> tuple[list[str], int]:
+    """A semgrep run of the patterns as `generic` rules (`pattern-regex`, case ignored) over
+    the folder, and how many rules it keeps: a pattern semgrep's regex engine refuses is left
+    out, as ripgrep's are."""
+    import json
+
+    import yaml
+
+    def write(kept: Sequence[tuple[int, str]]) -> Path:
+        rules = [{"id": f"marking-{index}", "languages": ["generic"], "message": "marking",
+                  "severity": "INFO", "pattern-regex": f"(?i){pattern}"}
+                 for index, pattern in kept]
+        path = workspace / "semgrep-rules.yaml"
+        path.write_text(yaml.safe_dump({"rules": rules}), encoding="utf-8")
+        return path
+
+    kept = list(enumerate(patterns))
+    command = [semgrep, "scan", "--metrics", "off", "--disable-version-check", "--quiet",
+               "--json", "--no-git-ignore", "--jobs", "2", "--config"]
+    empty = workspace / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    check = subprocess.run([*command, str(write(kept)), str(empty)], capture_output=True,
+                           check=False, env=SEMGREP_ENVIRONMENT)
+    refused = set()
+    try:
+        for error in json.loads(check.stdout or b"{}").get("errors", []):
+            refused.update(int(rule.rsplit("-", 1)[1]) for rule in error.get("rule_id", "")
+                           .split(",") if rule.rsplit("-", 1)[-1].isdigit())
+    except (ValueError, AttributeError):
+        pass
+    kept = [(index, pattern) for index, pattern in kept if index not in refused]
+    return [*command, str(write(kept)), str(folder)], len(kept)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the collection here and keep it")
+    parser.add_argument("--semgrep", help="the semgrep command (default: semgrep on PATH)")
     options = parser.parse_args()
 
     markaudit = shutil.which("markaudit", path=str(Path(sys.executable).parent)) or "markaudit"
@@ -248,13 +290,21 @@ def main() -> None:
 
         if shutil.which("rg"):
             patterns, total = ripgrep_patterns()
-            rg_command = ["rg", "--ignore-case", "--count-matches", "--no-filename",
-                          "--no-messages",
+            rg_command = ["rg", "--ignore-case", "--no-unicode", "--count-matches",
+                          "--no-filename", "--no-messages",
                           *(a for p in patterns for a in ("-e", p)), str(folder)]
             rg_time, _ = median_run(rg_command, options.runs)
             line(f"ripgrep, {len(patterns)} of {total} patterns", rg_time)
             print(f"markaudit (2 workers) over ripgrep: {two / rg_time:5.1f}x slower "
                   "(target <= 8x)")
+            semgrep = options.semgrep or shutil.which("semgrep")
+            if semgrep:
+                command, rules = semgrep_command(semgrep, patterns, folder, workspace)
+                semgrep_time, _ = median_run(command, options.runs)
+                line(f"semgrep, {rules} rules, 2 jobs", semgrep_time)
+                print(f"markaudit (2 workers) over semgrep: {two / semgrep_time:5.2f}x")
+            else:
+                print("semgrep reference: semgrep not found (pip install semgrep; --semgrep)")
         else:
             print("ripgrep reference: rg not found (apt-get install ripgrep)")
     finally:
