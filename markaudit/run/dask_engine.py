@@ -71,9 +71,13 @@ class DaskEngine:
         try:
             if self.scheduler is None:
                 # Processes, one thread each: the audit is pure Python and holds the GIL.
+                # No dashboard; the scheduler's own HTTP server takes any free port, not
+                # 8787, which a notebook's cluster often holds (a warning on the user's
+                # terminal otherwise).
                 self._cluster = LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR)
+                    dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                    silence_logs=logging.ERROR)
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(self.scheduler)
