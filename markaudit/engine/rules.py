@@ -152,9 +152,10 @@ def _pack_key(files: Sequence[Path]) -> str | None:
     key = hashlib.sha256(f"{__version__}\0{regex.__version__}\0{sys.version}\0".encode())
     # The engine, the check types (their options) and the model (severities): a pack kept by
     # other code, a working copy's say, is not read back.
-    # Every module below engine/ and checks/: a kind or slot type changed changes the key too.
+    # Every module below engine/ and checks/: a kind or slot type changed changes the key too;
+    # and the page layout's defaults, which a pack that declares none keeps.
     code = sorted([*_PACKAGE.glob("engine/**/*.py"), *_PACKAGE.glob("checks/**/*.py"),
-                   _PACKAGE / "core" / "model.py"])
+                   _PACKAGE / "core" / "model.py", _PACKAGE / "core" / "page_layout.py"])
     try:
         for path in files:
             data = path.read_bytes()
