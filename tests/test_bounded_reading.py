@@ -173,7 +173,7 @@ def test_reading_a_document_is_under_the_time_limit_and_costs_one_file(
     from markaudit.run.audit import rule_paths
     from markaudit.run.sources import Source
 
-    def parse_for_ever(data: bytes, path: str, ocr: object = None):
+    def parse_for_ever(data: bytes, path: str, ocr: object = None, layout: object = None):
         while True:  # a parser stuck on a pathological file
             pass
 

@@ -59,8 +59,8 @@ def failed_examples(rules: RuleSet) -> Iterator[FailedExample]:
         for expected in ("match", "no_match"):
             places = rule.example_places.get(expected, ())
             for index, text in enumerate(rule.examples.get(expected, ())):
-                markings = detect(document_from_text(placed(rule, text)), alone,
-                                  time_limit=EXAMPLE_SECONDS)
+                page = document_from_text(placed(rule, text), layout=rules.layout)
+                markings = detect(page, alone, time_limit=EXAMPLE_SECONDS)
                 where = places[index] if index < len(places) else None
                 if expected == "match" and not markings:
                     yield FailedExample(rule, expected, text, where)

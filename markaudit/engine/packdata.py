@@ -22,6 +22,7 @@ import regex
 from markaudit.checks import CHECK_TYPES
 from markaudit.core.cachefile import Invalid, strings, typed
 from markaudit.core.model import SEVERITIES
+from markaudit.core.page_layout import PageLayout, RecordForm
 from markaudit.engine.bounded import MAX_LENGTH, unbounded
 from markaudit.engine.compiled import LazyPattern
 from markaudit.engine.fields import resolve_parser
@@ -29,10 +30,10 @@ from markaudit.engine.kinds import KINDS
 from markaudit.engine.ocr import OcrPolicy
 from markaudit.engine.options import option_value, placeholders
 from markaudit.engine.ruleset import CheckRule, FieldSpec, FormLists, MarkingRule, NotNear, RuleSet
-from markaudit.engine.spec import MAX_OCR_EDITS, ZONES
+from markaudit.engine.spec import LAYOUT_KEYS, MAX_OCR_EDITS, ZONES
 from markaudit.engine.vocabulary import Vocabulary
 
-FORMAT = 2  # 2: declarative rules (their kind, words, scan runs) and the OCR policy
+FORMAT = 3  # 2: declarative rules (their kind, words, scan runs) and the OCR policy; 3: layout
 # The flags a compiled pattern may carry (its inline ones too), not DEBUG (which prints) nor
 # LOCALE (refused for text); and none of the pairs `regex` refuses together.
 _FLAGS = (regex.A | regex.B | regex.E | regex.F | regex.I | regex.M | regex.R | regex.S | regex.U
@@ -55,6 +56,9 @@ def to_data(rules: RuleSet) -> dict[str, Any]:
         "checks": [{"id": c.id, "type": c.type, "description": c.description,
                     "severity": c.severity, "message": c.message, "options": dict(c.options),
                     "source": c.source, "whole_file": c.whole_file} for c in rules.checks],
+        "layout": {"banner_words": list(rules.layout.banner_words),
+                   "foot_legends": list(rules.layout.foot_legends),
+                   "forms": [[f.last_field, f.dated_field] for f in rules.layout.forms]},
         "hyperscan": None,
     }
 
@@ -64,7 +68,7 @@ def from_data(data: object, sources: Sequence[str]) -> RuleSet | None:
     try:
         pack = typed(data, {"format": int, "sources": list, "digest": str, "texts": list,
                               "vocabularies": dict, "markings": list, "checks": list,
-                              "ocr": dict})
+                              "ocr": dict, "layout": dict})
         if pack["format"] != FORMAT or pack["sources"] != list(sources):
             return None
         vocabularies = {name: _vocabulary(name, terms)
@@ -80,7 +84,7 @@ def from_data(data: object, sources: Sequence[str]) -> RuleSet | None:
         texts = tuple(_pair(t, str, str) for t in pack["texts"])
         return RuleSet(vocabularies=vocabularies, markings=markings, checks=checks,
                        sources=tuple(sources), digest=pack["digest"], texts=texts,
-                       ocr=_policy(pack["ocr"]))
+                       ocr=_policy(pack["ocr"]), layout=_layout(pack["layout"]))
     except Invalid:
         return None
 
@@ -186,6 +190,20 @@ def _policy(data: object) -> OcrPolicy:
             len(char) != 1 for char, _ in lookalikes):
         raise Invalid
     return OcrPolicy(policy["letters_per_edit"], policy["max_edits"], lookalikes)
+
+
+def _layout(data: object) -> PageLayout:
+    """The page layout, each entry judged as the loader judges it (engine/spec.py)."""
+    layout = typed(data, {"banner_words": list, "foot_legends": list, "forms": list})
+    forms = [_pair(f, str, str) for f in layout["forms"]]
+    if any(LAYOUT_KEYS["forms"].problem({"last_field": last, "dated_field": dated})
+           for last, dated in forms) or any(LAYOUT_KEYS[key].problem(entry)
+                                            for key in ("banner_words", "foot_legends")
+                                            for entry in layout[key]):
+        raise Invalid
+    return PageLayout(banner_words=strings(layout["banner_words"]),
+                      foot_legends=strings(layout["foot_legends"]),
+                      forms=tuple(RecordForm(last, dated) for last, dated in forms))
 
 
 def _check(data: object, marking_ids: set[str], levels: list[str]) -> CheckRule:

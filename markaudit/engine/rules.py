@@ -4,13 +4,14 @@ The keys a file, a marking and a check may hold are declared in engine/spec.py, 
 declarative kinds in engine/kinds/, a check's option kinds in engine/options.py: the loader
 reads them from there, and judges what depends on more than one key.
 
-A rule file is YAML with up to four sections:
+A rule file is YAML with these sections:
 
 - `levels`: the classification levels, lowest first (each a name, or `{name, aliases}`);
 - `vocabularies`: named word lists (`caveat: {NOFORN: [NO FOREIGN DISSEM]}`), used in patterns
   as `{{caveat}}` and by parsers;
 - `markings`: detectors (id, kind, pattern(s), fields, OCR tolerance, zones);
-- `checks`: consistency checks (id, type, the markings they read, severity, message).
+- `checks`: consistency checks (id, type, the markings they read, severity, message);
+- `ocr` and `page_layout`: the pack's OCR policy and the words its page split reads.
 
 Every problem in every file is collected and reported as `file:line:column: message` (the
 column where it is known) before any document is read. Patterns compile once, after a static
@@ -40,6 +41,7 @@ import regex
 
 from markaudit.checks import CHECK_TYPES
 from markaudit.core.errors import RuleFileError, RuleProblem
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout, RecordForm
 from markaudit.core.version import __version__
 from markaudit.engine import spec as spec_tables
 from markaudit.engine.bounded import MAX_LENGTH
@@ -63,7 +65,13 @@ from markaudit.engine.ruleset import (
     NotNear,
     RuleSet,
 )
-from markaudit.engine.spec import DECLARATIVE_KEYS, MAX_OCR_EDITS, WORKED_OUT_KEYS, ZONES
+from markaudit.engine.spec import (
+    DECLARATIVE_KEYS,
+    LAYOUT_KEYS,
+    MAX_OCR_EDITS,
+    WORKED_OUT_KEYS,
+    ZONES,
+)
 from markaudit.engine.vocabulary import Vocabulary
 from markaudit.engine.yamldata import Position, YamlList, YamlMap
 
@@ -144,9 +152,10 @@ def _pack_key(files: Sequence[Path]) -> str | None:
     key = hashlib.sha256(f"{__version__}\0{regex.__version__}\0{sys.version}\0".encode())
     # The engine, the check types (their options) and the model (severities): a pack kept by
     # other code, a working copy's say, is not read back.
-    # Every module below engine/ and checks/: a kind or slot type changed changes the key too.
+    # Every module below engine/ and checks/: a kind or slot type changed changes the key too;
+    # and the page layout's defaults, which a pack that declares none keeps.
     code = sorted([*_PACKAGE.glob("engine/**/*.py"), *_PACKAGE.glob("checks/**/*.py"),
-                   _PACKAGE / "core" / "model.py"])
+                   _PACKAGE / "core" / "model.py", _PACKAGE / "core" / "page_layout.py"])
     try:
         for path in files:
             data = path.read_bytes()
@@ -184,6 +193,7 @@ class _Loader:
         self.policy_at: str | None = None
         self.compiled: list[tuple[str, int]] = []  # (pattern, flags) compiled and checked
         self.vocabulary_where: dict[str, tuple[str, Position]] = {}  # where first defined
+        self.layout: dict[str, list[Any]] = {}  # the page_layout lists the files declare
 
     def problem(self, path: str, where: int | Position | None, message: str) -> None:
         """Record a problem at a line, or at a (line, column) position."""
@@ -229,6 +239,8 @@ class _Loader:
                              f"(expected one of: {', '.join(FILE_KEYS)})")
         if "ocr" in data:
             self._read_policy(name, data)
+        if "page_layout" in data:
+            self._read_page_layout(name, data)
         if "levels" in data:
             self._read_levels(name, data)
         if "vocabularies" in data:
@@ -280,6 +292,42 @@ class _Loader:
             return
         self.policy_at = f"{name}:{data.line_of('ocr')}"
         self.policy = OcrPolicy(**values)
+
+    def _read_page_layout(self, name: str, data: YamlMap) -> None:
+        """The pack's page layout (core/page_layout.py): lists the files add to, each entry
+        judged alone by its key's check in engine/spec.py."""
+        section = data["page_layout"]
+        if not isinstance(section, YamlMap) or not section:
+            self.problem(name, data.value_where("page_layout"), "'page_layout' maps "
+                         f"{', '.join(LAYOUT_KEYS)} to lists")
+            return
+        for key, entries in section.items():
+            spec = LAYOUT_KEYS.get(key)
+            if spec is None:
+                self.problem(name, section.where(key), f"page_layout: unknown key '{key}'"
+                             f"{did_you_mean(str(key), list(LAYOUT_KEYS))} (expected one of: "
+                             f"{', '.join(LAYOUT_KEYS)})")
+                continue
+            if not isinstance(entries, YamlList):
+                self.problem(name, section.value_where(key), f"page_layout: '{key}' is a list")
+                continue
+            declared = self.layout.setdefault(str(key), [])
+            for index, entry in enumerate(entries):
+                if error := spec.problem(entry):
+                    self.problem(name, entries.where(index), f"page_layout: {key} entry "
+                                 f"{entry!r} {error}")
+                elif key == "forms":
+                    declared.append(RecordForm(" ".join(entry["last_field"].split()),
+                                               " ".join(entry["dated_field"].split())))
+                else:
+                    declared.append(" ".join(entry.upper().split()))
+
+    def _page_layout(self) -> PageLayout:
+        """The default layout, each list a file declares replaced by what the files declare."""
+        if not self.layout:
+            return DEFAULT_LAYOUT
+        return PageLayout(**{key: tuple(dict.fromkeys(entries))
+                             for key, entries in self.layout.items()})
 
     def _read_levels(self, name: str, data: YamlMap) -> None:
         entries = data["levels"]
@@ -380,7 +428,8 @@ class _Loader:
             self.store.save()
         return RuleSet(vocabularies=vocabularies, markings=tuple(markings), checks=tuple(checks),
                        sources=tuple(name for name, _ in self.texts), ocr=self.policy,
-                       digest=self.digest.hexdigest(), texts=tuple(self.texts))
+                       digest=self.digest.hexdigest(), texts=tuple(self.texts),
+                       layout=self._page_layout())
 
     def _fields_read(self, path: str, entry: YamlMap, check: CheckRule,
                      produced: Mapping[str, set[str]]) -> None:

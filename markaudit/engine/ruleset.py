@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout
 from markaudit.engine.fields import ParseContext
 from markaudit.engine.ocr import DEFAULT_POLICY, OcrPolicy
 from markaudit.engine.spec import ZONES
@@ -114,6 +115,7 @@ class RuleSet:
     ocr: OcrPolicy = DEFAULT_POLICY  # the pack's OCR policy
     # (name, text) of every file read, in order: what a worker elsewhere loads the pack from
     texts: tuple[tuple[str, str], ...] = ()
+    layout: PageLayout = DEFAULT_LAYOUT  # the words and forms the page split reads
 
     @property
     def levels(self) -> list[str]:

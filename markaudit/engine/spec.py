@@ -77,6 +77,24 @@ def _examples(value: Any) -> str | None:
     return None if ok else "has 'match' and 'no_match' lists of text"
 
 
+def _banner_word(value: Any) -> str | None:
+    ok = (isinstance(value, str) and all(w.isalpha() and w.isascii() for w in value.split())
+          and sum(map(str.isalpha, value)) >= 5)
+    return None if ok else "is a level in letters and spaces, five letters at least"
+
+
+def _foot_legend(value: Any) -> str | None:
+    ok = isinstance(value, str) and sum(map(str.isalpha, value)) >= 12
+    return None if ok else ("is the legend's text, twelve letters at least (a shorter one "
+                            "would end pages at common words)")
+
+
+def _form(value: Any) -> str | None:
+    ok = (isinstance(value, dict) and set(value) == {"last_field", "dated_field"}
+          and all(isinstance(v, str) and v.split() for v in value.values()))
+    return None if ok else "is {last_field: NAME, dated_field: NAME}"
+
+
 def _anchors(value: Any) -> str | None:
     ok = _texts(value) and value and all(a.strip() for a in value)
     return None if ok else "is a list of words, one of which every match contains"
@@ -181,6 +199,27 @@ CHECK_KEYS: dict[str, Key] = {
                       {"type": "boolean"}, _boolean),
 }
 
+# The keys of `page_layout:` (core/page_layout.py); each is a list, and each check judges one
+# entry of it, so that a bad entry is reported at its own line.
+LAYOUT_KEYS: dict[str, Key] = {
+    "banner_words": Key("The levels a page's banner is made of, in capitals (`TOP SECRET`): "
+                        "two banners with only margin lines between them, prose above and "
+                        "below, are one page's foot and the next page's head. Read with one "
+                        "OCR error in five letters of the last word; a level of several words "
+                        "also run together (`TOPSECRET`).", _TEXT, _banner_word),
+    "foot_legends": Key("The legend a printed form carries at the foot of every page "
+                        "(`REPRODUCTION BY OTHER THAN THE ISSUING OFFICE`): where text goes on "
+                        "below it, the next page starts. Read where printed in capitals, with "
+                        "one OCR error in six letters.", _TEXT, _foot_legend),
+    "forms": Key("A cover form filled in field by field: its last field and a field filled in "
+                 "with a date a few lines above it (`{last_field: COMMENTS, dated_field: DATE "
+                 "OF LAST REVIEW}`); where the record's text follows, its first page starts "
+                 "below the last field's value.", {
+                     "type": "object", "required": ["last_field", "dated_field"],
+                     "additionalProperties": False,
+                     "properties": {"last_field": _TEXT, "dated_field": _TEXT}}, _form),
+}
+
 FILE_KEYS: dict[str, Key] = {
     "description": Key("What this file holds.", _TEXT),
     "ocr": Key("The pack's OCR policy, declared once: how many edits a run of words of a "
@@ -198,6 +237,14 @@ FILE_KEYS: dict[str, Key] = {
     "vocabularies": Key("Named word lists: a canonical term and its other spellings.", {
         "type": "object", "additionalProperties": {
             "type": "object", "additionalProperties": _TEXTS}}),
+    "page_layout": Key("Where pages of plain text break: the banner words, foot legends and "
+                       "forms the page split reads. The lists the pack's files give are "
+                       "joined, so a file of yours adds to the shipped rules/layout.yaml; a "
+                       "list no file gives keeps its default (the same as that file's).", {
+                           "type": "object", "additionalProperties": False,
+                           "properties": {name: {"type": "array", "items": key.schema,
+                                                 "description": key.doc}
+                                          for name, key in LAYOUT_KEYS.items()}}),
     "markings": Key("Marking rules.", {"type": "array"}),
     "checks": Key("Checks.", {"type": "array"}),
 }
@@ -207,7 +254,8 @@ def keys_reference() -> str:
     """Every key of a rule file, a marking and a check, with its documentation: the text of
     `markaudit rules explain keys`."""
     parts = []
-    for title, table in (("rule file", FILE_KEYS), ("marking", MARKING_KEYS),
+    for title, table in (("rule file", FILE_KEYS), ("page_layout (each a list)", LAYOUT_KEYS),
+                         ("marking", MARKING_KEYS),
                          ("check (and each check type's options: rules explain TYPE)",
                           CHECK_KEYS)):
         parts.append(f"Keys of a {title}:")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from markaudit.core.errors import InputError
 from markaudit.core.model import Document
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout
 from markaudit.read import text as plain
 from markaudit.read.signatures import IMAGE_SUFFIXES, image_format
 
@@ -81,10 +82,13 @@ def input_format(data: bytes, path: str) -> str:
     return "text"
 
 
-def document_from_bytes(data: bytes, path: str, ocr: OcrOptions | None = None) -> Document:
+def document_from_bytes(data: bytes, path: str, ocr: OcrOptions | None = None,
+                        layout: PageLayout = DEFAULT_LAYOUT) -> Document:
     """Read the bytes of a file named `path` with the reader its format needs, or InputError.
 
-    `ocr` says how images and PDF pages without text are read; None: they are not."""
+    `ocr` says how images and PDF pages without text are read; None: they are not. `layout`
+    (the rule pack's) tells where the pages of a text without page breaks end; a scan's pages
+    are its own."""
     kind = input_format(data, path)
     if kind == "image":
         from markaudit.read.images import read_image
@@ -105,13 +109,14 @@ def document_from_bytes(data: bytes, path: str, ocr: OcrOptions | None = None) -
     if kind == "tei":
         from markaudit.read.tei import read_tei
 
-        return read_tei(data, path)
+        return read_tei(data, path, layout)
     if kind == "xml":
         raise InputError(path, "XML but not ALTO or TEI (no <alto> root element, no TEI "
                                "namespace)")
-    return plain.document_from_bytes(data, path)
+    return plain.document_from_bytes(data, path, layout)
 
 
-def read_document(path: str | Path, ocr: OcrOptions | None = None) -> Document:
+def read_document(path: str | Path, ocr: OcrOptions | None = None,
+                  layout: PageLayout = DEFAULT_LAYOUT) -> Document:
     """Read a file of any supported format into a Document, or raise InputError."""
-    return document_from_bytes(plain.read_bytes(path), str(path), ocr)
+    return document_from_bytes(plain.read_bytes(path), str(path), ocr, layout)

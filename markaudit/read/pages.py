@@ -8,17 +8,20 @@ its start was found, so that a reader of the report can judge the split.
 OCR misreads the banners it repeats (`SECRET` at a foot, `SeCneT` at the next head), so a page
 whose body is interrupted by two classification banners with only margin lines between them
 (prose above the first since its page began, prose below the second) is two pages run together:
-the next page starts below the first banner. The splitter knows the level words for this, read
-with one error (two in CONFIDENTIAL), or spelled out (`S-E-C-R-E-T`).
+the next page starts below the first banner. A banner is a short line holding one of the
+layout's banner words (core/page_layout.py), read with one OCR error in five letters of its last
+word, or spelled out (`S-E-C-R-E-T`).
 
-A printed form ends each of its pages with the same legend, whatever was typed on it: the CIA's
-message forms with "REPRODUCTION BY OTHER THAN THE ISSUING OFFICE IS PROHIBITED" (beside the
-copy number). Where text follows such a legend, the next page starts below it.
+A printed form ends each of its pages with the same legend, whatever was typed on it (one of
+the layout's foot legends, read with one OCR error in six letters, where it is printed in
+capitals). Where text follows such a legend, the next page starts below it.
 
-The JFK collection's cover form, the Record Identification Form, is filled in field by field
-("RECORD NUMBER : 176-10036-10134", "DATE OF LAST REVIEW : 9/10/2000", "COMMENTS : Box 2"),
-COMMENTS last. Where the record's text follows the form with no page break found below it, the
-record's first page starts below the COMMENTS field's value.
+A cover form filled in field by field ("DATE OF LAST REVIEW : 9/10/2000", "COMMENTS : Box 2"),
+its last field last, is one of the layout's forms. Where the record's text follows the form with
+no page break found below it, the record's first page starts below the last field's value.
+
+The words come from the page layout the rule pack declares (`page_layout:`, defaults in
+core/page_layout.py); their patterns are compiled once per layout, not per document.
 
 Zones: the top and bottom of a page are its first and last few non-blank lines, widened to every
 line before the body's first line of prose (and after its last), since a stamp block can be
@@ -30,11 +33,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice, pairwise
 
 import regex
 
 from markaudit.core.model import Zone
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout
 
 ZONE_LINES = 5  # the "few" lines at each end of a page that are always in its top/bottom zone
 ZONE_LINES_MAX = 15  # a margin block never reaches further into a page than this
@@ -50,26 +56,91 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+")
-# A level word as a banner gives it, read with OCR's usual error: SeCneT, S-E-C-R-EP, CONFDENTIAL
-_LEVEL_WORD = regex.compile(r"(?:TOP)?(?:SECRET){e<=1}|(?:CONFIDENTIAL){e<=2}")
 _SPELLED = re.compile(r"\b(?:[A-Za-z][-. ]){3,}[A-Za-z]{1,2}\b")  # S-E-C-R-E-T, S E C R E T
 # a memo's heading lines: "SUBJECT:", "MEMORANDUM FOR:"
 _CAPTION = re.compile(r"[A-Z][A-Z .]{1,25}:")
-# The legend a printed form carries at the foot of every page, read with OCR's errors
-# ("REPRODUCTION SY OTHER THAN THE ISSUING OFFICE 1S PROMIS!", "_REPROOUCTION BY ...").
-_FOOT_LEGEND = regex.compile(r"(?:REPRODUCTION BY OTHER THAN THE ISSUING OFFICE){e<=6}",
-                             regex.IGNORECASE)
-# What any reading of it keeps, in capitals: a cheap test before the slow fuzzy match.
-_FOOT_LEGEND_HINT = re.compile(r"PRODU|ISSU|OTH\w{1,3}\s+T\w{2,3}\b")
+# A banner word as OCR reads it: one error in this many letters of its last word (SeCneT,
+# S-E-C-R-EP, CONFDENTIAL). A printed legend's small type takes one in this many letters.
+BANNER_LETTERS_PER_EDIT = 5
+LEGEND_LETTERS_PER_EDIT = 6
 FOOT_LEGEND_MAX = 120  # the legend's line: the legend, the copy number field and OCR debris
-# The Record Identification Form's last field, and the field before last filled in on its line
-# with a date: the form as printed field by field, the values beside their names (not the
-# layout that lists the names, then the values below them).
-_FORM_COMMENTS = re.compile(r"^\W{0,3}COMMENTS\s*(?:[:;]\s*(?P<value>.*?)\s*)?$")
-_FORM_REVIEW_DATE = re.compile(
-    r"^\W{0,3}DATE\s*OF\s*LAST\s*REVIEW\s*[:;]?\W{0,3}\d{1,2}/\d{1,2}/\d{2,4}")
-FORM_FIELD_LINES = 6  # the review date stands within this many lines above COMMENTS
-FORM_VALUE_LINES = 2  # a COMMENTS value runs on over at most this many lines below its own
+FORM_FIELD_LINES = 6  # the dated field stands within this many lines above the last field
+FORM_VALUE_LINES = 2  # a last field's value runs on over at most this many lines below its own
+
+
+@dataclass(frozen=True, slots=True)
+class _LayoutPatterns:
+    """A page layout's words as the patterns the split runs; None where a list is empty."""
+
+    banner_word: regex.Pattern[str] | None  # the whole of one word, in capitals
+    # Each legend: its pattern (searched in a line, any case), and the pieces of it, at least
+    # `need` of which a line holds where the legend may be read (a cheap test first).
+    foot_legends: tuple[tuple[regex.Pattern[str], tuple[str, ...], int], ...]
+    foot_legend_hint: re.Pattern[str] | None  # any piece of any legend
+    # (last field, dated field): the form as printed field by field, the values beside their
+    # names (not the layout that lists the names, then the values below them)
+    forms: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=16)
+def _patterns(layout: PageLayout) -> _LayoutPatterns:
+    """The patterns of a layout, compiled once: a run reads every document with one layout."""
+    legends = []
+    for words in layout.foot_legends:
+        legend = " ".join(words.upper().split())
+        budget = _letters(legend) // LEGEND_LETTERS_PER_EDIT
+        # A legend read with up to N errors keeps two of N + 2 pieces of it intact: any
+        # reading holds two of them, in capitals as a form prints it.
+        pieces = tuple(_pieces(legend, budget + 2))
+        legends.append((regex.compile(
+            f"(?:{' '.join(map(regex.escape, legend.split()))}){{e<={budget}}}",
+            regex.IGNORECASE), pieces, max(1, len(pieces) - budget)))
+    hints = [piece for _, pieces, _ in legends for piece in pieces]
+    forms = tuple((re.compile(rf"^\W{{0,3}}{_field(form.last_field)}"
+                              r"\s*(?:[:;]\s*(?P<value>.*?)\s*)?$"),
+                   re.compile(rf"^\W{{0,3}}{_field(form.dated_field)}"
+                              r"\s*[:;]?\W{0,3}\d{1,2}/\d{1,2}/\d{2,4}"))
+                  for form in layout.forms)
+    return _LayoutPatterns(
+        banner_word=regex.compile(_banner_word(layout.banner_words))
+        if layout.banner_words else None,
+        foot_legends=tuple(legends),
+        foot_legend_hint=re.compile("|".join(map(re.escape, dict.fromkeys(hints))))
+        if hints else None,
+        forms=forms)
+
+
+def _banner_word(words: Sequence[str]) -> str:
+    """One pattern of every banner word: a level's last word with its OCR budget, the words
+    before it (TOP of TOP SECRET) run together with it and exact: `(?:TOP)?(?:SECRET){e<=1}`."""
+    heads: dict[str, list[str]] = {}
+    for entry in words:
+        *head, last = entry.upper().split()
+        heads.setdefault(last, []).append("".join(head))
+    alternatives = []
+    for last, before in heads.items():
+        fixed = [regex.escape(run) for run in dict.fromkeys(before) if run]
+        optional = "?" if "" in before else ""
+        prefix = f"(?:{'|'.join(fixed)}){optional}" if fixed else ""
+        edits = _letters(last) // BANNER_LETTERS_PER_EDIT
+        alternatives.append(f"{prefix}(?:{regex.escape(last)}){{e<={edits}}}")
+    return "|".join(alternatives)
+
+
+def _field(name: str) -> str:
+    """A form field's name as a pattern: its words, with or without space between them."""
+    return r"\s*".join(map(re.escape, name.split()))
+
+
+def _letters(text: str) -> int:
+    return sum(map(str.isalpha, text))
+
+
+def _pieces(text: str, count: int) -> list[str]:
+    """`text` cut into `count` pieces of (nearly) equal length, none empty."""
+    count = max(1, min(count, len(text)))
+    bounds = [round(k * len(text) / count) for k in range(count + 1)]
+    return [text[a:b] for a, b in pairwise(bounds)]
 
 
 def page_number(line: str) -> int | None:
@@ -95,16 +166,21 @@ def is_prose(line: str) -> bool:
     return sum(map(str.islower, letters)) * 2 > len(letters) or len(stripped) >= 60
 
 
-def is_banner(line: str) -> bool:
-    """A short line, not prose, with a classification level among its words, in capitals or
-    in the mixed case OCR makes of them ("SeCneT"): the shape of a page's banner."""
+def is_banner(line: str, layout: PageLayout = DEFAULT_LAYOUT) -> bool:
+    """A short line, not prose, with one of the layout's banner words among its words, in
+    capitals or in the mixed case OCR makes of them ("SeCneT"): the shape of a page's banner."""
+    return _is_banner(line, _patterns(layout).banner_word)
+
+
+def _is_banner(line: str, banner_word: regex.Pattern[str] | None) -> bool:
     stripped = line.strip()
-    if not stripped or len(stripped) > RUNNING_LINE_MAX or is_prose(stripped):
+    if (banner_word is None or not stripped or len(stripped) > RUNNING_LINE_MAX
+            or is_prose(stripped)):
         return False
     stripped = _SPELLED.sub(lambda m: re.sub(r"[-. ]", "", m.group()), stripped)
     for word in _WORD.findall(stripped):
         if (len(word) >= 5 and sum(map(str.isupper, word)) * 2 >= len(word)
-                and _LEVEL_WORD.fullmatch(word.upper())):
+                and banner_word.fullmatch(word.upper())):
             return True
     return False
 
@@ -120,8 +196,11 @@ def _running_key(line: str) -> str | None:
     return letters.upper()
 
 
-def split_pages(lines: Sequence[str]) -> list[tuple[int, str]]:
-    """Where each page starts (index into `lines`) and how that start was found."""
+def split_pages(lines: Sequence[str], layout: PageLayout = DEFAULT_LAYOUT
+                ) -> list[tuple[int, str]]:
+    """Where each page starts (index into `lines`) and how that start was found, with the
+    banner words, foot legends and forms of `layout`."""
+    patterns = _patterns(layout)
     running = Counter(key for line in lines if (key := _running_key(line)))
     repeated = {key for key, count in running.items() if count >= 2}
 
@@ -131,21 +210,29 @@ def split_pages(lines: Sequence[str]) -> list[tuple[int, str]]:
     found = [(i, "page-number") for i in _starts_from_page_numbers(lines, is_running)]
     if not found:
         found = [(i, "repeated-line") for i in _starts_from_running_lines(lines, is_running)]
-    found += [(i, "form-foot") for i in _starts_from_foot_legends(lines, [i for i, _ in found])]
-    found += [(i, "record-form") for i in _starts_from_record_forms(lines, [i for i, _ in found])]
-    found += [(i, "repeated-line") for i in _starts_from_banners(lines, [i for i, _ in found])]
+    found += [(i, "form-foot") for i in
+              _starts_from_foot_legends(lines, [i for i, _ in found], patterns)]
+    found += [(i, "record-form") for i in
+              _starts_from_record_forms(lines, [i for i, _ in found], patterns)]
+    found += [(i, "repeated-line") for i in
+              _starts_from_banners(lines, [i for i, _ in found], patterns)]
     return [(0, "start"), *sorted(found)]
 
 
-def _starts_from_foot_legends(lines: Sequence[str], known: Sequence[int]) -> list[int]:
+def _starts_from_foot_legends(lines: Sequence[str], known: Sequence[int],
+                              patterns: _LayoutPatterns) -> list[int]:
     """Page starts below a form's foot legend, where the text goes on after it: the next
     non-blank line, when what follows is more than a page's foot (prose, or more than margin
     lines). `known` are the page starts already found; one within the next few lines is this
     break, found from the next page's head."""
+    hint = patterns.foot_legend_hint
+    if hint is None:
+        return []
     starts: list[int] = []
     for index, line in enumerate(lines):
-        if (len(line) > FOOT_LEGEND_MAX or not _FOOT_LEGEND_HINT.search(line)
-                or not _FOOT_LEGEND.search(line)):
+        if len(line) > FOOT_LEGEND_MAX or not hint.search(line) or not any(
+                sum(piece in line for piece in pieces) >= need and legend.search(line)
+                for legend, pieces, need in patterns.foot_legends):
             continue
         start = _start_below(lines, index, index, known, ZONE_LINES)
         if start is not None:
@@ -153,21 +240,26 @@ def _starts_from_foot_legends(lines: Sequence[str], known: Sequence[int]) -> lis
     return starts
 
 
-def _starts_from_record_forms(lines: Sequence[str], known: Sequence[int]) -> list[int]:
-    """Page starts below a Record Identification Form's COMMENTS field, where the record's text
-    follows it: the next non-blank line after the field's value, when what follows is more than
-    a page's foot. The value is the rest of the COMMENTS line (or, where the name stands alone,
-    the next non-blank line), with the lines that run on directly below it (no blank line
-    between, none prose: prose is the record's). `known` are the page starts already found; one
-    within a margin block's reach below the value is the form's own page end (its foot holds
-    stamps and the collection's footer, "NW 50955 DocId:32202033 Page 1")."""
+def _starts_from_record_forms(lines: Sequence[str], known: Sequence[int],
+                              patterns: _LayoutPatterns) -> list[int]:
+    """Page starts below a cover form's last field (the JFK Record Identification Form's
+    COMMENTS), where the record's text follows it: the next non-blank line after the field's
+    value, when what follows is more than a page's foot. The value is the rest of the field's
+    line (or, where the name stands alone, the next non-blank line), with the lines that run on
+    directly below it (no blank line between, none prose: prose is the record's). `known` are
+    the page starts already found; one within a margin block's reach below the value is the
+    form's own page end (its foot holds stamps and the collection's footer, "NW 50955
+    DocId:32202033 Page 1")."""
+    if not patterns.forms:
+        return []
     starts: list[int] = []
     for index, line in enumerate(lines):
-        match = _FORM_COMMENTS.match(line.strip())
-        if not match:
-            continue
-        above = _non_blank(lines, range(index - 1, -1, -1), FORM_FIELD_LINES)
-        if not any(_FORM_REVIEW_DATE.match(lines[i].strip()) for i in above):
+        stripped = line.strip()
+        for last_field, dated_field in patterns.forms:
+            match = last_field.match(stripped)
+            if match and _dated_above(lines, index, dated_field):
+                break
+        else:
             continue
         end = index
         if not match.group("value"):
@@ -181,6 +273,12 @@ def _starts_from_record_forms(lines: Sequence[str], known: Sequence[int]) -> lis
         if start is not None:
             starts.append(start)
     return starts
+
+
+def _dated_above(lines: Sequence[str], index: int, dated_field: re.Pattern[str]) -> bool:
+    """Whether a form's dated field stands within a few lines above line `index`."""
+    above = _non_blank(lines, range(index - 1, -1, -1), FORM_FIELD_LINES)
+    return any(dated_field.match(lines[i].strip()) for i in above)
 
 
 def _start_below(lines: Sequence[str], end: int, since: int, known: Sequence[int],
@@ -259,14 +357,15 @@ def _is_margin(lines: Sequence[str], indices: Sequence[int]) -> bool:
     return len(indices) < ZONE_LINES and not any(is_prose(lines[i]) for i in indices)
 
 
-def _starts_from_banners(lines: Sequence[str], known: Sequence[int]) -> list[int]:
+def _starts_from_banners(lines: Sequence[str], known: Sequence[int],
+                         patterns: _LayoutPatterns) -> list[int]:
     """Page starts between a page's foot banner and the next page's head banner, where OCR ran
     the two pages together: two banners with only margin lines between them, prose above the
     first since its page began and prose below the second before its page ends. `known` are
     the page starts already found; a pair with one of them between its banners is that break.
     """
     prose = [is_prose(line) for line in lines]
-    banners = [i for i, line in enumerate(lines) if is_banner(line)]
+    banners = [i for i, line in enumerate(lines) if _is_banner(line, patterns.banner_word)]
     bounds = sorted({0, *known, len(lines)})
     starts: list[int] = []
     for footer, header in pairwise(banners):

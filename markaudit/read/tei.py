@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element
 
 from markaudit.core.errors import InputError
 from markaudit.core.model import Document
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout
 from markaudit.read.alto import parse_xml
 from markaudit.read.text import document_from_text
 
@@ -118,8 +119,9 @@ def _walk(element: Element, layout: _Layout) -> None:
             layout.line(_flat(child.tail or ""))
 
 
-def read_tei(data: bytes, path: str) -> Document:
-    """A TEI file's text as its printed pages, or InputError when it is malformed or empty."""
+def read_tei(data: bytes, path: str, layout: PageLayout = DEFAULT_LAYOUT) -> Document:
+    """A TEI file's text as its printed pages, or InputError when it is malformed or empty;
+    where it marks no page break, pages are found with `layout` as in plain text."""
     root = parse_xml(data, path, "TEI")
     if not root.tag.startswith("{" + NAMESPACE + "}"):
         raise InputError(path, f"not TEI (the root element <{_local(root.tag)}> is outside the "
@@ -129,4 +131,4 @@ def read_tei(data: bytes, path: str) -> Document:
     text = layout.text()
     if not text.strip():
         raise InputError(path, "TEI without text outside its header, nothing to audit")
-    return document_from_text(text, path=path, encoding="utf-8")
+    return document_from_text(text, path=path, encoding="utf-8", layout=layout)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from markaudit.core.errors import InputError
 from markaudit.core.model import Document, Line, Page
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout
 from markaudit.read.pages import split_pages, zones
 
 _SNIFF_BYTES = 8192
@@ -166,17 +167,20 @@ def unreadable(name: str, error: OSError) -> InputError:
     return InputError(name, error.strerror or str(error))
 
 
-def document_from_bytes(data: bytes, path: str) -> Document:
-    """Decode the bytes of a file named `path` into a Document, or raise InputError."""
+def document_from_bytes(data: bytes, path: str, layout: PageLayout = DEFAULT_LAYOUT) -> Document:
+    """Decode the bytes of a file named `path` into a Document, or raise InputError; `layout`
+    holds the words that tell where its pages break (the rule pack's)."""
     text, encoding = decode(data, path)
     if not text.strip():
         raise InputError(path, "empty file, nothing to audit" if not text else
                          "empty file (only blank lines, spaces or form feeds), nothing to audit")
-    return document_from_text(text, path=path, encoding=encoding)
+    return document_from_text(text, path=path, encoding=encoding, layout=layout)
 
 
-def document_from_text(text: str, path: str = "<text>", encoding: str = "utf-8") -> Document:
-    """Split text into pages (form feeds first, else page numbers and running lines)."""
+def document_from_text(text: str, path: str = "<text>", encoding: str = "utf-8",
+                       layout: PageLayout = DEFAULT_LAYOUT) -> Document:
+    """Split text into pages (form feeds first, else page numbers, running lines and the
+    banner words, foot legends and forms of `layout`)."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if raw_lines and raw_lines[-1] == "" and len(raw_lines) > 1:
         raw_lines.pop()  # the newline that ends the last line does not open another
@@ -184,7 +188,7 @@ def document_from_text(text: str, path: str = "<text>", encoding: str = "utf-8")
         pages = _pages_at_form_feeds(raw_lines)
     else:
         numbered = list(enumerate(raw_lines, start=1))
-        starts = split_pages(raw_lines)
+        starts = split_pages(raw_lines, layout)
         bounds = [*(s for s, _ in starts), len(raw_lines)]
         pages = [
             (numbered[bounds[k] : bounds[k + 1]], how) for k, (_, how) in enumerate(starts)

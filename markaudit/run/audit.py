@@ -192,5 +192,5 @@ def audit_text(text: str, rules: RuleSet | Sequence[str | Path] | None = None, *
                default_rules: bool = True, path: str = "<text>") -> Report:
     """Audit a string (a page or a whole document) with the shipped pack plus `rules`."""
     ruleset = ruleset_of(rules, default_rules)
-    document = document_from_text(text, path=path)
+    document = document_from_text(text, path=path, layout=ruleset.layout)
     return Report(documents=(audit_document(document, ruleset),), version=__version__)

@@ -161,7 +161,8 @@ def _known(task: Task, settings: Settings) -> Result | None:
     source, data = task
     if data is None and source.refused is None and not _regular_file(source.path):
         return None  # a URL, or a pipe or device that may block: read where it can be killed
-    known = look_up(source, data, settings, _cache)
+    assert _rules is not None  # set by _prepare before any task
+    known = look_up(source, data, settings, _cache, layout=_rules.layout)
     return known if isinstance(known, Result) else None
 
 

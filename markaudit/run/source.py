@@ -20,6 +20,7 @@ from markaudit.core.deadline import ReadTimeout, time_limit
 from markaudit.core.errors import InputError
 from markaudit.core.limits import DOCUMENT_TIMEOUT, MAX_DOCUMENT_LINES, MAX_DOCUMENT_MB
 from markaudit.core.model import Document, DocumentReport, Report
+from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout
 from markaudit.core.version import __version__
 from markaudit.engine.rules import RuleSet
 from markaudit.read import document_from_bytes, read_bytes
@@ -73,12 +74,12 @@ def audit_source(source: Source, data: bytes | None, rules: RuleSet, settings: S
     `location` (default: the source's path, a local path or a URL). The report names the
     source's path as the user gave it.
     """
-    known = look_up(source, data, settings, cache, location)
+    known = look_up(source, data, settings, cache, location, rules.layout)
     if isinstance(known, Result):
         return known
     content, key = known
     try:
-        document = _document(content, source.name, settings)
+        document = _document(content, source.name, settings, rules.layout)
         report = audit_document(document, rules, settings.split_parts, settings.time_limit)
     except InputError as error:
         return Result(source, DocumentReport.unreadable(source.name, error.reason))
@@ -96,8 +97,9 @@ def audit_source(source: Source, data: bytes | None, rules: RuleSet, settings: S
                   document=document if settings.keep_documents else None)
 
 
-def _document(content: bytes, name: str, settings: Settings) -> Document:
-    """The document in `content`, read under the time limit.
+def _document(content: bytes, name: str, settings: Settings, layout: PageLayout) -> Document:
+    """The document in `content`, read under the time limit, its pages split with the rule
+    pack's `layout`.
 
     Parsing is under the time limit too: a file built to be slow to parse (thousands of unclosed
     tags, pages sharing one content stream) costs its limit, then is listed. OCR is not: a long
@@ -106,24 +108,27 @@ def _document(content: bytes, name: str, settings: Settings) -> Document:
     scan = settings.ocr is not None and settings.ocr.active and (
         content.startswith(b"%PDF-") or image_format(content[:8]) is not None)
     with time_limit(None if scan else settings.time_limit):
-        return document_from_bytes(content, name, settings.ocr)
+        return document_from_bytes(content, name, settings.ocr, layout)
 
 
-def _document_again(content: bytes, name: str, settings: Settings) -> Document | None:
+def _document_again(content: bytes, name: str, settings: Settings,
+                    layout: PageLayout) -> Document | None:
     """The document of a cached report, read again from the same bytes for a format that shows
     the text (scans from the OCR cache); None when not asked for, or when it cannot be read."""
     if not settings.keep_documents:
         return None
     try:
-        return _document(content, name, settings)
+        return _document(content, name, settings, layout)
     except (InputError, ReadTimeout, MemoryError):
         return None
 
 
 def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache | None,
-            location: str | None = None) -> Result | tuple[bytes, str]:
+            location: str | None = None, layout: PageLayout = DEFAULT_LAYOUT
+            ) -> Result | tuple[bytes, str]:
     """What is known of a source without auditing it: its cached report, or the reason it
-    cannot be read; otherwise its bytes and their cache key."""
+    cannot be read; otherwise its bytes and their cache key. `layout` is the rule pack's, for
+    the document read again beside a cached report."""
     name = source.name
     if source.refused is not None:  # listed by the walk, never to be read
         return Result(source, DocumentReport.unreadable(name, source.refused))
@@ -142,7 +147,7 @@ def look_up(source: Source, data: bytes | None, settings: Settings, cache: Cache
     key = _key(cache, content, settings) if cache is not None else ""
     if cache is not None and (stored := cache.load(key, name)) is not None:
         return Result(source, stored, cached=True,
-                      document=_document_again(content, name, settings))
+                      document=_document_again(content, name, settings, layout))
     return content, key
 
 
