@@ -432,3 +432,21 @@ markings:
 """
     [line] = validate(tmp_path, rules)
     assert line.endswith("marking 'local.stamp': the phrase has no word and no slot")
+
+
+def test_line_end_finds_a_stamp_run_into_the_text_before_it_at_the_end_of_its_line(tmp_path):
+    rule = """\
+markings:
+  - id: release.extent-inline
+    kind: release
+    phrase: RELEASE IN {extent}
+    line: end
+    case_sensitive: true
+    slots:
+      extent: [FULL, PART]
+"""
+    found = markings(tmp_path, rule, "DECEMBER 28,1995 RELEASE IN FULL\n")
+    assert [m.fields["extent"] for m in found] == ["FULL"]
+    # Not where other words follow it on its line, nor where nothing stands before it.
+    assert not markings(tmp_path, rule, "THEY WILL RELEASE IN FULL NEXT WEEK\n")
+    assert not markings(tmp_path, rule, "RELEASE IN FULL\n")
