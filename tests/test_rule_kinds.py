@@ -479,3 +479,12 @@ def test_validate_locates_an_unknown_key_in_a_phrase_of_a_list(tmp_path):
     [line] = validate(tmp_path, PLACED.replace("line: whole", "lines: whole"))
     assert re.search(r"rules\.yaml:\d+:\d+: marking 'authority.impdet': a phrase of the "
                      r"list is text, or \{phrase: TEXT\}.*\(unknown: lines\)", line), line
+
+
+def test_explain_shows_a_phrase_with_its_own_placement_as_written(tmp_path):
+    path = write(tmp_path, PLACED)
+    result = run_markaudit("rules", "explain", "authority.impdet", "--rules", str(path),
+                           "--no-default-rules")
+    assert result.returncode == 0, result.stderr
+    assert "    IMPDET  (ocr_edits: 0)\n" in result.stdout
+    assert "    PAGE {number}  (line: whole)\n" in result.stdout
