@@ -432,3 +432,59 @@ markings:
 """
     [line] = validate(tmp_path, rules)
     assert line.endswith("marking 'local.stamp': the phrase has no word and no slot")
+
+
+def test_line_end_finds_a_stamp_run_into_the_text_before_it_at_the_end_of_its_line(tmp_path):
+    rule = """\
+markings:
+  - id: release.extent-inline
+    kind: release
+    phrase: RELEASE IN {extent}
+    line: end
+    case_sensitive: true
+    slots:
+      extent: [FULL, PART]
+"""
+    found = markings(tmp_path, rule, "DECEMBER 28,1995 RELEASE IN FULL\n")
+    assert [m.fields["extent"] for m in found] == ["FULL"]
+    # Not where other words follow it on its line, nor where nothing stands before it.
+    assert not markings(tmp_path, rule, "THEY WILL RELEASE IN FULL NEXT WEEK\n")
+    assert not markings(tmp_path, rule, "RELEASE IN FULL\n")
+
+
+PLACED = """\
+markings:
+  - id: authority.impdet
+    kind: authority
+    case_sensitive: true
+    phrase:
+      - {phrase: IMPDET, ocr_edits: 0}
+      - "E2 IMPDET"
+      - {phrase: "PAGE {number}", line: whole}
+    slots:
+      number: {code: '\\d{1,3}'}
+"""
+
+
+def test_a_phrase_of_a_list_sets_its_own_placement_and_budget(tmp_path):
+    # Alone, IMPDET is read exactly; after E2, the policy's edit is allowed.
+    assert not markings(tmp_path, PLACED, "IMPDEF\n")
+    assert [m.text for m in markings(tmp_path, PLACED, "E2 IMPDEF\n")] == ["E2 IMPDEF"]
+    # `line: whole` holds for its own phrase only.
+    assert [m.text for m in markings(tmp_path, PLACED, "PAGE 2\n")] == ["PAGE 2"]
+    assert not markings(tmp_path, PLACED, "SEE PAGE 2 OF THE MEMO\n")
+
+
+def test_validate_locates_an_unknown_key_in_a_phrase_of_a_list(tmp_path):
+    [line] = validate(tmp_path, PLACED.replace("line: whole", "lines: whole"))
+    assert re.search(r"rules\.yaml:\d+:\d+: marking 'authority.impdet': a phrase of the "
+                     r"list is text, or \{phrase: TEXT\}.*\(unknown: lines\)", line), line
+
+
+def test_explain_shows_a_phrase_with_its_own_placement_as_written(tmp_path):
+    path = write(tmp_path, PLACED)
+    result = run_markaudit("rules", "explain", "authority.impdet", "--rules", str(path),
+                           "--no-default-rules")
+    assert result.returncode == 0, result.stderr
+    assert "    IMPDET  (ocr_edits: 0)\n" in result.stdout
+    assert "    PAGE {number}  (line: whole)\n" in result.stdout

@@ -950,8 +950,16 @@ def phrase_pattern(phrase: str, ocr_edits: int = 0) -> str:
 def _as_written(value: Any) -> tuple[str, ...]:
     """A declarative rule's phrase, stamp lines or banner shapes, one a line, for `explain`."""
     items = value if isinstance(value, list) else [value]
-    return tuple(" ".join(f"{k}: {v}" for k, v in item.items()) if isinstance(item, dict)
+    return tuple(_placed(item) if isinstance(item, dict) and "phrase" in item
+                 else " ".join(f"{k}: {v}" for k, v in item.items()) if isinstance(item, dict)
                  else str(item) for item in items)
+
+
+def _placed(item: dict[str, Any]) -> str:
+    """A phrase that sets its own placement, as written: `IMPDET  (ocr_edits: 0)`."""
+    place = ", ".join(f"{k}: {str(v).lower() if isinstance(v, bool) else v}"
+                      for k, v in item.items() if k != "phrase")
+    return f"{item['phrase']}  ({place})"
 
 
 def _example_places(entry: YamlMap) -> dict[str, tuple[tuple[int, int | None], ...]]:

@@ -110,13 +110,23 @@ _REGEX_NOTE = ("a regular expression of the `regex` module, case-insensitive unl
 _BANNER_SHAPE = {"type": "object", "additionalProperties": False, "properties": {
     "levels": _TEXT_OR_TEXTS, "caveats": _TEXT_OR_TEXTS, "line": {"enum": list(BANNER_LINES)}}}
 
+# A phrase of a list with its own placement (engine/kinds/phrase.py).
+_PLACED_PHRASE = {"type": "object", "required": ["phrase"], "additionalProperties": False,
+                  "properties": {"phrase": _TEXT, "line": {"enum": list(PHRASE_LINES)},
+                                 "punctuation": {"enum": list(PUNCTUATION)},
+                                 "one_line": {"type": "boolean"},
+                                 "case_sensitive": {"type": "boolean"},
+                                 "ocr_edits": {"type": "integer", "minimum": 0,
+                                               "maximum": MAX_OCR_EDITS}}}
+
 MARKING_KEYS: dict[str, Key] = {
     "id": Key("Unique across all rule files, e.g. `release.nara-nnd`.", _TEXT),
     "kind": Key("What the marking is: banner, portion, release, page-number, ... (your own "
                 "kinds are allowed).", {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}),
     "description": Key("One line for `rules list`; more for `explain`.", _TEXT),
     # The declarative kinds: what an archivist writes (engine/kinds/).
-    "phrase": Key(KINDS["phrase"].keys["phrase"] + "; `rules explain phrase`", _TEXT_OR_TEXTS),
+    "phrase": Key(KINDS["phrase"].keys["phrase"] + "; `rules explain phrase`", {"anyOf": [
+        _TEXT, {"type": "array", "items": {"anyOf": [_TEXT, _PLACED_PHRASE]}}]}),
     "slots": Key(KINDS["phrase"].keys["slots"], {
         "type": "object", "additionalProperties": {"anyOf": [_TEXT, _TEXTS, {
             "type": "object", "required": ["code"], "additionalProperties": False,

@@ -28,7 +28,8 @@ from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
 
 KEYS = {
     "words": "a vocabulary's name, or a list of terms",
-    "line": "where on its line the term stands: anywhere (the default), start, whole, or "
+    "line": "where on its line the term stands: anywhere (the default), start, end (after "
+            "other text), whole, or "
             "alone (the whole line, only spaces beside it)",
     "field": "the name of the field the term fills (default term)",
 }
