@@ -513,10 +513,30 @@ markings:
     kind: banner
     banner: {levels: [level], line: whole, followed_by: Approved For Release}
 """)[0]
-    assert "banner: 'followed_by' needs 'line: anywhere' or 'line: after-text'" in line
+    assert "banner: 'followed_by' needs 'line: start', 'anywhere' or 'after-text'" in line
 
 
 def test_a_boxed_banner_is_a_level_after_the_boxs_edge(tmp_path):
     text = "anaaton ornene [ SECRET zi\n\nmuanao | CONFIDENTIAL\n\n[SECRETARY]\n\nSECRET zi\n"
     assert banner_markings(tmp_path, "{levels: [level], line: boxed, case: upper}", text) == [
         (1, "SECRET", None), (3, "CONFIDENTIAL", None)]
+
+
+def test_a_banner_at_the_head_of_its_line_followed_by_any_of_several_phrases(tmp_path):
+    shape = ("{levels: [level], line: start, followed_by: [\"{time}\", \"STATE {number}\"]}")
+    slots = """\
+    slots:
+      time: {code: '\\d{6}Z'}
+      number: {code: '\\d{6}'}
+    """
+    text = ("SECRET/NOFORN 142305Z CITE MEXICO CITY 2455\n\nSECRET STATE 235297\n\n"
+            "SECRET MEETING 142305Z\n\nSECRETARY 142305Z\n")
+    assert banner_markings(tmp_path, shape, text, slots) == [
+        (1, "SECRET", ["NOFORN"]), (3, "SECRET", None)]
+
+
+def test_a_banner_placed_by_the_line_below_it(tmp_path):
+    shape = "{levels: [level], line: start, case: upper, line_below: (When Filled In)}"
+    text = ("SECRET : CECT Dee on ceuinols\n(When Filled In) NO DISSEM ABROAD\n\n"
+            "The secret was kept\n(When Filled In)\n\nSECRET\nthe form\n")
+    assert banner_markings(tmp_path, shape, text) == [(1, "SECRET", None)]

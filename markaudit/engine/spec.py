@@ -92,7 +92,8 @@ _REGEX_NOTE = ("a regular expression of the `regex` module, case-insensitive unl
                "`case_sensitive: true`; `{{name}}` inserts a word list")
 _BANNER_SHAPE = {"type": "object", "additionalProperties": False, "properties": {
     "levels": _TEXT_OR_TEXTS, "caveats": _TEXT_OR_TEXTS, "line": {"enum": list(BANNER_LINES)},
-    "case": {"enum": list(BANNER_CASES)}, "followed_by": _TEXT}}
+    "case": {"enum": list(BANNER_CASES)}, "followed_by": _TEXT_OR_TEXTS,
+    "line_below": _TEXT_OR_TEXTS}}
 
 MARKING_KEYS: dict[str, Key] = {
     "id": Key("Unique across all rule files, e.g. `release.nara-nnd`.", _TEXT),

@@ -23,7 +23,7 @@ CONFIDENTIAL]`: those levels and their spellings only). Where else a banner may 
 - `line: debris`: a level on a short line (48 characters) of OCR debris, up to 24 characters
   of it on either side, apart from the level by a space, a dash or a box's edge (`cones [
   SECRET Ss see`, `END OF MESSAGE SECRET`); caveats follow it after a slash or a dash only.
-  Letters in lower case are not counted against such a line: the debris is anything.
+  Such a line need not be mostly capitals: the debris is anything.
 - `line: boxed`: a level stamped in a box, whose left edge OCR reads as `[` or `|`, anywhere
   on a short line (48 characters) of debris: `anaaton ornene [ SECRET zi`.
 - `line: end`: at the end of its line, after other text (`AGENT REPORT FOR OFFICIAL USE
@@ -36,7 +36,16 @@ CONFIDENTIAL]`: those levels and their spellings only). Where else a banner may 
 `case: upper` requires the level typed in capitals (OCR's edits aside): in debris or mid-line,
 capitals are what tell `SECRET` from the word of a sentence. `followed_by: PHRASE` requires a
 phrase (see `phrase`: words, `[optional]` parts, `{slots}`) after the level on its line, a few
-characters of debris allowed between: it places the banner and is not part of it.
+characters of debris allowed between: it places the banner and is not part of it. Its words
+take the pack's OCR policy (a listed-word slot, `slots: {unit: [STAFF]}`, is taken as written).
+With `line: start`, `followed_by` follows the level and its caveats (after a slash) at the
+head of the line, and the marking is the whole line (a cable's first line: `followed_by:
+"{time}"`, the slot typed in `slots:`). `followed_by` may be a list of phrases, any of which
+places the banner.
+
+`line_below: PHRASE` (with `line: start`) places a level by the line under it: the level heads
+its line, whatever OCR read after it, and the phrase opens the next line, blank lines aside (a
+form's level above its `(When Filled In)`).
 """
 
 from __future__ import annotations
@@ -51,9 +60,10 @@ from markaudit.engine.vocabulary import Vocabulary
 KEYS = {
     "banner": "{levels: [VOCABULARY or TERM], caveats: [VOCABULARY or TERM], line: "
               "whole|start|caveat-first|debris|boxed|end|anywhere|after-text, case: any|upper, "
-              "followed_by: PHRASE}, or a list of them",
+              "followed_by: PHRASE, line_below: PHRASE}, or a list of them",
+    "slots": "the type of each slot a followed_by or line_below phrase names (see phrase)",
 }
-SHAPE_KEYS = ("levels", "caveats", "line", "case", "followed_by")
+SHAPE_KEYS = ("levels", "caveats", "line", "case", "followed_by", "line_below")
 LINES = ("whole", "start", "caveat-first", "debris", "boxed", "end", "anywhere", "after-text")
 CASES = ("any", "upper")
 MAX_LINE_LENGTH = 90  # a banner is a short line: prose is not searched
@@ -108,13 +118,30 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         if line not in LINES:
             raise PhraseError(f"banner: 'line' is one of {', '.join(LINES)}")
         following, core, anchors = _following(compiler, shape.get("followed_by"))
-        if following and line not in ("anywhere", "after-text"):
-            raise PhraseError(f"banner: 'followed_by' needs 'line: anywhere' or 'line: "
-                              f"after-text' (a '{line}' banner's line ends with it)")
+        if following and line not in ("start", "anywhere", "after-text"):
+            raise PhraseError(f"banner: 'followed_by' needs 'line: start', 'anywhere' or "
+                              f"'after-text' (a '{line}' banner's line ends with it)")
+        below, below_core, below_anchors = _following(compiler, shape.get("line_below"))
+        if below and (line != "start" or following):
+            raise PhraseError("banner: 'line_below' needs 'line: start', and no 'followed_by'")
+        if below:
+            following, core, anchors = below, below_core, below_anchors
         listed = rf"(?P<caveats>(?:{_SEPARATOR}(?>{_REL_TO}|{caveats}))*+)"
         if line == "whole":
             pattern = (rf"^{_DEBRIS_BEFORE}(?P<level>{levels}){listed}"
                        rf"{_WHEN_FILLED_IN}{_CABLE_TIME}{_DEBRIS_AFTER}$")
+        elif below:
+            pattern = (rf"^[^A-Za-z0-9\n]{{0,3}}(?P<level>(?>{levels})){_NO_LETTER_AFTER}"
+                       rf"[^\n]{{0,60}}\n(?:[ \t]*\n){{0,2}}[^A-Za-z0-9\n]{{0,3}}(?={below})")
+        elif line == "start" and following:
+            # Atomic: a fuzzy level given back, letter by letter, would be tried anew against
+            # every phrase (measured: three times the time of the whole rule).
+            # Caveats after a slash, as at the head of any line: trying every caveat after
+            # every level at the head of a line costs more than the rest of the rule. The
+            # phrase is matched, not looked ahead for: the engine's line filter reads the
+            # words a line must hold from the pattern, and does not look inside a lookahead.
+            pattern = (rf"^[^A-Za-z0-9\n]{{0,3}}(?P<level>(?>{levels}))"
+                       rf"(?P<caveats>(?:[ \t]*/[ \t]*(?>{caveats}))*)[ \t]*{following}[^\n]*")
         elif line == "start":
             pattern = (rf"^[^A-Za-z0-9\n]{{0,3}}(?P<level>{levels})[ \t]*/[ \t]*"
                        rf"(?P<caveats>(?>{caveats})){_NO_LETTER_AFTER}")
@@ -141,8 +168,11 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
         compiled.cores.append(core)
         compiler.anchor_sets.append(anchors)
         lengths.append(DEBRIS_LINE_LENGTH if line in ("debris", "boxed") else None
-                       if line in ("anywhere", "after-text") else MAX_LINE_LENGTH)
-        capitals.append(0.0 if line in ("debris", "boxed", "end") else MIN_CAPITALS)
+                       if line in ("anywhere", "after-text") or below else MAX_LINE_LENGTH)
+        # A level in debris, at the end of a title or placed by a phrase is told from prose by
+        # where it stands, not by the capitals around it.
+        capitals.append(0.0 if line in ("debris", "boxed", "end") or following
+                        else MIN_CAPITALS)
     # A line rule where every shape is one (the engine then searches short lines only); a
     # banner placed by what follows it is found from that phrase's words instead.
     if None not in lengths:
@@ -152,15 +182,28 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
 
 
 def _following(compiler: PhraseCompiler, text: Any) -> tuple[str, Any, list[str] | None]:
-    """The regex of a `followed_by` phrase, its run of words for the scan and its anchor
-    words; ("", None, None) where the shape has none."""
+    """The regex of a `followed_by` phrase (or of any of a list of them), the run of words the
+    scan looks for and the anchor words; ("", None, None) where the shape has none. The phrase
+    stands on the banner's line: no line break between its words."""
     if text is None:
         return "", None, None
-    if not isinstance(text, str) or not text.strip():
-        raise PhraseError("banner: 'followed_by' is a phrase")
-    done = compiler.compile(text, bounded=False)
-    # The phrase's run and anchors are the shape's: handed back to be added with its pattern.
-    return done.pattern, compiler.cores.pop(), compiler.anchor_sets.pop()
+    phrases = [text] if isinstance(text, str) else text
+    if not isinstance(phrases, list) or not phrases or not all(
+            isinstance(p, str) and p.strip() for p in phrases):
+        raise PhraseError("banner: 'followed_by' and 'line_below' are a phrase, or a list of "
+                          "phrases")
+    compiler.one_line = True
+    try:
+        done = [compiler.compile(phrase, bounded=False) for phrase in phrases]
+    finally:
+        compiler.one_line = False
+    # The phrases' runs and anchors are the shape's: handed back to be added with its pattern.
+    cores = [compiler.cores.pop() for _ in phrases]
+    anchor_sets = [compiler.anchor_sets.pop() for _ in phrases]
+    anchors = None if None in anchor_sets else [w for words in anchor_sets if words
+                                                 for w in words]
+    return ("(?:" + "|".join(d.pattern for d in done) + ")",
+            cores[0] if len(cores) == 1 else None, anchors)
 
 
 def _alternation(compiler: PhraseCompiler, names: Any, key: str) -> str:
