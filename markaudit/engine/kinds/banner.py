@@ -134,12 +134,12 @@ def compile_rule(entry: Mapping[str, Any], compiler: PhraseCompiler) -> Compiled
             pattern = (rf"^[^A-Za-z0-9\n]{{0,3}}(?P<level>(?>{levels})){_NO_LETTER_AFTER}"
                        rf"[^\n]{{0,60}}\n(?:[ \t]*\n){{0,2}}[^A-Za-z0-9\n]{{0,3}}(?={below})")
         elif line == "start" and following:
-            # Atomic: a fuzzy level given back, letter by letter, would be tried anew against
-            # every phrase (measured: three times the time of the whole rule).
-            # Caveats after a slash, as at the head of any line: trying every caveat after
-            # every level at the head of a line costs more than the rest of the rule. The
-            # phrase is matched, not looked ahead for: the engine's line filter reads the
-            # words a line must hold from the pattern, and does not look inside a lookahead.
+            # The level atomic and caveats after a slash only, as at the head of any line: a
+            # fuzzy level given back letter by letter, or every caveat tried after every level,
+            # costs more than the rest of the rule. The phrase is matched, not looked ahead
+            # for: the engine's line filter reads from the pattern the letters a line must
+            # hold, and neither looks inside a lookahead nor reads a fuzzy word (so a cable's
+            # STAFF is a listed word, taken as written: measured, three times the search).
             pattern = (rf"^[^A-Za-z0-9\n]{{0,3}}(?P<level>(?>{levels}))"
                        rf"(?P<caveats>(?:[ \t]*/[ \t]*(?>{caveats}))*)[ \t]*{following}[^\n]*")
         elif line == "start":
