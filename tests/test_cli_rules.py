@@ -25,10 +25,11 @@ def test_rules_explain_a_check_prints_its_options_and_type_documentation():
 
 
 def test_rules_explain_a_marking_prints_patterns_and_examples():
-    result = run_markaudit("rules", "explain", "banner.cable-header")
+    result = run_markaudit("rules", "explain", "banner.when-filled-in")
     assert "{{level}}" in result.stdout
-    assert "matches: 'SECRET 142305Z JAN 76 STAFF'" in result.stdout
-    assert "does not match: 'SECRETARY 142305Z'" in result.stdout
+    assert ("matches: 'SECRET : CECT Dee on ceuinols\\n(When Filled In) NO BISSEM ABRCAD/BAGt a'"
+            in result.stdout)
+    assert "does not match: 'SECRETARY OF STATE\\n(When Filled In)'" in result.stdout
 
 
 def test_rules_explain_a_declarative_marking_prints_it_as_written_then_compiled():

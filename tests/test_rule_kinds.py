@@ -488,3 +488,111 @@ def test_explain_shows_a_phrase_with_its_own_placement_as_written(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "    IMPDET  (ocr_edits: 0)\n" in result.stdout
     assert "    PAGE {number}  (line: whole)\n" in result.stdout
+
+
+BANNER_LEVELS = "levels: [UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET]\n"
+
+
+def banner_markings(tmp_path: Path, shape: str, text: str, extra: str = "") -> list[tuple]:
+    rules = BANNER_LEVELS + textwrap.dedent(f"""\
+    markings:
+      - id: banner.placed
+        kind: banner
+        banner: {shape}
+    """) + textwrap.indent(textwrap.dedent(extra), "    ")
+    return [(m.line, m.fields.get("level"), m.fields.get("caveats"))
+            for m in markings(tmp_path, rules, text)]
+
+
+def test_a_banner_may_name_single_levels_of_the_vocabulary(tmp_path):
+    text = "SECRET\n\nRESTRICTED\n\nCONFIDENTIAL\n"
+    assert banner_markings(tmp_path, "{levels: [SECRET, CONFIDENTIAL]}", text) == [
+        (1, "SECRET", None), (5, "CONFIDENTIAL", None)]
+
+
+def test_a_banner_term_that_is_in_no_vocabulary_is_refused_by_name(tmp_path):
+    line = validate(tmp_path, BANNER_LEVELS + """\
+markings:
+  - id: banner.placed
+    kind: banner
+    banner: {levels: [SECERT]}
+""")[0]
+    assert line.endswith(":7:13: marking 'banner.placed': banner: 'levels' names 'SECERT' "
+                         "(did you mean 'SECRET'?), which is neither a vocabulary nor a term "
+                         "of one (vocabularies: caveat, level)")
+
+
+def test_a_banner_in_debris_is_a_level_in_capitals_among_marks_on_a_short_line(tmp_path):
+    text = ("cones [ SECRET Ss see\n\nEND OF MESSAGE SECRET/NOFORN\n\n"
+            "a secret meeting of the staff\n\nthe agents kept the SECRET of the bank vault in "
+            "the cellar for years\n")
+    assert banner_markings(tmp_path, "{levels: [level], line: debris, case: upper}", text) == [
+        (1, "SECRET", None), (3, "SECRET", ["NOFORN"])]
+
+
+def test_a_banner_in_capitals_only_refuses_the_word_in_lower_case(tmp_path):
+    text = "cones [ Secret Ss see\n"
+    assert banner_markings(tmp_path, "{levels: [level], line: debris}", text) == [
+        (1, "SECRET", None)]
+    assert banner_markings(tmp_path, "{levels: [level], line: debris, case: upper}",
+                           text) == []
+
+
+def test_a_banner_at_the_end_of_a_line_after_other_text(tmp_path):
+    text = ("AGENT REPORT TOP SECRET\n\nSECRET BY THE STAFF\n\nThis report is kept SECRET\n\n"
+            "This report is kept secret\n\nSECRET\n")
+    assert banner_markings(tmp_path, "{levels: [level], line: end, case: upper}", text,
+                           "ocr_edits: 0\n") == [(1, "TOP SECRET", None)]
+
+
+def test_a_banner_followed_by_a_phrase_is_found_where_the_phrase_follows_it(tmp_path):
+    shape = ("{levels: [UNCLASSIFIED], line: anywhere, case: upper, "
+             "followed_by: U.S. Department of State}")
+    text = ("UNCLASSIFIED U.S. Department of State Case No. F-2017-13804 Doc No. C06685763 "
+            "Date: 05/04/2021\n\nUNCLASSIFIED\n\nx UNCLASSIFIED Department of Defense\n")
+    assert banner_markings(tmp_path, shape, text) == [(1, "UNCLASSIFIED", None)]
+
+
+def test_a_banner_after_text_is_never_at_the_head_of_its_line(tmp_path):
+    shape = ("{levels: [level], line: after-text, case: upper, "
+             "followed_by: \"[Sanitized Copy] Approved For Release {year}\"}")
+    text = ("the end of the report. SECRET Approved For Release 2004/06/23 : CIA-RDP65B00383R\n"
+            "\nSECRET Sanitized Copy Approved for Release 2010/08/09\n"
+            "\nthe talks were kept secret Approved for Release 2010/08/09\n")
+    assert banner_markings(tmp_path, shape, text) == [(1, "SECRET", None)]
+
+
+def test_followed_by_is_refused_where_the_banner_ends_its_line(tmp_path):
+    line = validate(tmp_path, BANNER_LEVELS + """\
+markings:
+  - id: banner.placed
+    kind: banner
+    banner: {levels: [level], line: whole, followed_by: Approved For Release}
+""")[0]
+    assert "banner: 'followed_by' needs 'line: start', 'anywhere' or 'after-text'" in line
+
+
+def test_a_boxed_banner_is_a_level_after_the_boxs_edge(tmp_path):
+    text = "anaaton ornene [ SECRET zi\n\nmuanao | CONFIDENTIAL\n\n[SECRETARY]\n\nSECRET zi\n"
+    assert banner_markings(tmp_path, "{levels: [level], line: boxed, case: upper}", text) == [
+        (1, "SECRET", None), (3, "CONFIDENTIAL", None)]
+
+
+def test_a_banner_at_the_head_of_its_line_followed_by_any_of_several_phrases(tmp_path):
+    shape = ("{levels: [level], line: start, followed_by: [\"{time}\", \"STATE {number}\"]}")
+    slots = """\
+    slots:
+      time: {code: '\\d{6}Z'}
+      number: {code: '\\d{6}'}
+    """
+    text = ("SECRET/NOFORN 142305Z CITE MEXICO CITY 2455\n\nSECRET STATE 235297\n\n"
+            "SECRET MEETING 142305Z\n\nSECRETARY 142305Z\n")
+    assert banner_markings(tmp_path, shape, text, slots) == [
+        (1, "SECRET", ["NOFORN"]), (3, "SECRET", None)]
+
+
+def test_a_banner_placed_by_the_line_below_it(tmp_path):
+    shape = "{levels: [level], line: start, case: upper, line_below: (When Filled In)}"
+    text = ("SECRET : CECT Dee on ceuinols\n(When Filled In) NO DISSEM ABROAD\n\n"
+            "The secret was kept\n(When Filled In)\n\nSECRET\nthe form\n")
+    assert banner_markings(tmp_path, shape, text) == [(1, "SECRET", None)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from markaudit.core.model import SEVERITIES
 from markaudit.engine.kinds import KINDS
+from markaudit.engine.kinds.banner import CASES as BANNER_CASES
 from markaudit.engine.kinds.banner import LINES as BANNER_LINES
 from markaudit.engine.kinds.phrase import LINES as PHRASE_LINES
 from markaudit.engine.kinds.phrase import PUNCTUATION
@@ -108,7 +109,9 @@ _FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
 _REGEX_NOTE = ("a regular expression of the `regex` module, case-insensitive unless "
                "`case_sensitive: true`; `{{name}}` inserts a word list")
 _BANNER_SHAPE = {"type": "object", "additionalProperties": False, "properties": {
-    "levels": _TEXT_OR_TEXTS, "caveats": _TEXT_OR_TEXTS, "line": {"enum": list(BANNER_LINES)}}}
+    "levels": _TEXT_OR_TEXTS, "caveats": _TEXT_OR_TEXTS, "line": {"enum": list(BANNER_LINES)},
+    "case": {"enum": list(BANNER_CASES)}, "followed_by": _TEXT_OR_TEXTS,
+    "line_below": _TEXT_OR_TEXTS}}
 
 # A phrase of a list with its own placement (engine/kinds/phrase.py).
 _PLACED_PHRASE = {"type": "object", "required": ["phrase"], "additionalProperties": False,
