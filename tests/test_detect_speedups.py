@@ -107,6 +107,22 @@ def test_a_look_near_the_places_a_rule_s_words_were_found_finds_every_match(
                 "with no place found, nothing is looked for"
 
 
+def test_a_rule_whose_words_stand_in_a_lookahead_past_its_match_is_still_found() -> None:
+    # A banner followed by its footer's words: the scan finds the words after the level it
+    # marks, so a match may begin as far before them as the pattern reads, not only as wide as
+    # the match is.
+    pattern = (r"(?P<level>(?:UNCLASSIFIED){e<=2})[ \t]+"
+               r"(?=(?:U\.?\s?S\.?\s?[ \t]+Department[ \t]+of[ \t]+State){e<=1})")
+    compiled = regex.compile(pattern, FLAGS)
+    fast = prefilter(pattern)
+    assert fast is not None
+    text = "memo\nUNCLASSIFIED U.S. Department of State Case No. F-2017-13804\n"
+    words_end = text.index("State") + len("State")
+    found = [m.group() for m in fast.finditer(compiled, PageText(text), 0, len(text), 2.0,
+                                              [words_end])]
+    assert found == ["UNCLASSIFIED "]
+
+
 @pytest.mark.parametrize("pattern", [
     r"plain\s+words",  # not fuzzy: nothing to gain
     r"(?:AB){e<=2}",  # as many edits as letters: nothing must stay

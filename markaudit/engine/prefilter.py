@@ -544,11 +544,10 @@ class Prefilter:
     alternatives: tuple[Alternative, ...]
     at_line_start: bool  # every match begins where `^` holds
     # The most non-space characters the engine reads from a match's start (see `reach`): a
-    # search for a match that begins by some place need not run further than this past it.
+    # search for a match that begins by some place need not run further than this past it,
+    # and a match that reads a place (holds it, or looks ahead to it) begins at most this far
+    # before it.
     reach: float = INF
-    # The most non-space characters a match holds (see `width`): a match that holds a place
-    # begins at most this far before it.
-    span: float = INF
 
     def starts(self, page: PageText, within: Sequence[tuple[int, int]] | None = None
                ) -> list[tuple[int, int]] | None:
@@ -631,9 +630,11 @@ class Prefilter:
         exactly where a match begins can miss it (a search from the "B" of "Boclassity on:
         OADR" finds nothing; one from the character before finds the match at the "B").
 
-        `held`: sorted places of which every match holds one, by its end (where the word scan
-        found a part of the rule's words, engine/scan.py). A match then begins at most `span`
-        non-space characters before one of them, and only there is it looked for.
+        `held`: sorted places of which every match reads one, by the end of what it reads
+        (where the word scan found a part of the rule's words, engine/scan.py; the words may
+        stand in a lookahead past the match, as a banner's `followed_by` does). A match then
+        begins at most `reach` non-space characters before one of them, and only there is it
+        looked for.
         """
         if held is None:
             spans = page.starts(self)
@@ -653,10 +654,10 @@ class Prefilter:
         yield from self._start_by_start(pattern, page, spans[first:], start, end, timeout)
 
     def _around(self, page: PageText, held: Sequence[int]) -> list[tuple[int, int]]:
-        """Where a match that holds one of the places `held` may begin, merged."""
+        """Where a match that reads one of the places `held` may begin, merged."""
         merged: list[tuple[int, int]] = []
         for place in held:
-            first = _earliest(page.non_space, place, self.span, 0)
+            first = _earliest(page.non_space, place, self.reach, 0)
             if merged and first <= merged[-1][1] + 1:
                 merged[-1] = (merged[-1][0], max(place, merged[-1][1]))
             else:
@@ -766,7 +767,7 @@ def prefilter(pattern: str) -> Prefilter | None:
         found = requirement(tree)
     except (Unsupported, ValueError, IndexError, RecursionError):  # (deep nesting)
         return None
-    return Prefilter(found, _at_line_start(tree), reach(tree), width(tree)) if found else None
+    return Prefilter(found, _at_line_start(tree), reach(tree)) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -848,19 +849,17 @@ def to_data(found: Prefilter | LineFilter | None) -> object:
     if isinstance(found, LineFilter):
         return {"line_filter": alternatives}
     return {"prefilter": alternatives, "at_line_start": found.at_line_start,
-            "reach": None if found.reach == INF else found.reach,
-            "span": None if found.span == INF else found.span}
+            "reach": None if found.reach == INF else found.reach}
 
 
 def prefilter_from_data(data: object) -> Prefilter | None:
     """The prefilter (or None) `to_data` gave; ValueError for anything else."""
     if data is None:
         return None
-    if isinstance(data, dict) and set(data) == {"prefilter", "at_line_start", "reach", "span"} \
-            and isinstance(data["at_line_start"], bool) and _is_bound(data["reach"]) \
-            and _is_bound(data["span"]):
+    if isinstance(data, dict) and set(data) == {"prefilter", "at_line_start", "reach"} \
+            and isinstance(data["at_line_start"], bool) and _is_bound(data["reach"]):
         return Prefilter(_alternatives(data["prefilter"]), data["at_line_start"],
-                         _bound(data["reach"]), _bound(data["span"]))
+                         _bound(data["reach"]))
     raise ValueError("not a prefilter")
 
 

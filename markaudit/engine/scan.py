@@ -3,10 +3,11 @@
 A declarative rule knows its words (engine/phrasing.py): every match of a phrase holds its
 longest required run of words within the run's OCR budget. The scan looks for those runs in
 compiled code, all rules at once, and the rule's regex then runs only near the places found,
-to confirm the phrase and read its fields. Each match holds, by its end, a place where a part
-ended; so it begins at most its pattern's width (in non-space characters) before one, and the
-regex is tried only there (engine/prefilter.py, `held`). Nothing is lost: the places found are
-a superset of those the regex would match.
+to confirm the phrase and read its fields. Each match reads, by the end of what it reads, a
+place where a part ended (the words may stand in a lookahead past the match); so it begins at
+most its pattern's reach (in non-space characters) before one, and the regex is tried only
+there (engine/prefilter.py, `held`). Nothing is lost: the places found are a superset of those
+the regex would match.
 
 A run of e edits is cut into parts whose budgets add up, each plus one, to more than e (by
 pigeonhole one part keeps within its budget): into e + 1 exact parts where each keeps four
