@@ -36,7 +36,6 @@ anew from what an audit produced (`markaudit rules test --update`), for a person
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Any
 import yaml
 
 from markaudit.core.files import write_atomic
+from markaudit.core.hints import did_you_mean
 from markaudit.core.model import DocumentReport
 
 MARKING_KEYS = ("rule", "kind", "page", "line", "zone", "value", "text", "fields", "confidence")
@@ -122,8 +122,7 @@ def unknown_names(expectation: Expectation, kinds: Collection[str],
         named = expectation.data.get(key)
         for name in [] if named in (None, EVERY_KIND) else named:
             if name not in known:
-                close = difflib.get_close_matches(name, sorted(known), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(name, known)
                 problems.append(f"{expectation.path}: '{key}' names '{name}', which no active "
                                 f"rule has{hint}")
     return problems

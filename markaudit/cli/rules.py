@@ -18,6 +18,7 @@ from markaudit.cli.common import (
     load_ruleset,
     stdout_is_colour_terminal,
 )
+from markaudit.core.hints import did_you_mean
 
 if TYPE_CHECKING:
     from markaudit.authoring.expect import Expectation
@@ -48,8 +49,9 @@ def rules_list(
     ruleset = load_ruleset(rules, no_default_rules)
     kinds = kind or []
     for unknown in sorted(set(kinds) - known_kinds(ruleset)):
+        hint = did_you_mean(unknown, known_kinds(ruleset), " (see: markaudit rules list)")
         typer.echo(f"markaudit: --kind '{unknown}': no marking kind or check type of that "
-                   f"name{_did_you_mean(unknown, known_kinds(ruleset))}", err=True)
+                   f"name{hint}", err=True)
         raise typer.Exit(EXIT_ERROR)
     rows = [row.cells() for row in rule_rows(ruleset, kinds, text or "")]
     if not rows:
@@ -61,11 +63,6 @@ def rules_list(
         _print_table(rows)
 
 
-def _did_you_mean(name: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else " (see: markaudit rules list)"
 
 
 def _print_table(rows: list[tuple[str, str, str, str, str]]) -> None:

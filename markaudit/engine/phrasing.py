@@ -29,6 +29,7 @@ from typing import Any
 
 import regex
 
+from markaudit.core.hints import did_you_mean
 from markaudit.engine.backtrack import catastrophic
 from markaudit.engine.ocr import OcrPolicy
 from markaudit.engine.slots import SLOT_TYPES
@@ -398,9 +399,3 @@ def _punctuation(text: str, policy: OcrPolicy, required: bool = False) -> str:
     body = "".join(policy.character(char) for char in text)
     return f"(?:{body})" if required else f"(?:{body})?"
 
-
-def did_you_mean(word: str, known: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

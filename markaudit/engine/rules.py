@@ -41,6 +41,7 @@ import regex
 
 from markaudit.checks import CHECK_TYPES
 from markaudit.core.errors import RuleFileError, RuleProblem
+from markaudit.core.hints import did_you_mean
 from markaudit.core.page_layout import DEFAULT_LAYOUT, PageLayout, RecordForm
 from markaudit.core.version import __version__
 from markaudit.engine import spec as spec_tables
@@ -56,7 +57,7 @@ from markaudit.engine.fields import PARSER_HELP, resolve_parser
 from markaudit.engine.kinds import KINDS
 from markaudit.engine.ocr import DEFAULT_POLICY, POLICY_KEYS, OcrPolicy
 from markaudit.engine.options import is_string_list, option_value, placeholders
-from markaudit.engine.phrasing import PhraseCompiler, PhraseError, did_you_mean
+from markaudit.engine.phrasing import PhraseCompiler, PhraseError
 from markaudit.engine.ruleset import (
     CheckRule,
     FieldSpec,

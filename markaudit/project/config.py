@@ -15,7 +15,6 @@ per-file-ignores globs) are relative to the folder of the file.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -27,6 +26,7 @@ from typing import Any
 
 from markaudit.core.builtin import BUILTIN_FINDINGS
 from markaudit.core.errors import MarkauditError
+from markaudit.core.hints import did_you_mean
 
 CONFIG_NAMES = (".markaudit.toml", "markaudit.toml", ".markaudit.yaml", ".markaudit.yml",
                 "pyproject.toml")
@@ -85,8 +85,7 @@ def unmatched(selector: str, known: Sequence[str]) -> str | None:
     every = [*known, *BUILTIN_FINDINGS]
     if any(matches(selector, rule) for rule in every):
         return None
-    close = difflib.get_close_matches(selector, every, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else " (see: markaudit rules list)"
+    hint = did_you_mean(selector, every, " (see: markaudit rules list)")
     return f"'{selector}' names no check{hint}"
 
 
@@ -341,9 +340,7 @@ def _validate(path: Path, data: dict[str, Any], locate: Locate) -> Config:
                 raise fail("baseline must be a path", key)
             config.baseline = path.parent / value
         else:
-            close = difflib.get_close_matches(str(key), KEYS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else \
-                f" (known keys: {', '.join(KEYS)})"
+            hint = did_you_mean(str(key), KEYS, f" (known keys: {', '.join(KEYS)})")
             raise fail(f"unknown key '{key}'{hint}", str(key))
     return config
 

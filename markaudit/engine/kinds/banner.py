@@ -53,8 +53,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from markaudit.core.hints import did_you_mean
 from markaudit.engine.kinds.base import Compiled
-from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField, did_you_mean
+from markaudit.engine.phrasing import PhraseCompiler, PhraseError, SlotField
 from markaudit.engine.vocabulary import Vocabulary
 
 KEYS = {
