@@ -255,7 +255,11 @@ def _short_lines(text: str, limit: int, capitals: float = 0.0) -> list[tuple[int
 
 
 def _holding(windows: list[tuple[int, int]], places: list[int]) -> list[tuple[int, int]]:
-    """The windows in which one of the (sorted) places ends a part found by the word scan."""
+    """The windows in which one of the (sorted) places ends a part found by the word scan.
+
+    A line rule is searched with its line's end as the end of the text, so all that a match
+    reads, lookaheads too, lies on its line; and no declarative kind puts words in a
+    lookbehind. A line without a place holds no match."""
     kept = []
     for start, end in windows:
         index = bisect.bisect_right(places, start)

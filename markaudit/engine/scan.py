@@ -156,7 +156,7 @@ class WordScan:
 
     def places(self, text: str) -> dict[int, list[int]]:
         """For each scanned rule, the places where a part of one of its runs ends, sorted: each
-        of its matches holds one of them (see the module's docstring)."""
+        of its matches reads one of them (see the module's docstring)."""
         if self.database is None:
             return {}
         ends: dict[int, list[int]] = {}
