@@ -566,14 +566,7 @@ class Prefilter:
             if tried is None:
                 return None
             budget -= tried
-        spans.sort()
-        merged: list[tuple[int, int]] = []
-        for first, last in spans:
-            if merged and first <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
-            else:
-                merged.append((first, last))
-        return merged
+        return _merged(sorted(spans))
 
     def _alternative_starts(self, alternative: Alternative, page: PageText,
                             spans: list[tuple[int, int]], budget: int,
@@ -655,14 +648,9 @@ class Prefilter:
 
     def _around(self, page: PageText, held: Sequence[int]) -> list[tuple[int, int]]:
         """Where a match that reads one of the places `held` may begin, merged."""
-        merged: list[tuple[int, int]] = []
-        for place in held:
-            first = _earliest(page.non_space, place, self.reach, 0)
-            if merged and first <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(place, merged[-1][1]))
-            else:
-                merged.append((first, place))
-        return merged
+        # Sorted already: the earliest start moves on with the place.
+        return _merged([(_earliest(page.non_space, place, self.reach, 0), place)
+                        for place in held])
 
     def _start_by_start(self, pattern: regex.Pattern[str], page: PageText,
                         spans: list[tuple[int, int]], start: int, end: int,
@@ -723,6 +711,17 @@ class Prefilter:
         non_space = page.non_space
         after = bisect.bisect_left(non_space, last) + int(self.reach)
         return end if after >= len(non_space) else min(end, non_space[after] + 1)
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted (first, last) intervals, those that overlap or touch joined."""
+    merged: list[tuple[int, int]] = []
+    for first, last in spans:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
 
 
 def _meets(intervals: Sequence[tuple[int, int]], first: int, last: int) -> bool:
